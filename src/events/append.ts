@@ -1,0 +1,43 @@
+import type { Transaction } from '../db/client.js';
+import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
+
+/** One change of an action's status, as the stream tells it (SPEC §4). */
+export interface ActionStatusChange {
+  tenantId: string;
+  actionId: string;
+  deviceGroupId: string;
+  incidentId: string | null;
+  actionType: RemediationActionType;
+  previousStatus: RemediationActionStatus | null;
+  status: RemediationActionStatus;
+}
+
+/** The PostgreSQL channel that wakes stream readers on every instance; the payload is the tenant. */
+export const STREAM_CHANNEL = 'quell_stream';
+
+/**
+ * Appends status-change events inside the transaction that makes the change. Call it last in the
+ * transaction: it takes a per-tenant transaction lock, so a tenant's events commit in id order and
+ * a reader that has seen id N will never later see a smaller id appear (no gap on resume).
+ * The NOTIFY is delivered only if the transaction commits.
+ */
+export async function appendActionEvents(tx: Transaction, changes: readonly ActionStatusChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const tenants = [...new Set(changes.map((c) => c.tenantId))].sort();
+  for (const tenantId of tenants) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'quell-stream:' + tenantId}, 0))`;
+  }
+  await tx.$executeRaw`
+    INSERT INTO stream_events ("tenantId", "actionId", "deviceGroupId", "incidentId", "actionType", "previousStatus", "status")
+    SELECT t.tenant, t.action::uuid, t.grp::uuid, t.incident::uuid, t.type::"RemediationActionType",
+           t.prev::"RemediationActionStatus", t.status::"RemediationActionStatus"
+    FROM unnest(${changes.map((c) => c.tenantId)}::text[], ${changes.map((c) => c.actionId)}::text[],
+                ${changes.map((c) => c.deviceGroupId)}::text[], ${changes.map((c) => c.incidentId)}::text[],
+                ${changes.map((c) => c.actionType)}::text[], ${changes.map((c) => c.previousStatus)}::text[],
+                ${changes.map((c) => c.status)}::text[])
+         WITH ORDINALITY AS t(tenant, action, grp, incident, type, prev, status, n)
+    ORDER BY t.n`;
+  for (const tenantId of tenants) {
+    await tx.$executeRaw`SELECT pg_notify(${STREAM_CHANNEL}, ${tenantId})`;
+  }
+}

@@ -1,0 +1,147 @@
+import type { EventLog, LoggedEvent } from './event-log.js';
+import type { FeedMember, TenantFeed } from './tenant-feed.js';
+
+export interface SubscriptionSettings<T> {
+  tenantId: string;
+  /** Deliver the events with an id greater than this. */
+  start: bigint;
+  matches: (event: LoggedEvent) => boolean;
+  /** Turns a matching event into what is delivered; null skips it (e.g. no longer visible). */
+  transform: (event: LoggedEvent) => Promise<T | null>;
+}
+
+export interface SubscriptionRuntime {
+  feed: TenantFeed;
+  log: EventLog;
+  pageSize: number;
+  /** A live subscriber whose consumer falls this far behind goes back to reading the log itself. */
+  maxQueued: number;
+  onClose: (subscription: EventSubscription<unknown>) => void;
+}
+
+const CLOSED = Symbol('closed');
+
+/**
+ * One subscriber's stream: an async iterator (what graphql-js consumes) that first catches up
+ * with its own paged reads of the log, then joins the tenant's shared feed.
+ *
+ * `position` only moves forward and every event is accepted only if its id is above it, so no
+ * event is delivered twice; each source (own reads, feed pages) is gap-free after `position`, so
+ * none is skipped. A hand-written iterator rather than an async generator: `return()` must end a
+ * subscriber that is parked waiting for events, which a generator cannot do until its next yield.
+ */
+export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMember {
+  position: bigint;
+  private readonly queue: LoggedEvent[] = [];
+  private live = false;
+  private closed = false;
+  private signal: (() => void) | null = null;
+  private readonly closedSignal: Promise<typeof CLOSED>;
+  private markClosed!: () => void;
+
+  constructor(
+    private readonly settings: SubscriptionSettings<T>,
+    private readonly runtime: SubscriptionRuntime,
+  ) {
+    this.position = settings.start;
+    this.closedSignal = new Promise((resolve) => (this.markClosed = () => resolve(CLOSED)));
+    runtime.feed.join();
+  }
+
+  get tenantId(): string {
+    return this.settings.tenantId;
+  }
+
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /**
+   * Joins the feed at once when it can (a subscriber starting at the end of the log, or with a
+   * cursor at or past the feed's tail); otherwise its first pulls catch up from the log.
+   */
+  tryGoLive(atEnd: boolean): void {
+    if (!this.closed && !this.live) this.live = this.runtime.feed.attach(this, atEnd);
+  }
+
+  offer(events: readonly LoggedEvent[]): void {
+    this.accept(events);
+    if (this.queue.length > this.runtime.maxQueued) {
+      // A slow consumer must not hold an unbounded backlog in memory: it drains what it has,
+      // then reads the rest from the log at its own pace (catch-up mode) and rejoins.
+      this.runtime.feed.detach(this);
+      this.live = false;
+    }
+    this.signal?.();
+  }
+
+  async next(): Promise<IteratorResult<T, undefined>> {
+    try {
+      return await this.pull();
+    } catch (error) {
+      // A consumer does not call return() after next() throws: leave the feed here.
+      this.close();
+      throw error;
+    }
+  }
+
+  private async pull(): Promise<IteratorResult<T, undefined>> {
+    while (!this.closed) {
+      const event = this.queue.shift();
+      if (event) {
+        const value = await this.unlessClosed(this.settings.transform(event));
+        if (value !== CLOSED && value !== null) return { value, done: false };
+      } else if (!this.live) {
+        await this.unlessClosed(this.catchUp());
+      } else {
+        await this.unlessClosed(new Promise<void>((resolve) => (this.signal = resolve)));
+        this.signal = null;
+      }
+    }
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<T, undefined>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T, undefined>> {
+    this.close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Ends the stream: a pending `next()` resolves as done. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.markClosed();
+    this.runtime.feed.leave(this);
+    this.runtime.onClose(this as EventSubscription<unknown>);
+  }
+
+  private async catchUp(): Promise<void> {
+    const { log, pageSize, feed } = this.runtime;
+    const events = await log.readAfter(this.settings.tenantId, this.position, pageSize);
+    if (this.closed) return;
+    this.accept(events);
+    this.live = feed.attach(this, events.length < pageSize);
+  }
+
+  private accept(events: readonly LoggedEvent[]): void {
+    for (const event of events) {
+      if (event.id <= this.position) continue;
+      this.position = event.id;
+      if (this.settings.matches(event)) this.queue.push(event);
+    }
+  }
+
+  private unlessClosed<V>(work: Promise<V>): Promise<V | typeof CLOSED> {
+    return Promise.race([work, this.closedSignal]);
+  }
+}

@@ -1,0 +1,73 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { hasRole } from '../auth/identity.js';
+import type PrismaTypes from '../generated/pothos-prisma-types.js';
+import { getDatamodel } from '../generated/pothos-prisma-types.js';
+import type { QuellContext } from './context.js';
+import { badUserInput, forbidden } from './errors.js';
+import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, pageSizeSchema } from './pagination.js';
+
+export const builder = new SchemaBuilder<{
+  Context: QuellContext;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { viewer: boolean; responder: boolean; admin: boolean; ingest: boolean; agent: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    ID: { Input: string; Output: string | number | bigint };
+  };
+  DefaultFieldNullability: false;
+  Connection: { totalCount: number | (() => number | Promise<number>) };
+  DefaultInputFieldRequiredness: false;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, DataloaderPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      viewer: hasRole(ctx.identity, 'viewer'),
+      responder: hasRole(ctx.identity, 'responder'),
+      admin: hasRole(ctx.identity, 'admin'),
+      ingest: hasRole(ctx.identity, 'ingest'),
+      agent: hasRole(ctx.identity, 'agent'),
+    }),
+    unauthorizedError: () => forbidden(),
+  },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { nullable: true },
+    nodesQueryOptions: { nullable: { list: false, items: true } },
+    // A page larger than the bound is refused with a typed error, never silently cut (SPEC §5).
+    firstArgOptions: { validate: pageSizeSchema('first') },
+    lastArgOptions: { validate: pageSizeSchema('last') },
+  },
+  validation: {
+    validationError: (result) => {
+      const issue = result.issues[0];
+      const field = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') ?? 'input';
+      return badUserInput(field, `${field}: ${issue?.message ?? 'invalid value'}`);
+    },
+  },
+});
+
+export { MAX_PAGE_SIZE };
+
+// Every connection of the contract has a totalCount, loaded with the same scope as its page.
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    resolve: (parent) => (typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount),
+  }),
+);

@@ -1,0 +1,16 @@
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/enums.js';
+import './types/device-group.js';
+import './types/device.js';
+import './types/incident.js';
+import './types/alert.js';
+import './types/evidence.js';
+import './types/investigation.js';
+import './types/remediation-action.js';
+import './types/action-event.js';
+
+builder.queryType({});
+builder.mutationType({});
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,147 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { GraphQLResolveInfo } from 'graphql';
+import { visibleActions, visibleGroups } from '../../auth/scope.js';
+import type { Prisma } from '../../db/client.js';
+import { decodeCursor, encodeCursor } from '../../events/cursor.js';
+import type { LoggedEvent } from '../../events/event-log.js';
+import { eventMatcher } from '../../events/match.js';
+import type { RemediationAction } from '../../generated/prisma/client.js';
+import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
+import { builder } from '../builder.js';
+import type { QuellContext } from '../context.js';
+import { badUserInput, graphQLError } from '../errors.js';
+import { asUuid } from '../ids.js';
+import { RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
+import './remediation-action.js';
+
+/** What a subscriber receives: the log entry and the action as it is now, loaded in its scope. */
+interface DeliveredEvent {
+  event: LoggedEvent;
+  action: RemediationAction;
+  /** The Prisma query `action` was loaded with, so the field can tell whether it fits the selection. */
+  queryKey: string;
+}
+
+export const ActionStreamFilter = builder.inputType('ActionStreamFilter', {
+  fields: (t) => ({
+    deviceGroupIds: t.globalIDList(),
+    types: t.field({ type: [RemediationActionTypeEnum] }),
+    incidentId: t.globalID(),
+  }),
+});
+
+type StreamFilter = typeof ActionStreamFilter.$inferInput;
+
+export const ActionEventRef = builder.objectRef<DeliveredEvent>('ActionEvent').implement({
+  description: 'A change of an action\'s status, in stream order. `action` is the action as it is when delivered.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Pass it as `after` when resubscribing to receive every later event exactly once.',
+      resolve: ({ event }) => encodeCursor(event.id),
+    }),
+    occurredAt: t.field({ type: 'DateTime', resolve: ({ event }) => event.occurredAt }),
+    previousStatus: t.field({ type: RemediationActionStatusEnum, nullable: true, resolve: ({ event }) => event.previousStatus }),
+    status: t.field({
+      type: RemediationActionStatusEnum,
+      description: 'The status this change moved the action to (the action may have moved on since).',
+      resolve: ({ event }) => event.status,
+    }),
+    action: t.prismaField({
+      type: 'RemediationAction',
+      // Loaded before delivery with the same selection (see subscribeToActions); loading again
+      // only if the planned query differs, so the nested fields read what was loaded.
+      resolve: async (query, delivered, _args, ctx) => {
+        if (JSON.stringify(query) === delivered.queryKey) return delivered.action;
+        const action = await loadVisibleAction(ctx, query, delivered.event.actionId);
+        if (!action) throw graphQLError('NOT_FOUND', 'The action of this event no longer exists.');
+        return action;
+      },
+    }),
+  }),
+});
+
+builder.subscriptionType({});
+
+const PENDING: ReadonlySet<RemediationActionStatus> = new Set(['PENDING_APPROVAL']);
+
+builder.subscriptionField('pendingActionAdded', (t) =>
+  t.field({
+    type: ActionEventRef,
+    description: 'Every action entering PENDING_APPROVAL. With `after`, first every later event of the log, then live.',
+    authScopes: { viewer: true },
+    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string() },
+    subscribe: (_root, args, ctx, info) => subscribeToActions(ctx, info, args, PENDING),
+    resolve: (delivered) => delivered,
+  }),
+);
+
+builder.subscriptionField('remediationActionUpdated', (t) =>
+  t.field({
+    type: ActionEventRef,
+    description: 'Every status change of an action (creation included). With `after`, first every later event of the log, then live.',
+    authScopes: { viewer: true },
+    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string() },
+    subscribe: (_root, args, ctx, info) => subscribeToActions(ctx, info, args, null),
+    resolve: (delivered) => delivered,
+  }),
+);
+
+async function subscribeToActions(
+  ctx: QuellContext,
+  info: GraphQLResolveInfo,
+  args: { filter?: StreamFilter | null; after?: string | null },
+  statuses: ReadonlySet<RemediationActionStatus> | null,
+) {
+  const after = args.after == null ? null : decodeCursor(args.after);
+  if (args.after != null && after === null) throw badUserInput('after', 'after: not a cursor of this stream.');
+  // Scope is decided here, once: a reconnect (new subscription) re-evaluates it.
+  const matches = eventMatcher({
+    statuses,
+    deviceGroupIds: await streamGroups(ctx, args.filter?.deviceGroupIds ?? null),
+    types: args.filter?.types ? new Set(args.filter.types) : null,
+    incidentId: args.filter?.incidentId ? idOf('incidentId', 'Incident', args.filter.incidentId) : null,
+  });
+  const query = queryFromInfo({ context: ctx, info, path: ['action'] }) as ActionQuery;
+  const queryKey = JSON.stringify(query);
+  return ctx.streams.subscribe<DeliveredEvent>({
+    tenantId: ctx.identity.tenantId,
+    after,
+    matches,
+    // The authoritative scope check: the action must be visible to this token now, or the event
+    // is skipped silently (it never becomes an error that would reveal it).
+    transform: async (event) => {
+      const action = await loadVisibleAction(ctx, query, event.actionId);
+      return action ? { event, action, queryKey } : null;
+    },
+  });
+}
+
+type ActionQuery = Pick<Prisma.RemediationActionFindFirstArgs, 'select' | 'include'>;
+
+/** One query for all subscribers with the same scope and selection that resolve it together. */
+function loadVisibleAction(ctx: QuellContext, query: ActionQuery, actionId: string): Promise<RemediationAction | null> {
+  const args = { ...query, where: { id: actionId, AND: [visibleActions(ctx.identity)] } };
+  return ctx.streams.share(`action:${JSON.stringify(args)}`, () => ctx.prisma.remediationAction.findFirst(args));
+}
+
+/**
+ * The groups whose events this subscriber gets: the filter's, limited to what the token may read.
+ * A group it may not read (or that does not exist) simply contributes nothing, with no error.
+ */
+async function streamGroups(ctx: QuellContext, filter: readonly { typename: string; id: string }[] | null) {
+  const requested = filter ? filter.map((g) => idOf('deviceGroupIds', 'DeviceGroup', g)) : null;
+  if (ctx.identity.groups === 'all') return requested ? new Set(requested) : null;
+  const readable = await ctx.prisma.deviceGroup.findMany({
+    where: { AND: [visibleGroups(ctx.identity), requested ? { id: { in: requested } } : {}] },
+    select: { id: true },
+  });
+  return new Set(readable.map((g) => g.id));
+}
+
+/** The raw id of a global id; one of another type is refused, naming the field (as the query filter does). */
+function idOf(field: string, typename: string, globalId: { typename: string; id: string }): string {
+  if (globalId.typename !== typename) {
+    throw badUserInput(`filter.${field}`, `filter.${field} expects ${typename} ids; got a ${globalId.typename} id.`);
+  }
+  return asUuid(globalId.id);
+}

@@ -1,0 +1,36 @@
+import { visibleDevices, visibleGroups } from '../../auth/scope.js';
+import { builder } from '../builder.js';
+import { DeviceConnection } from './device.js';
+import { asUuid } from '../ids.js';
+import { AutomationLevelEnum } from './enums.js';
+
+export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
+  id: { field: 'id' },
+  // node()/nodes() and every reference go through this filter: out of scope is "not found".
+  authScopes: { viewer: true },
+  findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleGroups(ctx.identity)] }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    automationLevel: t.expose('automationLevel', { type: AutomationLevelEnum }),
+    rank: t.exposeInt('rank'),
+    devices: t.relatedConnection('devices', {
+      cursor: 'id',
+      query: (_args, ctx) => ({ where: visibleDevices(ctx.identity), orderBy: { hostname: 'asc' } }),
+      totalCount: true,
+    }, DeviceConnection),
+  }),
+});
+
+builder.queryField('deviceGroups', (t) =>
+  t.prismaConnection({
+    type: 'DeviceGroup',
+    cursor: 'id',
+    authScopes: { viewer: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.deviceGroup.findMany({ ...query, where: visibleGroups(ctx.identity), orderBy: { rank: 'asc' } }),
+    totalCount: (_root, _args, ctx) => ctx.prisma.deviceGroup.count({ where: visibleGroups(ctx.identity) }),
+  }, DeviceGroupConnection),
+);
+
+export const DeviceGroupConnection = builder.connectionObject({ type: DeviceGroupRef, name: 'DeviceGroupConnection' }, { name: 'DeviceGroupEdge' });

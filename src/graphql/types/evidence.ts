@@ -1,0 +1,35 @@
+import { builder } from '../builder.js';
+import { asUuid } from '../ids.js';
+import { visibleActions, visibleEvidence } from '../../auth/scope.js';
+import { EvidenceKindEnum, LocationClassEnum, VerdictEnum } from './enums.js';
+
+export const EvidenceRemediationStatusEnum = builder.enumType('EvidenceRemediationStatus', {
+  description: 'What has been done about a piece of evidence.',
+  values: ['NONE', 'PENDING_APPROVAL', 'IN_PROGRESS', 'REMEDIATED', 'DECLINED', 'FAILED', 'RESTORED'] as const,
+});
+
+export const EvidenceRef = builder.prismaNode('Evidence', {
+  id: { field: 'id' },
+  authScopes: { viewer: true },
+  findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleEvidence(ctx.identity)] }),
+  fields: (t) => ({
+    kind: t.expose('kind', { type: EvidenceKindEnum }),
+    device: t.relation('device'),
+    verdict: t.expose('verdict', { type: VerdictEnum, nullable: true }),
+    path: t.exposeString('path', { nullable: true }),
+    sha256: t.exposeString('sha256', { nullable: true }),
+    locationClasses: t.expose('locationClasses', { type: [LocationClassEnum] }),
+    remediationActions: t.relation('remediationActions', {
+      query: (_args, ctx) => ({ where: visibleActions(ctx.identity), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    }),
+    remediationStatus: t.expose('remediationStatus', { type: EvidenceRemediationStatusEnum }),
+    processId: t.exposeInt('processId', { nullable: true }),
+    commandLine: t.exposeString('commandLine', { nullable: true }),
+    registryKey: t.exposeString('registryKey', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    value: t.exposeString('value', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const EvidenceConnection = builder.connectionObject({ type: EvidenceRef, name: 'EvidenceConnection' }, { name: 'EvidenceEdge' });

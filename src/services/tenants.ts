@@ -1,0 +1,25 @@
+import type { PrismaClient } from '../db/client.js';
+
+export const DEFAULT_GROUP_NAME = 'Ungrouped devices';
+
+/**
+ * Provisions a tenant the first time a valid token names it: plan PLAN_2 and its default group
+ * "Ungrouped devices" at FULL, lowest rank. Safe under concurrent first requests.
+ */
+export function createTenantProvisioner(prisma: PrismaClient) {
+  const known = new Set<string>();
+  return async function ensureTenant(tenantId: string): Promise<void> {
+    if (known.has(tenantId)) return;
+    await prisma.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO tenants (id, name, plan) VALUES (${tenantId}, ${tenantId}, 'PLAN_2')
+        ON CONFLICT (id) DO NOTHING`;
+      if (inserted === 1) {
+        await tx.deviceGroup.create({
+          data: { tenantId, name: DEFAULT_GROUP_NAME, automationLevel: 'FULL', rank: 1, isDefault: true },
+        });
+      }
+    });
+    known.add(tenantId);
+  };
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtures } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let recording: string[] | null = null;
+
+beforeAll(async () => {
+  server = await startTestServer({ onQuery: (sql) => recording?.push(sql) });
+  const world = fixtures(server.prisma, 'tenant-a');
+  await world.tenant();
+  const group = await world.group('Workstations');
+  const devices = await Promise.all(Array.from({ length: 10 }, (_, i) => world.device(group.id, `ws-${i}`)));
+  for (let i = 0; i < 60; i++) await world.incident([devices[i % 10]!, devices[(i + 1) % 10]!]);
+});
+afterAll(() => server?.close());
+
+const PAGE = `query($first: Int) {
+  incidents(first: $first) {
+    totalCount
+    edges { node {
+      title remediationStatus
+      devices { hostname deviceGroup { name } }
+      evidence(first: 10) { totalCount edges { node { path sha256 device { hostname } } } }
+      remediationActions(first: 10) { totalCount edges { node { status device { hostname } deviceGroup { name } } } }
+      alerts(first: 10) { edges { node { title } } }
+    } }
+  }
+}`;
+
+async function statementsFor(first: number) {
+  await server.gqlData(PAGE, { first }); // warm the tenant provisioning and caches
+  recording = [];
+  const data = await server.gqlData(PAGE, { first });
+  const statements = recording.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql));
+  recording = null;
+  return { data, statements };
+}
+
+describe('a page of incidents with nested devices, evidence and actions', () => {
+  it('costs the same small number of SQL statements for 5 incidents as for 50', async () => {
+    const small = await statementsFor(5);
+    const large = await statementsFor(50);
+    expect(small.data.incidents.edges).toHaveLength(5);
+    expect(large.data.incidents.edges).toHaveLength(50);
+    expect(large.data.incidents.edges[0].node.devices).toHaveLength(2);
+    expect(large.data.incidents.edges[0].node.evidence.totalCount).toBe(2);
+    expect(large.statements.length).toBe(small.statements.length);
+    expect(large.statements.length).toBeLessThanOrEqual(12);
+  });
+});

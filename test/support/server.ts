@@ -1,0 +1,72 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { signToken, tokenSettingsFromEnv, type TokenClaims } from '../../src/auth/tokens.js';
+import { startQuell, type StartOptions } from '../../src/server/start.js';
+import { createTestDatabase } from './database.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** A real Quell server on a fresh database, on a free port, with a real HTTP client. */
+export async function startTestServer(options: Partial<StartOptions> & { databaseUrl?: string } = {}) {
+  const database = options.databaseUrl ? null : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database!.url;
+  const server = await startQuell({ ...options, databaseUrl, port: 0 });
+  const secret = tokenSettingsFromEnv().secret!;
+
+  const token = (claims: Partial<TokenClaims> & { tid?: string } = {}) =>
+    signToken({ sub: 'tester', tid: 'tenant-a', roles: ['admin', 'ingest'], groups: '*', ...claims }, secret);
+
+  async function gql<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    bearer?: string | null,
+  ): Promise<GraphQLResponse<T>> {
+    const authorization = bearer === null ? undefined : `Bearer ${bearer ?? (await token())}`;
+    const response = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+
+  /** Like gql, but fails the test on any error and returns the data. */
+  async function gqlData<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, bearer?: string) {
+    const result = await gql<T>(query, variables, bearer);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data as T;
+  }
+
+  const wsClients: Client[] = [];
+  function wsClient(connectionParams: Record<string, unknown> | (() => Promise<Record<string, unknown>>), extra: Partial<Parameters<typeof createClient>[0]> = {}) {
+    const client = createClient({
+      url: server.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams,
+      retryAttempts: 0,
+      lazy: true,
+      ...extra,
+    });
+    wsClients.push(client);
+    return client;
+  }
+
+  return {
+    ...server,
+    databaseUrl,
+    token,
+    gql,
+    gqlData,
+    wsClient,
+    async close() {
+      await Promise.all(wsClients.map((c) => c.dispose()));
+      await server.close();
+      await database?.drop();
+    },
+  };
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;

@@ -1,0 +1,107 @@
+import type { Client } from 'graphql-ws';
+import { decodeCursor } from '../../src/events/cursor.js';
+
+export interface Received<T> {
+  data: T[];
+  errors: unknown[];
+  completed: boolean;
+}
+
+/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A graphql-ws subscription that records what it receives. */
+export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const received: Received<T> = { data: [], errors: [], completed: false };
+  const stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) received.errors.push(...result.errors);
+        if (result.data) received.data.push(result.data as T);
+      },
+      error: (error) => received.errors.push(error),
+      complete: () => (received.completed = true),
+    },
+  );
+  return {
+    received,
+    stop,
+    /** Resolves once `count` payloads arrived. */
+    async untilCount(count: number, timeoutMs = 5_000): Promise<T[]> {
+      await waitFor(() => received.data.length >= count || received.errors.length > 0, `${count} events`, timeoutMs);
+      if (received.errors.length) throw new Error(`subscription errors: ${JSON.stringify(received.errors)}`);
+      return received.data;
+    },
+    async untilError(timeoutMs = 5_000): Promise<unknown[]> {
+      await waitFor(() => received.errors.length > 0, 'a subscription error', timeoutMs);
+      return received.errors;
+    },
+  };
+}
+
+/** The log ids behind a list of cursors. */
+export function idsOf(cursors: readonly string[]): bigint[] {
+  return cursors.map((c) => {
+    const id = decodeCursor(c);
+    if (id === null) throw new Error(`not a cursor: ${c}`);
+    return id;
+  });
+}
+
+/** A GraphQL-over-SSE subscription (yoga's, with the normal Authorization header). */
+export function sseSubscribe<T = Record<string, any>>(graphqlUrl: string, bearer: string | null, query: string, variables: Record<string, unknown> = {}) {
+  const received: Received<T> & { status: number | null; ended: boolean } = { data: [], errors: [], completed: false, status: null, ended: false };
+  const abort = new AbortController();
+  const done = (async () => {
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: {
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    received.status = response.status;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(message)?.[1];
+        const data = /^data: (.*)$/m.exec(message)?.[1];
+        if (event === 'complete') received.completed = true;
+        else if (data) {
+          const payload = JSON.parse(data) as { data?: T; errors?: unknown[] };
+          if (payload.errors) received.errors.push(...payload.errors);
+          if (payload.data) received.data.push(payload.data);
+        }
+      }
+    }
+  })()
+    .catch((error: unknown) => {
+      if (!abort.signal.aborted) received.errors.push(error);
+    })
+    .finally(() => (received.ended = true));
+  return {
+    received,
+    done,
+    stop: () => abort.abort(),
+    async untilCount(count: number, timeoutMs = 5_000): Promise<T[]> {
+      await waitFor(() => received.data.length >= count || received.errors.length > 0 || received.ended, `${count} SSE events`, timeoutMs);
+      if (received.errors.length) throw new Error(`SSE errors: ${JSON.stringify(received.errors)}`);
+      return received.data;
+    },
+  };
+}
