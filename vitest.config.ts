@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  // One graphql module for everyone: Vite would otherwise hand our code graphql's ESM build while
+  // the server libraries load its CommonJS build, and graphql refuses objects of the other one.
+  resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
@@ -9,7 +15,5 @@ export default defineConfig({
     // Test files run in parallel processes (2 cores); each gets its own database.
     pool: 'forks',
     fileParallelism: true,
-    // Let Vite load graphql-inspector so it shares the one `graphql` module the tests use.
-    server: { deps: { inline: ['@graphql-inspector/core'] } },
   },
 });

@@ -48,8 +48,17 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { nullable: true },
-    nodesQueryOptions: { nullable: { list: false, items: true } },
+    // A node out of the caller's scope is loaded with the scope filter and so is "not found":
+    // it must read as null, exactly like an id that never existed.
+    nodeQueryOptions: {
+      nullable: true,
+      resolve: (_root, { id }, _ctx, _info, resolveNode) => nullWhenNotFound(resolveNode(id)),
+    },
+    nodesQueryOptions: {
+      nullable: { list: false, items: true },
+      resolve: (_root, { ids }, _ctx, _info, resolveNodes) =>
+        ids.map((id) => nullWhenNotFound(resolveNodes([id]).then((nodes) => nodes[0]))),
+    },
     // A page larger than the bound is refused with a typed error, never silently cut (SPEC §5).
     firstArgOptions: { validate: pageSizeSchema('first') },
     lastArgOptions: { validate: pageSizeSchema('last') },
@@ -64,6 +73,16 @@ export const builder = new SchemaBuilder<{
 });
 
 export { MAX_PAGE_SIZE };
+
+/** Prisma's "no record found" (P2025) becomes null; every other failure still surfaces. */
+async function nullWhenNotFound<T>(value: Promise<T> | T): Promise<T | null> {
+  try {
+    return await value;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'P2025') return null;
+    throw error;
+  }
+}
 
 // Every connection of the contract has a totalCount, loaded with the same scope as its page.
 builder.globalConnectionField('totalCount', (t) =>

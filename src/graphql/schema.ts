@@ -9,8 +9,13 @@ import './types/evidence.js';
 import './types/investigation.js';
 import './types/remediation-action.js';
 import './types/action-event.js';
+import './types/device-group-rules.js';
+import './types/create-device-group.js';
+import './types/update-device-group.js';
+import './types/register-device.js';
 
 builder.queryType({});
 builder.mutationType({});
+builder.mutationField('_tmpStreamPlaceholder', (t) => t.boolean({ resolve: () => true })); // TEMP-STREAMS
 
 export const schema = builder.toSchema({ sortSchema: false });

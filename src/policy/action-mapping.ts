@@ -43,13 +43,12 @@ export const ARTIFACT_FILE: Readonly<Record<EvidenceKind, 'required' | 'optional
 
 /** The AIR action type for an evidence kind (null: informational evidence). */
 export function airActionTypeFor(kind: EvidenceKind): RemediationActionType | null {
-  const type = AIR_ACTION_BY_EVIDENCE_KIND[kind];
-  if (type === undefined) throw new TypeError(`unknown evidence kind: ${String(kind)}`);
-  return type;
+  if (!Object.hasOwn(AIR_ACTION_BY_EVIDENCE_KIND, kind)) throw new TypeError(`unknown evidence kind: ${String(kind)}`);
+  return AIR_ACTION_BY_EVIDENCE_KIND[kind];
 }
 
 export function isInformationalEvidenceKind(kind: EvidenceKind): boolean {
-  return AIR_ACTION_BY_EVIDENCE_KIND[kind] === null;
+  return airActionTypeFor(kind) === null;
 }
 
 /** The action types automated investigations take. */

@@ -126,6 +126,8 @@ const FACTS: ReadonlyArray<{ readonly location: LocationFacts; readonly phrase: 
 ];
 
 interface CompiledOutcome extends TableDecision {
+  /** Whether the kind has a file (ARTIFACT_FILE). */
+  readonly file: 'required' | 'optional' | 'none';
   readonly level: AutomationLevel;
   readonly verdict: Verdict;
   readonly kind: EvidenceKind;
@@ -144,6 +146,7 @@ function compileOutcome(level: AutomationLevel, verdict: Verdict, kind: Evidence
   const facts = { automationLevel: level, verdict, kind, ...decided, locationFact };
   return {
     ...decided,
+    file: ARTIFACT_FILE[kind],
     level,
     verdict,
     kind,
@@ -153,8 +156,11 @@ function compileOutcome(level: AutomationLevel, verdict: Verdict, kind: Evidence
   };
 }
 
+/** A record without a prototype, so that only its own keys are found (`toString` is not a level). */
 function recordOf<K extends string, V>(keys: ReadonlyArray<K>, value: (key: K) => V): Readonly<Record<K, V>> {
-  return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
+  const record = Object.create(null) as Record<K, V>;
+  for (const key of keys) record[key] = value(key);
+  return record;
 }
 
 const COMPILED = recordOf(AUTOMATION_LEVELS, (level) =>
@@ -202,7 +208,7 @@ export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   const outcomes = byKind[kind] ?? invalid('evidence kind', kind);
   if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS') invalid('OS platform', osPlatform);
 
-  const file = ARTIFACT_FILE[kind];
+  const file = (outcomes[0] as CompiledOutcome).file;
   let classification: PathClassification = NO_PATH_CLASSIFICATION;
   if (file !== 'none') {
     classification = classifyPath(evidence.path, osPlatform);

@@ -26,8 +26,26 @@ interface Node {
   wildcard: Node | null;
   /** Windows only: resolvable short name → child key. */
   shortNames: Map<string, string> | null;
-  /** Windows only: first letters a short name of a child would start with. */
-  shortNamePrefixes: string[] | null;
+  /** Windows only: what a generated short name of a child would start with (see `mayBeShortNameOf`). */
+  shortNamePrefixes: ShortNameStem[] | null;
+}
+
+/**
+ * The stems of the 8.3 short names Windows may generate for a long name: `PROGRA~N` (the first
+ * six characters of the name without spaces and dots), or, after a few collisions, two
+ * characters and four hexadecimal digits of a hash (`PR4F2A~1`).
+ */
+interface ShortNameStem {
+  readonly six: string;
+  readonly two: string;
+}
+
+const HEX4 = /^[0-9a-f]{4}$/;
+
+/** Whether a short-name segment (lower case, `base~N.ext`) may stand for the long name of `stem`. */
+function mayBeShortNameOf(key: string, stem: ShortNameStem): boolean {
+  const base = key.slice(0, key.indexOf('~'));
+  return base === stem.six || (base.length === 6 && base.startsWith(stem.two) && HEX4.test(base.slice(2)));
 }
 
 export interface LocationMatcher {
@@ -101,9 +119,8 @@ function addFolder(root: Node, folder: string, bit: number, separator: string, c
       child = newNode();
       node.children.push({ key, node: child });
       if (shortNames && !isValid83Name(key)) {
-        node.shortNamePrefixes ??= [];
-        const prefix = key.replace(/[\s.]/g, '').slice(0, 2);
-        if (!node.shortNamePrefixes.includes(prefix)) node.shortNamePrefixes.push(prefix);
+        const squeezed = key.replace(/[\s.]/g, '');
+        (node.shortNamePrefixes ??= []).push({ six: squeezed.slice(0, 6), two: squeezed.slice(0, 2) });
         for (const shortName of WINDOWS_SHORT_NAMES[key] ?? []) {
           node.shortNames ??= new Map();
           node.shortNames.set(shortName, key);
@@ -165,7 +182,7 @@ function walk(from: Node, path: string, segments: SegmentBuffer, first: number, 
       if (isShortName(key)) {
         const longName = node.shortNames?.get(key);
         if (longName !== undefined) child = children.find((c) => c.key === longName)?.node ?? null;
-        else if (node.shortNamePrefixes.some((p) => key.startsWith(p))) return bits | AMBIGUOUS_SHORT_NAME_BIT;
+        else if (node.shortNamePrefixes.some((stem) => mayBeShortNameOf(key, stem))) return bits | AMBIGUOUS_SHORT_NAME_BIT;
       }
     }
     const wildcard = node.wildcard;

@@ -25,9 +25,8 @@ export const PLAN_FEATURES: Readonly<Record<Plan, PlanFeatures>> = {
 };
 
 function planFeatures(plan: Plan): PlanFeatures {
-  const features = PLAN_FEATURES[plan];
-  if (features === undefined) throw new TypeError(`unknown plan: ${String(plan)}`);
-  return features;
+  if (!Object.hasOwn(PLAN_FEATURES, plan)) throw new TypeError(`unknown plan: ${String(plan)}`);
+  return PLAN_FEATURES[plan];
 }
 
 export type ManualActionPermission =

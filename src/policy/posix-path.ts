@@ -88,6 +88,7 @@ function resolve(path: string, backslashSeparates: boolean): { changed: boolean 
     }
     segments.push(start, end);
   }
+  if (n > 1 && (path.charCodeAt(n - 1) === 47 || (backslashSeparates && path.charCodeAt(n - 1) === 92))) changed = true; // a trailing separator
   return { changed };
 }
 

@@ -45,7 +45,7 @@ export class InvalidTransitionError extends Error {
     readonly from: RemediationActionStatus,
     readonly to: RemediationActionStatus,
   ) {
-    const allowed = STATUS_TRANSITIONS[from] ?? [];
+    const allowed = allowedTransitionsFrom(from);
     super(
       `A remediation action cannot go from ${from} to ${to}` +
         (allowed.length === 0 ? ` (${from} is final).` : ` (from ${from} it can go to ${allowed.join(', ')}).`),
@@ -54,8 +54,9 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/** The statuses `from` can go to (none for a final status or a value outside the vocabulary). */
 export function allowedTransitionsFrom(from: RemediationActionStatus): ReadonlyArray<RemediationActionStatus> {
-  return STATUS_TRANSITIONS[from] ?? [];
+  return Object.hasOwn(STATUS_TRANSITIONS, from) ? STATUS_TRANSITIONS[from] : [];
 }
 
 export function canTransition(from: RemediationActionStatus, to: RemediationActionStatus): boolean {

@@ -245,6 +245,7 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
     segments.push(start, significantEnd);
   }
 
+  if (n > root.start && text.charCodeAt(n - 1) === 92) changed = true; // a trailing separator
   const normalizedPath = changed ? `${root.display}\\${segments.join(text, '\\')}` : input;
   if (!root.matchable) return { ok: true, normalizedPath, bits: 0 };
   if (streamEnd >= 0) {

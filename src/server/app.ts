@@ -57,7 +57,10 @@ export function createApp(options: AppOptions) {
   });
 
   async function contextFor(initial: InitialContext): Promise<QuellContext> {
-    const requestId = initial.request?.headers.get('x-request-id') ?? randomUUID();
+    // Over WebSocket there is no Fetch request, only the upgrade request (`req`, Node headers).
+    const upgradeRequestId = initial.req?.headers['x-request-id'];
+    const requestId =
+      initial.request?.headers.get('x-request-id') ?? (typeof upgradeRequestId === 'string' ? upgradeRequestId : randomUUID());
     let identity = initial.wsIdentity;
     if (!identity) {
       const result = await authenticate(initial.request?.headers.get('authorization'), tokens);
@@ -130,7 +133,7 @@ export function createApp(options: AppOptions) {
         }
         const enveloped = yoga.getEnveloped({
           ...ctx,
-          request: ctx.extra.request,
+          req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
           wsIdentity: ctx.extra.identity,

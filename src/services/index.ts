@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/client.js';
+import { createDeviceGroupService } from './device-groups.js';
 import { createTenantProvisioner } from './tenants.js';
 
 export interface ServiceOptions {
@@ -12,6 +13,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     prisma,
     options,
     ensureTenant: createTenantProvisioner(prisma),
+    deviceGroups: createDeviceGroupService(prisma),
   };
 }
 

@@ -2,6 +2,7 @@ import { visibleDevices, visibleGroups } from '../../auth/scope.js';
 import { builder } from '../builder.js';
 import { DeviceConnection } from './device.js';
 import { asUuid } from '../ids.js';
+import { DeviceGroupRulesRef } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
 
 export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
@@ -14,6 +15,11 @@ export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
     description: t.exposeString('description', { nullable: true }),
     automationLevel: t.expose('automationLevel', { type: AutomationLevelEnum }),
     rank: t.exposeInt('rank'),
+    isDefault: t.exposeBoolean('isDefault'),
+    rules: t.field({
+      type: DeviceGroupRulesRef,
+      resolve: (group) => group,
+    }),
     devices: t.relatedConnection('devices', {
       cursor: 'id',
       query: (_args, ctx) => ({ where: visibleDevices(ctx.identity), orderBy: { hostname: 'asc' } }),

@@ -1,0 +1,240 @@
+import type { PrismaClient, Transaction } from '../db/client.js';
+import type { AutomationLevel, OsPlatform } from '../generated/prisma/enums.js';
+import { chooseDeviceGroup } from '../policy/device-group-membership.js';
+import { effectiveAutomationLevel, planAllowsCustomDeviceGroups } from '../policy/index.js';
+import { requireRole, type Actor } from './actor.js';
+import { writeAuditEvents } from './audit.js';
+import { badInput, DomainError, notFound } from './errors.js';
+import { visibleGroups } from '../auth/scope.js';
+
+export interface GroupRulesInput {
+  hostnamePrefix?: string | null;
+  domain?: string | null;
+  tag?: string | null;
+}
+
+export interface CreateDeviceGroupInput {
+  name: string;
+  description?: string | null;
+  automationLevel: AutomationLevel;
+  rank?: number | null;
+  rules?: GroupRulesInput | null;
+}
+
+export interface UpdateDeviceGroupInput {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  automationLevel?: AutomationLevel | null;
+  rank?: number | null;
+  rules?: GroupRulesInput | null;
+}
+
+export interface RegisterDeviceInput {
+  hostname: string;
+  osPlatform: OsPlatform;
+  deviceGroupId?: string | null;
+  domain?: string | null;
+  tags?: string[] | null;
+}
+
+/** Group changes of one tenant happen one at a time: ranks are unique and shift together. */
+async function lockTenantGroups(tx: Transaction, tenantId: string) {
+  const [tenant] = await tx.$queryRaw<{ plan: 'PLAN_1' | 'PLAN_2' | 'BUSINESS' }[]>`
+    SELECT plan FROM tenants WHERE id = ${tenantId} FOR UPDATE`;
+  if (!tenant) throw notFound('Tenant');
+  return tenant;
+}
+
+/**
+ * Moves the groups at rank >= `from` (and < `until`, when given) by `by`. Done in two statements
+ * through negative ranks, so the unique (tenant, rank) index holds at every row.
+ */
+async function shiftRanks(tx: Transaction, tenantId: string, from: number, until: number | null, by: 1 | -1) {
+  const upper = until ?? 2_147_483_647;
+  await tx.$executeRaw`UPDATE device_groups SET rank = -(rank + ${by}) WHERE "tenantId" = ${tenantId} AND rank >= ${from} AND rank < ${upper}`;
+  await tx.$executeRaw`UPDATE device_groups SET rank = -rank WHERE "tenantId" = ${tenantId} AND rank < 0`;
+}
+
+function rulesData(rules: GroupRulesInput | null | undefined) {
+  if (rules === undefined) return {};
+  const clean = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+  return {
+    ruleHostnamePrefix: clean(rules?.hostnamePrefix),
+    ruleDomain: clean(rules?.domain),
+    ruleTag: clean(rules?.tag),
+  };
+}
+
+function checkName(name: string | null | undefined): string | undefined {
+  if (name === undefined || name === null) return undefined;
+  const trimmed = name.trim();
+  if (!trimmed) throw badInput('name', 'name must not be empty.');
+  if (trimmed.length > 120) throw badInput('name', 'name must be at most 120 characters.');
+  if (trimmed === '*') throw badInput('name', 'name "*" is reserved: it means every group in a token.');
+  return trimmed;
+}
+
+/**
+ * Re-places every device of the tenant that was not placed explicitly, after rules or ranks
+ * changed, and keeps its actions' group column in step.
+ */
+async function reevaluateMembership(tx: Transaction, tenantId: string): Promise<number> {
+  const groups = await tx.deviceGroup.findMany({ where: { tenantId } });
+  const devices = await tx.device.findMany({
+    where: { tenantId, groupAssignedExplicitly: false },
+    select: { id: true, hostname: true, domain: true, tags: true, deviceGroupId: true },
+  });
+  const moves = new Map<string, string[]>();
+  for (const device of devices) {
+    const target = chooseDeviceGroup(groups, device).id;
+    if (target !== device.deviceGroupId) moves.set(target, [...(moves.get(target) ?? []), device.id]);
+  }
+  for (const [groupId, deviceIds] of moves) {
+    await tx.device.updateMany({ where: { id: { in: deviceIds } }, data: { deviceGroupId: groupId } });
+    await tx.remediationAction.updateMany({ where: { deviceId: { in: deviceIds } }, data: { deviceGroupId: groupId } });
+  }
+  return [...moves.values()].reduce((n, ids) => n + ids.length, 0);
+}
+
+function isUniqueViolation(error: unknown, field: string): boolean {
+  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  if (e?.code !== 'P2002') return false;
+  const text = JSON.stringify(e.meta ?? {});
+  return text.includes(field);
+}
+
+export function createDeviceGroupService(prisma: PrismaClient) {
+  return {
+    async createDeviceGroup(actor: Actor, input: CreateDeviceGroupInput) {
+      requireRole(actor, 'admin');
+      const name = checkName(input.name)!;
+      if (input.rank != null && input.rank < 1) throw badInput('rank', 'rank must be 1 or more (1 is the highest).');
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const tenant = await lockTenantGroups(tx, actor.tenantId);
+          if (!planAllowsCustomDeviceGroups(tenant.plan)) {
+            throw new DomainError('PLAN_LIMIT', `The ${tenant.plan} plan has no custom device groups; PLAN_1 and PLAN_2 include them.`, undefined, {
+              includedIn: ['PLAN_1', 'PLAN_2'],
+            });
+          }
+          const fallback = await tx.deviceGroup.findFirstOrThrow({ where: { tenantId: actor.tenantId, isDefault: true } });
+          // A group goes last (just above the default group) unless it asks for a higher rank.
+          const rank = input.rank == null || input.rank >= fallback.rank ? fallback.rank : input.rank;
+          await shiftRanks(tx, actor.tenantId, rank, null, 1);
+          const group = await tx.deviceGroup.create({
+            data: {
+              tenantId: actor.tenantId,
+              name,
+              description: input.description ?? null,
+              automationLevel: effectiveAutomationLevel(tenant.plan, input.automationLevel),
+              rank,
+              ...rulesData(input.rules),
+            },
+          });
+          const moved = await reevaluateMembership(tx, actor.tenantId);
+          await writeAuditEvents(tx, actor, [
+            { operation: 'createDeviceGroup', targetType: 'DeviceGroup', targetIds: [group.id], after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved }, outcome: 'CREATED' },
+          ]);
+          return group;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'name')) throw badInput('name', `A device group named "${name}" already exists.`);
+        throw error;
+      }
+    },
+
+    async updateDeviceGroup(actor: Actor, input: UpdateDeviceGroupInput) {
+      requireRole(actor, 'admin');
+      const name = checkName(input.name);
+      if (input.rank != null && input.rank < 1) throw badInput('rank', 'rank must be 1 or more (1 is the highest).');
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const tenant = await lockTenantGroups(tx, actor.tenantId);
+          const group = await tx.deviceGroup.findFirst({ where: { id: input.id, ...visibleGroups(actor) } });
+          if (!group) throw notFound('Device group', 'id');
+          if (group.isDefault && (name !== undefined && name !== group.name)) {
+            throw badInput('name', 'The default group keeps its name.');
+          }
+          if (group.isDefault && input.rank != null && input.rank !== group.rank) {
+            throw badInput('rank', 'The default group always has the lowest rank.');
+          }
+          if (group.isDefault && input.rules != null) throw badInput('rules', 'The default group has no membership rules.');
+          let rank = group.rank;
+          if (input.rank != null && !group.isDefault && input.rank !== group.rank) {
+            const fallback = await tx.deviceGroup.findFirstOrThrow({ where: { tenantId: actor.tenantId, isDefault: true } });
+            const target = Math.min(input.rank, fallback.rank - 1);
+            // Take the group out of the order, close the gap, open one at the target, put it back.
+            await tx.deviceGroup.update({ where: { id: group.id }, data: { rank: 0 - 1_000_000 } });
+            await shiftRanks(tx, actor.tenantId, group.rank + 1, null, -1);
+            await shiftRanks(tx, actor.tenantId, target, null, 1);
+            rank = target;
+          }
+          const updated = await tx.deviceGroup.update({
+            where: { id: group.id },
+            data: {
+              ...(name !== undefined ? { name } : {}),
+              ...(input.description !== undefined ? { description: input.description } : {}),
+              ...(input.automationLevel ? { automationLevel: effectiveAutomationLevel(tenant.plan, input.automationLevel) } : {}),
+              rank,
+              ...rulesData(input.rules),
+            },
+          });
+          const moved = input.rules !== undefined || rank !== group.rank ? await reevaluateMembership(tx, actor.tenantId) : 0;
+          await writeAuditEvents(tx, actor, [
+            {
+              operation: 'updateDeviceGroup',
+              targetType: 'DeviceGroup',
+              targetIds: [group.id],
+              before: { name: group.name, description: group.description, automationLevel: group.automationLevel, rank: group.rank },
+              after: { name: updated.name, description: updated.description, automationLevel: updated.automationLevel, rank: updated.rank, devicesMoved: moved },
+              outcome: 'UPDATED',
+            },
+          ]);
+          return updated;
+        });
+      } catch (error) {
+        if (name && isUniqueViolation(error, 'name')) throw badInput('name', `A device group named "${name}" already exists.`);
+        throw error;
+      }
+    },
+
+    async registerDevice(actor: Actor, input: RegisterDeviceInput) {
+      requireRole(actor, 'admin', 'ingest');
+      const hostname = input.hostname.trim();
+      if (!hostname) throw badInput('hostname', 'hostname must not be empty.');
+      if (hostname.length > 255) throw badInput('hostname', 'hostname must be at most 255 characters.');
+      const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
+      return prisma.$transaction(async (tx) => {
+        // Registering a known hostname again returns the device as it is: agents re-register on boot.
+        const existing = await tx.device.findUnique({ where: { tenantId_hostname: { tenantId: actor.tenantId, hostname } } });
+        if (existing) return { device: existing, created: false };
+        const groups = await tx.deviceGroup.findMany({ where: { tenantId: actor.tenantId } });
+        let groupId: string;
+        if (input.deviceGroupId) {
+          const explicit = await tx.deviceGroup.findFirst({ where: { id: input.deviceGroupId, ...visibleGroups(actor) } });
+          if (!explicit) throw notFound('Device group', 'deviceGroupId');
+          groupId = explicit.id;
+        } else {
+          groupId = chooseDeviceGroup(groups, { hostname, domain: input.domain ?? null, tags }).id;
+        }
+        const device = await tx.device.create({
+          data: {
+            tenantId: actor.tenantId,
+            hostname,
+            osPlatform: input.osPlatform,
+            domain: input.domain ?? null,
+            tags,
+            deviceGroupId: groupId,
+            groupAssignedExplicitly: Boolean(input.deviceGroupId),
+            lastSeenAt: new Date(),
+          },
+        });
+        await writeAuditEvents(tx, actor, [
+          { operation: 'registerDevice', targetType: 'Device', targetIds: [device.id], after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags }, outcome: 'CREATED' },
+        ]);
+        return { device, created: true };
+      });
+    },
+  };
+}

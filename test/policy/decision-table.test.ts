@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AUTOMATION_LEVELS,
+  DECISION_TABLE,
+  EVIDENCE_KINDS,
+  VERDICTS,
+  decideRemediation,
+  type AutomationLevel,
+  type EvidenceKind,
+  type LocationClass,
+  type OsPlatform,
+  type PolicyDecision,
+  type RemediationActionType,
+  type Verdict,
+} from '../../src/policy/index.js';
+
+/*
+ * SPEC §2.1 written out again, independently of src/policy/decision-table.ts, one row per
+ * automation level and verdict, one column per location of the artifact's file:
+ *   OS    in an operating-system directory only
+ *   TMP   in a temporary folder only
+ *   BOTH  in both (C:\Windows\Temp)
+ *   OTH   in neither
+ *   NONE  no file at all (registry key; service or scheduled task without a binary)
+ *   UNK   a file whose location cannot be understood → the safe side (approval) where the level
+ *         reads the location
+ */
+const A = 'TAKE_AUTOMATICALLY';
+const R = 'REQUIRE_APPROVAL';
+const N = 'NO_ACTION';
+const I = 'NO_INVESTIGATION';
+type Column = 'OS' | 'TMP' | 'BOTH' | 'OTH' | 'NONE' | 'UNK';
+const COLUMNS: Column[] = ['OS', 'TMP', 'BOTH', 'OTH', 'NONE', 'UNK'];
+
+//                                                         OS TMP BOTH OTH NONE UNK
+const EXPECTED: Record<AutomationLevel, Record<Verdict, PolicyDecision[]>> = {
+  FULL: {
+    MALICIOUS: /*                                      */ [A, A, A, A, A, A],
+    SUSPICIOUS: /*                                     */ [R, R, R, R, R, R],
+    NO_THREATS_FOUND: /*                               */ [N, N, N, N, N, N],
+  },
+  SEMI_REQUIRE_APPROVAL_ANY: {
+    MALICIOUS: /*                                      */ [R, R, R, R, R, R],
+    SUSPICIOUS: /*                                     */ [R, R, R, R, R, R],
+    NO_THREATS_FOUND: /*                               */ [N, N, N, N, N, N],
+  },
+  SEMI_REQUIRE_APPROVAL_CORE_FOLDERS: {
+    MALICIOUS: /*                                      */ [R, A, R, A, A, R],
+    SUSPICIOUS: /*                                     */ [R, R, R, R, R, R],
+    NO_THREATS_FOUND: /*                               */ [N, N, N, N, N, N],
+  },
+  SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS: {
+    MALICIOUS: /*                                      */ [R, A, A, R, R, R],
+    SUSPICIOUS: /*                                     */ [R, R, R, R, R, R],
+    NO_THREATS_FOUND: /*                               */ [N, N, N, N, N, N],
+  },
+  NO_AUTOMATED_RESPONSE: {
+    MALICIOUS: /*                                      */ [I, I, I, I, I, I],
+    SUSPICIOUS: /*                                     */ [I, I, I, I, I, I],
+    NO_THREATS_FOUND: /*                               */ [I, I, I, I, I, I],
+  },
+};
+
+/** Representative artifacts per platform and column: the path, and the classes it must get. */
+const LOCATIONS: Record<OsPlatform, Partial<Record<Column, { path: string; classes: LocationClass[] }>>> = {
+  WINDOWS: {
+    OS: { path: 'C:\\Windows\\System32\\evil.dll', classes: ['OS_DIRECTORY'] },
+    TMP: { path: 'C:\\Users\\bob\\Downloads\\evil.exe', classes: ['TEMP_FOLDER'] },
+    BOTH: { path: 'C:\\Windows\\Temp\\evil.exe', classes: ['OS_DIRECTORY', 'TEMP_FOLDER'] },
+    OTH: { path: 'C:\\ProgramData\\evil.exe', classes: ['OTHER'] },
+    UNK: { path: 'evil\\relative.exe', classes: [] },
+  },
+  LINUX: {
+    OS: { path: '/usr/bin/evil', classes: ['OS_DIRECTORY'] },
+    TMP: { path: '/tmp/evil', classes: ['TEMP_FOLDER'] },
+    OTH: { path: '/srv/www/evil', classes: ['OTHER'] },
+    UNK: { path: '~/evil', classes: [] },
+  },
+  MACOS: {
+    OS: { path: '/Library/LaunchDaemons/evil.plist', classes: ['OS_DIRECTORY'] },
+    TMP: { path: '/private/var/folders/ab/T/evil', classes: ['TEMP_FOLDER'] },
+    OTH: { path: '/Volumes/USB/evil', classes: ['OTHER'] },
+    UNK: { path: '/tmp/../../evil', classes: [] },
+  },
+};
+
+/** The AIR action per kind, written independently of src/policy/action-mapping.ts. */
+const AIR: Record<EvidenceKind, RemediationActionType | null> = {
+  FILE: 'QUARANTINE_FILE',
+  PROCESS: 'KILL_PROCESS',
+  REGISTRY_KEY: 'REMOVE_REGISTRY_KEY',
+  SERVICE: 'STOP_SERVICE',
+  DRIVER: 'DISABLE_DRIVER',
+  SCHEDULED_TASK: 'REMOVE_SCHEDULED_TASK',
+  IP_ADDRESS: null,
+  URL: null,
+  USER: null,
+};
+const KINDS_WITH_A_FILE: EvidenceKind[] = ['FILE', 'PROCESS', 'DRIVER', 'SERVICE', 'SCHEDULED_TASK'];
+const PLATFORMS: OsPlatform[] = ['WINDOWS', 'LINUX', 'MACOS'];
+const levelsAndVerdicts = AUTOMATION_LEVELS.flatMap((level) => VERDICTS.map((verdict) => [level, verdict] as const));
+
+function expectedActionType(decision: PolicyDecision, kind: EvidenceKind): RemediationActionType | null {
+  return decision === A || decision === R ? AIR[kind] : null;
+}
+
+describe('the decision table (SPEC §2.1): every level × verdict × location × platform', () => {
+  for (const platform of PLATFORMS) {
+    describe(platform, () => {
+      for (const [level, verdict] of levelsAndVerdicts) {
+        it(`${level} / ${verdict}`, () => {
+          const row = EXPECTED[level][verdict];
+          let checked = 0;
+          for (const [columnIndex, column] of COLUMNS.entries()) {
+            const expected = row[columnIndex];
+            if (column === 'NONE') {
+              // Kinds without a file: a registry key; a service or scheduled task without a binary.
+              for (const kind of ['REGISTRY_KEY', 'SERVICE', 'SCHEDULED_TASK'] as const) {
+                const result = decideRemediation({ automationLevel: level, verdict, osPlatform: platform, evidence: { kind, path: null } });
+                expect(result.decision, `${kind} without a file`).toBe(expected);
+                expect(result.locationClasses).toEqual(['NONE']);
+                expect(result.actionType).toBe(expected === undefined ? null : expectedActionType(expected, kind));
+                checked++;
+              }
+              continue;
+            }
+            const location = LOCATIONS[platform][column];
+            if (location === undefined) continue; // no folder is both OS and temp on Linux/macOS
+            for (const kind of KINDS_WITH_A_FILE) {
+              const result = decideRemediation({ automationLevel: level, verdict, osPlatform: platform, evidence: { kind, path: location.path } });
+              expect(result.decision, `${kind} at ${location.path}`).toBe(expected);
+              expect(result.locationClasses).toEqual(location.classes);
+              expect(result.pathUnderstood).toBe(column !== 'UNK');
+              expect(result.actionType).toBe(expected === undefined ? null : expectedActionType(expected, kind));
+              checked++;
+            }
+          }
+          expect(checked).toBeGreaterThan(0);
+        });
+      }
+    });
+  }
+
+  it('a file, process image or driver image without a path has an unknown location (safe side where it matters)', () => {
+    for (const kind of ['FILE', 'PROCESS', 'DRIVER'] as const) {
+      for (const [level, verdict] of levelsAndVerdicts) {
+        for (const path of [null, undefined, '']) {
+          const result = decideRemediation({ automationLevel: level, verdict, osPlatform: 'WINDOWS', evidence: { kind, path } });
+          expect(result.decision).toBe(EXPECTED[level][verdict][COLUMNS.indexOf('UNK')]);
+          expect(result.pathUnderstood).toBe(false);
+          expect(result.locationClasses).toEqual(['NONE']);
+        }
+      }
+    }
+  });
+
+  it('informational evidence never gets an action: NO_ACTION whatever the verdict, NO_INVESTIGATION under NO_AUTOMATED_RESPONSE', () => {
+    for (const kind of ['IP_ADDRESS', 'URL', 'USER'] as const) {
+      for (const platform of PLATFORMS) {
+        for (const [level, verdict] of levelsAndVerdicts) {
+          // A path given with informational evidence is ignored.
+          for (const path of [null, 'C:\\Windows\\System32\\x.dll', '/tmp/x']) {
+            const result = decideRemediation({ automationLevel: level, verdict, osPlatform: platform, evidence: { kind, path } });
+            expect(result.decision).toBe(level === 'NO_AUTOMATED_RESPONSE' ? I : N);
+            expect(result.actionType).toBeNull();
+            expect(result.locationClasses).toEqual(['NONE']);
+          }
+        }
+      }
+    }
+  });
+
+  it('a registry key ignores any path: it has no file', () => {
+    const result = decideRemediation({
+      automationLevel: 'SEMI_REQUIRE_APPROVAL_CORE_FOLDERS',
+      verdict: 'MALICIOUS',
+      osPlatform: 'WINDOWS',
+      evidence: { kind: 'REGISTRY_KEY', path: 'C:\\Windows\\System32\\config\\SOFTWARE' },
+    });
+    expect(result.decision).toBe(A);
+    expect(result.locationClasses).toEqual(['NONE']);
+    expect(result.actionType).toBe('REMOVE_REGISTRY_KEY');
+  });
+
+  it('the data table has a cell for every level and verdict, and nothing else', () => {
+    expect(Object.keys(DECISION_TABLE).sort()).toEqual([...AUTOMATION_LEVELS].sort());
+    for (const level of AUTOMATION_LEVELS) expect(Object.keys(DECISION_TABLE[level]).sort()).toEqual([...VERDICTS].sort());
+  });
+
+  it('refuses values outside the vocabulary with a TypeError', () => {
+    const base = { automationLevel: 'FULL', verdict: 'MALICIOUS', osPlatform: 'WINDOWS', evidence: { kind: 'FILE', path: 'C:\\x' } } as const;
+    const bad = (patch: Record<string, unknown>) => () => decideRemediation({ ...base, ...patch } as unknown as Parameters<typeof decideRemediation>[0]);
+    expect(bad({ automationLevel: 'SOMETIMES' })).toThrow(TypeError);
+    expect(bad({ verdict: 'MAYBE' })).toThrow(TypeError);
+    expect(bad({ osPlatform: 'BEOS' })).toThrow(TypeError);
+    expect(bad({ evidence: { kind: 'EMAIL' } })).toThrow(TypeError);
+    expect(bad({ automationLevel: 'toString' })).toThrow(TypeError);
+    expect(bad({ evidence: { kind: '__proto__' } })).toThrow(TypeError);
+  });
+
+  it('covers every evidence kind', () => {
+    expect(Object.keys(AIR).sort()).toEqual([...EVIDENCE_KINDS].sort());
+  });
+});
