@@ -36,17 +36,19 @@ const rssMb = (pid: number, field = 'VmRSS') => {
 };
 
 const database = await throwawayDatabase();
-const server = await spawnServer(database.url);
 const prisma = createPrismaClient(database.url);
 const clients: Client[] = [];
+let server: Awaited<ReturnType<typeof spawnServer>> | null = null;
 try {
+  server = await spawnServer(database.url);
+  const { graphqlUrl, pid } = server;
   const world = fixtures(prisma, TENANT);
   await world.tenant();
   const group = await world.group('Bench group', 'SEMI_REQUIRE_APPROVAL_ANY');
   const device = await world.device(group.id, 'bench-01');
   const writer = streamWriter(prisma, TENANT);
   const token = await signToken({ sub: 'bench', tid: TENANT, roles: ['viewer'], groups: '*' }, tokenSettingsFromEnv().secret!);
-  const rssIdle = rssMb(server.pid);
+  const rssIdle = rssMb(pid);
 
   // Per subscriber: the action ids received, in order, and the time each arrived.
   const received: Map<string, number>[] = [];
@@ -57,7 +59,7 @@ try {
     await Promise.all(
       Array.from({ length: Math.min(100, subscribers - batch) }, async () => {
         const client = createClient({
-          url: server.graphqlUrl.replace(/^http/, 'ws'),
+          url: graphqlUrl.replace(/^http/, 'ws'),
           webSocketImpl: WebSocket,
           connectionParams: { authorization: `Bearer ${token}` },
           retryAttempts: 0,
@@ -125,7 +127,7 @@ try {
         duplicatesOrErrors: errors,
         latencyMs: { median: round(pick(0.5)), p99: round(pick(0.99)), max: round(latencies.at(-1) ?? NaN) },
         connectAndWarmUpMs: connectMs,
-        serverRssMb: { idle: rssIdle, end: rssMb(server.pid), peak: rssMb(server.pid, 'VmHWM') },
+        serverRssMb: { idle: rssIdle, end: rssMb(pid), peak: rssMb(pid, 'VmHWM') },
       },
       null,
       2,
@@ -134,7 +136,7 @@ try {
   if (latencies.length !== expected || errors > 0) process.exitCode = 1;
 } finally {
   await Promise.all(clients.map((c) => c.dispose()));
-  await server.close();
+  await server?.close();
   await prisma.$disconnect();
   await database.stop();
 }

@@ -16,7 +16,8 @@ export function hasRole(identity: Identity, role: Role): boolean {
   if (identity.roles.has(role)) return true;
   // admin includes responder, and every role that may change things may also read.
   if (role === 'responder') return identity.roles.has('admin');
-  if (role === 'viewer') return identity.roles.has('admin') || identity.roles.has('responder');
+  // ingest reads what it reports (an alert's investigation, to submit its findings).
+  if (role === 'viewer') return identity.roles.has('admin') || identity.roles.has('responder') || identity.roles.has('ingest');
   return false;
 }
 

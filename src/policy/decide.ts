@@ -14,6 +14,7 @@ import {
   AUTOMATION_LEVELS,
   EVIDENCE_KINDS,
   VERDICTS,
+  isOneOf,
   type AutomationLevel,
   type EvidenceKind,
   type LocationClass,
@@ -156,15 +157,20 @@ function compileOutcome(level: AutomationLevel, verdict: Verdict, kind: Evidence
   };
 }
 
-/** A record without a prototype, so that only its own keys are found (`toString` is not a level). */
 function recordOf<K extends string, V>(keys: ReadonlyArray<K>, value: (key: K) => V): Readonly<Record<K, V>> {
-  const record = Object.create(null) as Record<K, V>;
-  for (const key of keys) record[key] = value(key);
-  return record;
+  return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
+}
+
+/** The outcomes of one (level, verdict, kind), by location fact; `compiled` tells it from anything an inherited key (`toString`) would find. */
+interface CompiledCell {
+  readonly compiled: true;
+  readonly byFact: ReadonlyArray<CompiledOutcome>;
 }
 
 const COMPILED = recordOf(AUTOMATION_LEVELS, (level) =>
-  recordOf(VERDICTS, (verdict) => recordOf(EVIDENCE_KINDS, (kind) => FACTS.map((_, fact) => compileOutcome(level, verdict, kind, fact)))),
+  recordOf(VERDICTS, (verdict) =>
+    recordOf(EVIDENCE_KINDS, (kind): CompiledCell => ({ compiled: true, byFact: FACTS.map((_, fact) => compileOutcome(level, verdict, kind, fact)) })),
+  ),
 );
 
 function factOf(classification: PathClassification): number {
@@ -195,6 +201,12 @@ function invalid(what: string, value: unknown): never {
   throw new TypeError(`unknown ${what}: ${String(value)}`);
 }
 
+function invalidInput(input: PolicyInput): never {
+  if (!isOneOf(AUTOMATION_LEVELS, input.automationLevel)) invalid('automation level', input.automationLevel);
+  if (!isOneOf(VERDICTS, input.verdict)) invalid('verdict', input.verdict);
+  invalid('evidence kind', input.evidence.kind);
+}
+
 /**
  * THE remediation decision (SPEC §2.1–2.3): what happens to a verdict on a piece of evidence on
  * a device whose group has `automationLevel` (see `applyDecisionTable` for the rule). Pure;
@@ -202,11 +214,12 @@ function invalid(what: string, value: unknown): never {
  */
 export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   const { automationLevel, verdict, evidence, osPlatform } = input;
-  const byVerdict = COMPILED[automationLevel] ?? invalid('automation level', automationLevel);
-  const byKind = byVerdict[verdict] ?? invalid('verdict', verdict);
   const kind = evidence.kind;
-  const outcomes = byKind[kind] ?? invalid('evidence kind', kind);
+  // An inherited key (`toString`, `__proto__`) finds something that is not a compiled cell.
+  const cell = COMPILED[automationLevel]?.[verdict]?.[kind];
+  if (cell?.compiled !== true) invalidInput(input);
   if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS') invalid('OS platform', osPlatform);
+  const outcomes = cell.byFact;
 
   const file = (outcomes[0] as CompiledOutcome).file;
   let classification: PathClassification = NO_PATH_CLASSIFICATION;

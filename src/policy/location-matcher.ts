@@ -17,6 +17,14 @@ export const LINK_FOLDER_BIT = 8;
 interface Child {
   /** The folder name, lower-case when the platform compares case-insensitively. */
   readonly key: string;
+  /** Its character codes. */
+  readonly codes: Uint16Array;
+  /**
+   * Case-insensitive comparison by `code | 32`: exact for ASCII letters, and for the other
+   * characters of the key when they lie in 32–63 (their only other match, code − 32, is a control
+   * character, which never reaches the matcher). Otherwise the key is compared exactly.
+   */
+  readonly foldByOr32: boolean;
   readonly node: Node;
 }
 
@@ -117,7 +125,9 @@ function addFolder(root: Node, folder: string, bit: number, separator: string, c
     let child = node.children.find((c) => c.key === key)?.node;
     if (child === undefined) {
       child = newNode();
-      node.children.push({ key, node: child });
+      const codes = Uint16Array.from(key, (ch) => ch.charCodeAt(0));
+      const foldByOr32 = !caseSensitive && codes.every((c) => (c >= 97 && c <= 122) || (c >= 32 && c <= 63));
+      node.children.push({ key, codes, foldByOr32, node: child });
       if (shortNames && !isValid83Name(key)) {
         const squeezed = key.replace(/[\s.]/g, '');
         (node.shortNamePrefixes ??= []).push({ six: squeezed.slice(0, 6), two: squeezed.slice(0, 2) });
@@ -144,12 +154,20 @@ function hasTilde(path: string, start: number, end: number): boolean {
   return false;
 }
 
-/** path[start, start + key.length) equals key; ASCII letters fold to lower case unless case-sensitive. */
-function segmentEquals(path: string, start: number, key: string, caseSensitive: boolean): boolean {
-  for (let j = 0; j < key.length; j++) {
-    const c = path.charCodeAt(start + j);
-    const k = key.charCodeAt(j);
-    if (c !== k && (caseSensitive || k < 97 || k > 122 || c !== k - 32)) return false;
+/** path[start, start + child.key.length) equals the child's name, folding case when the platform does. */
+function segmentEquals(path: string, start: number, child: Child, caseSensitive: boolean): boolean {
+  const codes = child.codes;
+  const n = codes.length;
+  if (caseSensitive) {
+    for (let j = 0; j < n; j++) if (path.charCodeAt(start + j) !== codes[j]) return false;
+  } else if (child.foldByOr32) {
+    for (let j = 0; j < n; j++) if ((path.charCodeAt(start + j) | 32) !== codes[j]) return false;
+  } else {
+    for (let j = 0; j < n; j++) {
+      const c = path.charCodeAt(start + j);
+      const k = codes[j] as number;
+      if (c !== k && (k < 97 || k > 122 || c !== k - 32)) return false;
+    }
   }
   return true;
 }
@@ -172,7 +190,7 @@ function walk(from: Node, path: string, segments: SegmentBuffer, first: number, 
     let child: Node | null = null;
     for (let c = 0; c < children.length; c++) {
       const candidate = children[c] as Child;
-      if (candidate.key.length === length && segmentEquals(path, start, candidate.key, caseSensitive)) {
+      if (candidate.codes.length === length && segmentEquals(path, start, candidate, caseSensitive)) {
         child = candidate.node;
         break;
       }

@@ -16,6 +16,7 @@ import { schema } from '../graphql/schema.js';
 import { DomainError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
+import { useInputErrorCodes } from './input-error-codes.js';
 import { createSseStreams } from './sse-streams.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
 
@@ -77,7 +78,7 @@ export function createApp(options: AppOptions) {
     context: contextFor,
     landingPage: false,
     graphiql: production ? false : { title: 'Quell' },
-    plugins: [...armor.protect().plugins],
+    plugins: [...armor.protect().plugins, useInputErrorCodes()],
     healthCheckEndpoint: '/health',
     maskedErrors: {
       maskError(error, message, isDev) {

@@ -1,23 +1,22 @@
-import { hasRole, type Identity, type Role } from '../auth/identity.js';
-import { forbiddenAction } from './errors.js';
+import type { Identity } from '../auth/identity.js';
 
-/** Who asks a service to act, and the request it came with (for audit). */
+/**
+ * Who performs a change, as services see it: the verified identity plus the request id that ties
+ * the change to its log lines and audit events. Services know nothing of GraphQL.
+ */
 export interface Actor extends Identity {
-  requestId: string;
+  requestId: string | null;
 }
 
-export function actorFrom(identity: Identity, requestId: string): Actor {
+export function actorFrom(identity: Identity, requestId: string | null): Actor {
   return { ...identity, requestId };
 }
 
-/** Services check roles themselves too, so scripts and workers cannot bypass them. */
-export function requireRole(actor: Actor, ...roles: Role[]): void {
-  if (!roles.some((role) => hasRole(actor, role))) {
-    throw forbiddenAction(`This operation needs the ${roles.join(' or ')} role.`);
-  }
+/** The built-in workers (executor, expiry sweeper) act as a system subject with full scope. */
+export function systemActor(tenantId: string, subject: string, requestId: string | null = null): Actor {
+  return { subject, tenantId, roles: new Set(), groups: 'all', deviceId: null, requestId };
 }
 
-/** May the actor see and act on devices of this group (by name)? */
-export function actorCoversGroup(actor: Actor, groupName: string): boolean {
-  return actor.groups === 'all' || actor.groups.includes(groupName);
+export function actorRoles(actor: Actor): string[] {
+  return [...actor.roles].sort();
 }

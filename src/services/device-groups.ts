@@ -2,8 +2,9 @@ import type { PrismaClient, Transaction } from '../db/client.js';
 import type { AutomationLevel, OsPlatform } from '../generated/prisma/enums.js';
 import { chooseDeviceGroup } from '../policy/device-group-membership.js';
 import { effectiveAutomationLevel, planAllowsCustomDeviceGroups } from '../policy/index.js';
-import { requireRole, type Actor } from './actor.js';
-import { writeAuditEvents } from './audit.js';
+import { actorRoles, type Actor } from './actor.js';
+import { requireRole } from './roles.js';
+import { writeAuditEvents, type AuditEntry } from './audit.js';
 import { badInput, DomainError, notFound } from './errors.js';
 import { visibleGroups } from '../auth/scope.js';
 
@@ -46,14 +47,16 @@ async function lockTenantGroups(tx: Transaction, tenantId: string) {
   return tenant;
 }
 
+/** Ranks above this are only ever held inside a transaction that is moving groups. */
+const PARKED = 1_000_000_000;
+
 /**
- * Moves the groups at rank >= `from` (and < `until`, when given) by `by`. Done in two statements
- * through negative ranks, so the unique (tenant, rank) index holds at every row.
+ * Moves the groups at rank >= `from` by `by`. Done in two statements through a parking range, so
+ * the unique (tenant, rank) index and the rank >= 1 check hold at every row.
  */
-async function shiftRanks(tx: Transaction, tenantId: string, from: number, until: number | null, by: 1 | -1) {
-  const upper = until ?? 2_147_483_647;
-  await tx.$executeRaw`UPDATE device_groups SET rank = -(rank + ${by}) WHERE "tenantId" = ${tenantId} AND rank >= ${from} AND rank < ${upper}`;
-  await tx.$executeRaw`UPDATE device_groups SET rank = -rank WHERE "tenantId" = ${tenantId} AND rank < 0`;
+async function shiftRanks(tx: Transaction, tenantId: string, from: number, by: 1 | -1) {
+  await tx.$executeRaw`UPDATE device_groups SET rank = rank + ${PARKED} WHERE "tenantId" = ${tenantId} AND rank >= ${from} AND rank < ${PARKED}`;
+  await tx.$executeRaw`UPDATE device_groups SET rank = rank - ${PARKED} + ${by} WHERE "tenantId" = ${tenantId} AND rank > ${PARKED}`;
 }
 
 function rulesData(rules: GroupRulesInput | null | undefined) {
@@ -97,6 +100,10 @@ async function reevaluateMembership(tx: Transaction, tenantId: string): Promise<
   return [...moves.values()].reduce((n, ids) => n + ids.length, 0);
 }
 
+function byActor(actor: Actor, entry: Omit<AuditEntry, 'tenantId' | 'subject' | 'roles' | 'requestId'>): AuditEntry {
+  return { ...entry, tenantId: actor.tenantId, subject: actor.subject, roles: actorRoles(actor), requestId: actor.requestId };
+}
+
 function isUniqueViolation(error: unknown, field: string): boolean {
   const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
   if (e?.code !== 'P2002') return false;
@@ -121,7 +128,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
           const fallback = await tx.deviceGroup.findFirstOrThrow({ where: { tenantId: actor.tenantId, isDefault: true } });
           // A group goes last (just above the default group) unless it asks for a higher rank.
           const rank = input.rank == null || input.rank >= fallback.rank ? fallback.rank : input.rank;
-          await shiftRanks(tx, actor.tenantId, rank, null, 1);
+          await shiftRanks(tx, actor.tenantId, rank, 1);
           const group = await tx.deviceGroup.create({
             data: {
               tenantId: actor.tenantId,
@@ -133,8 +140,8 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             },
           });
           const moved = await reevaluateMembership(tx, actor.tenantId);
-          await writeAuditEvents(tx, actor, [
-            { operation: 'createDeviceGroup', targetType: 'DeviceGroup', targetIds: [group.id], after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved }, outcome: 'CREATED' },
+          await writeAuditEvents(tx, [
+            byActor(actor, { operation: 'createDeviceGroup', targetType: 'DeviceGroup', targetIds: [group.id], after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved }, outcome: 'CREATED' }),
           ]);
           return group;
         });
@@ -165,9 +172,9 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             const fallback = await tx.deviceGroup.findFirstOrThrow({ where: { tenantId: actor.tenantId, isDefault: true } });
             const target = Math.min(input.rank, fallback.rank - 1);
             // Take the group out of the order, close the gap, open one at the target, put it back.
-            await tx.deviceGroup.update({ where: { id: group.id }, data: { rank: 0 - 1_000_000 } });
-            await shiftRanks(tx, actor.tenantId, group.rank + 1, null, -1);
-            await shiftRanks(tx, actor.tenantId, target, null, 1);
+            await tx.deviceGroup.update({ where: { id: group.id }, data: { rank: PARKED } });
+            await shiftRanks(tx, actor.tenantId, group.rank + 1, -1);
+            await shiftRanks(tx, actor.tenantId, target, 1);
             rank = target;
           }
           const updated = await tx.deviceGroup.update({
@@ -181,15 +188,15 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             },
           });
           const moved = input.rules !== undefined || rank !== group.rank ? await reevaluateMembership(tx, actor.tenantId) : 0;
-          await writeAuditEvents(tx, actor, [
-            {
+          await writeAuditEvents(tx, [
+            byActor(actor, {
               operation: 'updateDeviceGroup',
               targetType: 'DeviceGroup',
               targetIds: [group.id],
               before: { name: group.name, description: group.description, automationLevel: group.automationLevel, rank: group.rank },
               after: { name: updated.name, description: updated.description, automationLevel: updated.automationLevel, rank: updated.rank, devicesMoved: moved },
               outcome: 'UPDATED',
-            },
+            }),
           ]);
           return updated;
         });
@@ -230,8 +237,8 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             lastSeenAt: new Date(),
           },
         });
-        await writeAuditEvents(tx, actor, [
-          { operation: 'registerDevice', targetType: 'Device', targetIds: [device.id], after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags }, outcome: 'CREATED' },
+        await writeAuditEvents(tx, [
+          byActor(actor, { operation: 'registerDevice', targetType: 'Device', targetIds: [device.id], after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags }, outcome: 'CREATED' }),
         ]);
         return { device, created: true };
       });

@@ -1,6 +1,7 @@
 // Connection hygiene of the real-time transports: authentication at connection init (4401/4403),
 // token expiry on a long-lived socket, the per-connection bound, keep-alive pings, and graceful
 // shutdown (1012 for WebSockets, SSE streams ended without `complete`).
+import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -46,14 +47,17 @@ describe('authentication at connection init', () => {
     expect(await closeCodeFor({ Authorization: `Bearer ${await tokenExpiringIn(-10)}` })).toBe(4403);
   });
 
-  it('closes a connection with 4403 when its token expires (clients reconnect with a fresh one)', async () => {
+  it('ends WebSockets (4403, on which clients reconnect with a fresh token) and SSE streams when their token expires', async () => {
     const token = await tokenExpiringIn(2);
     let code = 0;
     const client = server.wsClient({ authorization: `Bearer ${token}` }, { on: { closed: (e) => (code = (e as { code: number }).code) } });
     const sub = collect(client, PENDING);
-    await waitFor(() => server.streams.stats(TENANT).liveSubscribers === 1, 'the subscriber');
+    const sse = sseSubscribe(server.graphqlUrl, token, PENDING);
+    await waitFor(() => server.streams.stats(TENANT).liveSubscribers === 2, 'the subscribers');
     await sub.untilError(3_000);
     expect(code).toBe(4403);
+    await sse.done;
+    expect(sse.received).toMatchObject({ ended: true, completed: false });
     await client.dispose();
   });
 });
@@ -95,7 +99,14 @@ describe('graceful shutdown', () => {
     const token = await own.token({ tid: TENANT });
 
     const codes: number[] = [];
-    const ws = own.wsClient({ authorization: `Bearer ${token}` }, { on: { closed: (e) => codes.push((e as { code: number }).code) } });
+    // Not own.wsClient(): the test server disposes those clients itself before shutting down.
+    const ws = createClient({
+      url: own.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      on: { closed: (e) => codes.push((e as { code: number }).code) },
+    });
     const overWs = collect(ws, PENDING);
     const overSse = sseSubscribe(own.graphqlUrl, token, PENDING);
     await waitFor(() => own.streams.stats(TENANT).liveSubscribers === 2, 'both subscribers');
@@ -107,6 +118,8 @@ describe('graceful shutdown', () => {
     await overSse.done;
     expect(codes).toEqual([1012]);
     expect(overWs.received.completed).toBe(false);
+    expect(overWs.received.errors).toMatchObject([{ code: 1012 }]); // the client would retry (retryAttempts > 0)
+    await ws.dispose();
     expect(overSse.received).toMatchObject({ ended: true, completed: false });
   });
 });

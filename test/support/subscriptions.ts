@@ -26,7 +26,8 @@ export function collect<T = Record<string, any>>(client: Client, query: string, 
         if (result.errors) received.errors.push(...result.errors);
         if (result.data) received.data.push(result.data as T);
       },
-      error: (error) => received.errors.push(error),
+      // graphql-ws hands operation errors as an array, a closed socket as one close event.
+      error: (error) => received.errors.push(...(Array.isArray(error) ? error : [error])),
       complete: () => (received.completed = true),
     },
   );

@@ -1,0 +1,155 @@
+import type { PrismaClient, Transaction } from '../db/client.js';
+import { appendActionEvents, type ActionStatusChange } from '../events/append.js';
+import { actorRoles, type Actor } from './actor.js';
+import { writeAuditEvents, type AuditEntry } from './audit.js';
+import { refreshDerivedStates } from './derived-states.js';
+import {
+  checkIdempotencyKey,
+  claimIdempotencyKey,
+  purgeExpiredIdempotencyKeys,
+  requestHash,
+  storeIdempotentResponse,
+  type IdempotencyClaim,
+} from './idempotency.js';
+import { runTransaction } from './transaction.js';
+
+/** Carries out actions once they are IN_PROGRESS or UNDO_IN_PROGRESS (SPEC §3.5). */
+export interface Executor {
+  readonly mode: 'simulated' | 'agent';
+  /** Called after the transaction that dispatched these actions committed. Never throws. */
+  dispatched(tenantId: string, actionIds: readonly string[], requestId: string | null): Promise<void>;
+}
+
+/** What every service shares: the database, the clock and the settings. */
+export interface ServiceDeps {
+  prisma: PrismaClient;
+  now: () => Date;
+  pendingTtlMs: number;
+  idempotencyTtlMs: number;
+  executor: Executor;
+  onError: (error: unknown, where: string) => void;
+}
+
+/**
+ * One transaction's changes, collected so the closing steps run once, in a fixed order, at the
+ * end (finishWork): derived states, audit events, then the stream events — last, because
+ * appending takes the tenant's stream lock.
+ */
+export interface Work {
+  tx: Transaction;
+  actor: Actor;
+  deps: ServiceDeps;
+  /** The instant of this change (the injected clock), used for every timestamp it writes. */
+  now: Date;
+  operation: string;
+  events: ActionStatusChange[];
+  audit: AuditEntry[];
+  investigationIds: Set<string>;
+  incidentIds: Set<string>;
+  /** Actions moved to IN_PROGRESS / UNDO_IN_PROGRESS: handed to the executor after commit. */
+  dispatch: Set<string>;
+}
+
+export function createWork(tx: Transaction, actor: Actor, deps: ServiceDeps, operation: string): Work {
+  return {
+    tx,
+    actor,
+    deps,
+    now: deps.now(),
+    operation,
+    events: [],
+    audit: [],
+    investigationIds: new Set(),
+    incidentIds: new Set(),
+    dispatch: new Set(),
+  };
+}
+
+export type AuditInput = Omit<AuditEntry, 'tenantId' | 'subject' | 'roles' | 'requestId' | 'operation' | 'outcome'> & {
+  operation?: string;
+  outcome?: string;
+};
+
+/** Records an audit event of this work, by its actor, in its transaction. */
+export function audit(work: Work, entry: AuditInput): void {
+  work.audit.push({
+    tenantId: work.actor.tenantId,
+    subject: work.actor.subject,
+    roles: actorRoles(work.actor),
+    requestId: work.actor.requestId,
+    operation: work.operation,
+    outcome: 'SUCCEEDED',
+    occurredAt: work.now,
+    ...entry,
+  });
+}
+
+/** The closing steps of a transaction, in order; the stream append is the last statement. */
+export async function finishWork(work: Work): Promise<void> {
+  await refreshDerivedStates(work.tx, { investigationIds: work.investigationIds, incidentIds: work.incidentIds, now: work.now });
+  await writeAuditEvents(work.tx, work.audit);
+  await appendActionEvents(work.tx, work.events);
+}
+
+export interface MutationSpec {
+  operation: string;
+  idempotencyKey?: string | null;
+  /** The normalized input (ids decoded); its hash tells a retry from a reuse of the key. */
+  input: unknown;
+  timeoutMs?: number;
+}
+
+let mutationsSincePurge = 0;
+
+/**
+ * Runs one mutation: claims the idempotency key (if any) in the same transaction as the work,
+ * runs the work, finishes it, stores the JSON result for replays, commits — then hands the
+ * dispatched actions to the executor (awaited, so a simulated executor's completion shows in the
+ * response). A replay returns the stored result and does nothing else.
+ */
+export async function runMutation<R>(deps: ServiceDeps, actor: Actor, spec: MutationSpec, body: (work: Work) => Promise<R>): Promise<R> {
+  const key = checkIdempotencyKey(spec.idempotencyKey);
+  const outcome = await runTransaction(
+    deps.prisma,
+    async (tx) => {
+      let claim: IdempotencyClaim | null = null;
+      if (key !== null) {
+        claim = {
+          tenantId: actor.tenantId,
+          subject: actor.subject,
+          key,
+          operation: spec.operation,
+          requestHash: requestHash(spec.operation, spec.input),
+          now: deps.now(),
+          ttlMs: deps.idempotencyTtlMs,
+        };
+        const claimed = await claimIdempotencyKey(tx, claim);
+        if (!claimed.claimed) return { result: claimed.response as R, dispatch: [] as string[], replayed: true };
+      }
+      const work = createWork(tx, actor, deps, spec.operation);
+      const result = await body(work);
+      await finishWork(work);
+      if (claim) await storeIdempotentResponse(tx, claim, result);
+      return { result, dispatch: [...work.dispatch], replayed: false };
+    },
+    { timeoutMs: spec.timeoutMs },
+  );
+  if (outcome.dispatch.length > 0) await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
+  if (key !== null && ++mutationsSincePurge >= 500) {
+    mutationsSincePurge = 0;
+    await purgeExpiredIdempotencyKeys(deps.prisma, deps.now()).catch((error) => deps.onError(error, 'idempotency purge'));
+  }
+  return outcome.result;
+}
+
+/** Work of the system itself (executor, sweeper): no idempotency key, same closing steps. */
+export async function runSystemWork<R>(deps: ServiceDeps, actor: Actor, operation: string, body: (work: Work) => Promise<R>): Promise<R> {
+  const outcome = await runTransaction(deps.prisma, async (tx) => {
+    const work = createWork(tx, actor, deps, operation);
+    const result = await body(work);
+    await finishWork(work);
+    return { result, dispatch: [...work.dispatch] };
+  });
+  if (outcome.dispatch.length > 0) await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
+  return outcome.result;
+}
