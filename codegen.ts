@@ -4,6 +4,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // to load TypeScript) and the operations in schema/operations/.
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
+  // NodeNext wants explicit .js extensions in the generated imports.
+  emitLegacyCommonJSImports: false,
   documents: ['schema/operations/*.graphql'],
   generates: {
     'client/generated/': {

@@ -16,6 +16,5 @@ import './types/register-device.js';
 
 builder.queryType({});
 builder.mutationType({});
-builder.mutationField('_tmpStreamPlaceholder', (t) => t.boolean({ resolve: () => true })); // TEMP-STREAMS
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -20,7 +20,8 @@ import { parseWindowsPath, plainWindowsPathBits, type ParsedLocation } from './w
  *   frozen: copy before changing.
  * - `normalizedPath`: the path as the engine read it (separators, `.`/`..`, environment
  *   variables, prefixes resolved; `<user>` where a variable stood for a user's folder); null when
- *   there is no path or it could not be read.
+ *   there is no path or it could not be read (a path that was read but whose location stays
+ *   uncertain — an ambiguous 8.3 name, a /proc link, a backslash on Linux — keeps it).
  * - `understood`: false when the engine could not establish where the file lies; `reason` then
  *   says why in a phrase ("it is a relative path (no drive and no root)").
  */

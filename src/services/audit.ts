@@ -1,4 +1,5 @@
 import type { Transaction } from '../db/client.js';
+import { utc } from './sql.js';
 
 /** One audit record (SPEC §1, §5): who, what, before → after, when, request id, outcome. */
 export interface AuditEntry {
@@ -39,7 +40,7 @@ export async function writeAuditEvents(tx: Transaction, entries: readonly AuditE
            t.before::jsonb, t.after::jsonb, t.comment, t.request, t.outcome
     FROM unnest(
       ${entries.map((e) => e.tenantId)}::text[],
-      ${entries.map((e) => e.occurredAt ?? now)}::timestamp[],
+      ${entries.map((e) => utc(e.occurredAt ?? now))}::timestamp[],
       ${entries.map((e) => e.subject)}::text[],
       ${entries.map((e) => JSON.stringify(e.roles))}::text[],
       ${entries.map((e) => e.operation)}::text[],

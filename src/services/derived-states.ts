@@ -1,4 +1,5 @@
 import type { Transaction } from '../db/client.js';
+import { utc } from './sql.js';
 import {
   deriveIncidentRemediationStatus,
   deriveInvestigationState,
@@ -81,7 +82,7 @@ export async function refreshDerivedStates(tx: Transaction, targets: DerivedStat
       await tx.$executeRaw`
         UPDATE investigations i SET state = c.state::"InvestigationState", "endedAt" = c.ended
         FROM unnest(${changed.map((c) => c.id)}::uuid[], ${changed.map((c) => c.state)}::text[],
-                    ${changed.map((c) => c.endedAt)}::timestamp[]) AS c(id, state, ended)
+                    ${changed.map((c) => utc(c.endedAt))}::timestamp[]) AS c(id, state, ended)
         WHERE i.id = c.id`;
     }
   }
@@ -111,7 +112,7 @@ export async function refreshDerivedStates(tx: Transaction, targets: DerivedStat
       await tx.$executeRaw`
         UPDATE incidents n SET "remediationStatus" = c.status::"IncidentRemediationStatus",
                                "automatedInvestigationState" = c.state::"InvestigationState",
-                               "updatedAt" = ${targets.now}::timestamp
+                               "updatedAt" = ${utc(targets.now)}::timestamp
         FROM unnest(${changed.map((c) => c.id)}::uuid[], ${changed.map((c) => c.status)}::text[],
                     ${changed.map((c) => c.state)}::text[]) AS c(id, status, state)
         WHERE n.id = c.id`;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient, Transaction } from '../db/client.js';
 import { DomainError } from './errors.js';
+import { utc } from './sql.js';
 
 /** Keys live at least this long (SPEC §5: at least 24 h); QUELL_IDEMPOTENCY_TTL_HOURS overrides. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -59,11 +60,11 @@ export async function claimIdempotencyKey(tx: Transaction, claim: IdempotencyCla
     const inserted = await tx.$queryRaw<{ key: string }[]>`
       INSERT INTO idempotency_records ("tenantId", subject, key, operation, "requestHash", response, "createdAt", "expiresAt")
       VALUES (${claim.tenantId}, ${claim.subject}, ${claim.key}, ${claim.operation}, ${claim.requestHash}, 'null'::jsonb,
-              ${claim.now}::timestamp, ${expiresAt}::timestamp)
+              ${utc(claim.now)}::timestamp, ${utc(expiresAt)}::timestamp)
       ON CONFLICT ("tenantId", subject, key) DO UPDATE
         SET operation = EXCLUDED.operation, "requestHash" = EXCLUDED."requestHash", response = EXCLUDED.response,
             "createdAt" = EXCLUDED."createdAt", "expiresAt" = EXCLUDED."expiresAt"
-        WHERE idempotency_records."expiresAt" <= ${claim.now}::timestamp
+        WHERE idempotency_records."expiresAt" <= ${utc(claim.now)}::timestamp
       RETURNING key`;
     if (inserted.length === 1) return { claimed: true };
     const existing = await tx.idempotencyRecord.findUnique({
@@ -90,5 +91,5 @@ export async function storeIdempotentResponse(tx: Transaction, claim: Idempotenc
 
 /** Deletes expired keys; called now and then (and by the background sweeper). Returns how many. */
 export async function purgeExpiredIdempotencyKeys(prisma: PrismaClient | Transaction, now: Date): Promise<number> {
-  return prisma.$executeRaw`DELETE FROM idempotency_records WHERE "expiresAt" <= ${now}::timestamp`;
+  return prisma.$executeRaw`DELETE FROM idempotency_records WHERE "expiresAt" <= ${utc(now)}::timestamp`;
 }
