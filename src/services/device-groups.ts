@@ -72,9 +72,9 @@ function rulesData(rules: GroupRulesInput | null | undefined) {
 function checkName(name: string | null | undefined): string | undefined {
   if (name === undefined || name === null) return undefined;
   const trimmed = name.trim();
-  if (!trimmed) throw badInput('name', 'name must not be empty.');
-  if (trimmed.length > 120) throw badInput('name', 'name must be at most 120 characters.');
-  if (trimmed === '*') throw badInput('name', 'name "*" is reserved: it means every group in a token.');
+  if (!trimmed) throw badInput('input.name', 'name must not be empty.');
+  if (trimmed.length > 120) throw badInput('input.name', 'name must be at most 120 characters.');
+  if (trimmed === '*') throw badInput('input.name', 'name "*" is reserved: it means every group in a token.');
   return trimmed;
 }
 
@@ -116,7 +116,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
     async createDeviceGroup(actor: Actor, input: CreateDeviceGroupInput) {
       requireRole(actor, 'admin');
       const name = checkName(input.name)!;
-      if (input.rank != null && input.rank < 1) throw badInput('rank', 'rank must be 1 or more (1 is the highest).');
+      if (input.rank != null && input.rank < 1) throw badInput('input.rank', 'rank must be 1 or more (1 is the highest).');
       try {
         return await prisma.$transaction(async (tx) => {
           const tenant = await lockTenantGroups(tx, actor.tenantId);
@@ -146,7 +146,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
           return group;
         });
       } catch (error) {
-        if (isUniqueViolation(error, 'name')) throw badInput('name', `A device group named "${name}" already exists.`);
+        if (isUniqueViolation(error, 'name')) throw badInput('input.name', `A device group named "${name}" already exists.`);
         throw error;
       }
     },
@@ -154,19 +154,19 @@ export function createDeviceGroupService(prisma: PrismaClient) {
     async updateDeviceGroup(actor: Actor, input: UpdateDeviceGroupInput) {
       requireRole(actor, 'admin');
       const name = checkName(input.name);
-      if (input.rank != null && input.rank < 1) throw badInput('rank', 'rank must be 1 or more (1 is the highest).');
+      if (input.rank != null && input.rank < 1) throw badInput('input.rank', 'rank must be 1 or more (1 is the highest).');
       try {
         return await prisma.$transaction(async (tx) => {
           const tenant = await lockTenantGroups(tx, actor.tenantId);
           const group = await tx.deviceGroup.findFirst({ where: { id: input.id, ...visibleGroups(actor) } });
-          if (!group) throw notFound('Device group', 'id');
+          if (!group) throw notFound('Device group', 'input.id');
           if (group.isDefault && (name !== undefined && name !== group.name)) {
-            throw badInput('name', 'The default group keeps its name.');
+            throw badInput('input.name', 'The default group keeps its name.');
           }
           if (group.isDefault && input.rank != null && input.rank !== group.rank) {
-            throw badInput('rank', 'The default group always has the lowest rank.');
+            throw badInput('input.rank', 'The default group always has the lowest rank.');
           }
-          if (group.isDefault && input.rules != null) throw badInput('rules', 'The default group has no membership rules.');
+          if (group.isDefault && input.rules != null) throw badInput('input.rules', 'The default group has no membership rules.');
           let rank = group.rank;
           if (input.rank != null && !group.isDefault && input.rank !== group.rank) {
             const fallback = await tx.deviceGroup.findFirstOrThrow({ where: { tenantId: actor.tenantId, isDefault: true } });
@@ -201,7 +201,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
           return updated;
         });
       } catch (error) {
-        if (name && isUniqueViolation(error, 'name')) throw badInput('name', `A device group named "${name}" already exists.`);
+        if (name && isUniqueViolation(error, 'name')) throw badInput('input.name', `A device group named "${name}" already exists.`);
         throw error;
       }
     },
@@ -209,8 +209,8 @@ export function createDeviceGroupService(prisma: PrismaClient) {
     async registerDevice(actor: Actor, input: RegisterDeviceInput) {
       requireRole(actor, 'admin', 'ingest');
       const hostname = input.hostname.trim();
-      if (!hostname) throw badInput('hostname', 'hostname must not be empty.');
-      if (hostname.length > 255) throw badInput('hostname', 'hostname must be at most 255 characters.');
+      if (!hostname) throw badInput('input.hostname', 'hostname must not be empty.');
+      if (hostname.length > 255) throw badInput('input.hostname', 'hostname must be at most 255 characters.');
       const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
       return prisma.$transaction(async (tx) => {
         // Registering a known hostname again returns the device as it is: agents re-register on boot.
@@ -220,7 +220,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
         let groupId: string;
         if (input.deviceGroupId) {
           const explicit = await tx.deviceGroup.findFirst({ where: { id: input.deviceGroupId, ...visibleGroups(actor) } });
-          if (!explicit) throw notFound('Device group', 'deviceGroupId');
+          if (!explicit) throw notFound('Device group', 'input.deviceGroupId');
           groupId = explicit.id;
         } else {
           groupId = chooseDeviceGroup(groups, { hostname, domain: input.domain ?? null, tags }).id;

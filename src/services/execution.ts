@@ -135,4 +135,3 @@ export async function completeStaleDispatched(deps: ServiceDeps, olderThanMs: nu
   return settled;
 }
 
-export type { Actor };

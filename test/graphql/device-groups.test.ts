@@ -36,12 +36,12 @@ describe('device groups', () => {
     const token = await server.token({ tid: 'dupes' });
     await server.gqlData(CREATE, { input: { name: 'Servers', automationLevel: 'FULL' } }, token);
     const again = await server.gql(CREATE, { input: { name: 'Servers', automationLevel: 'FULL', rank: 1 } }, token);
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
     expect(await ranks(token)).toEqual(['1:Servers', '2:Ungrouped devices']);
     const blank = await server.gql(CREATE, { input: { name: '  ', automationLevel: 'FULL' } }, token);
-    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
     const zero = await server.gql(CREATE, { input: { name: 'Zero', automationLevel: 'FULL', rank: 0 } }, token);
-    expect(zero.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rank' });
+    expect(zero.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rank' });
     expect(await ranks(token)).toEqual(['1:Servers', '2:Ungrouped devices']);
   });
 
@@ -105,7 +105,7 @@ describe('registerDevice', () => {
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const admin = await server.token({ tid: 'bad-device' });
     const blank = await server.gql(REGISTER, { input: { hostname: '   ', osPlatform: 'LINUX' } }, admin);
-    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'hostname' });
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.hostname' });
     const badEnum = await server.gql(REGISTER, { input: { hostname: 'ok', osPlatform: 'BEOS' } }, admin);
     expect(badEnum.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const devices = await server.gqlData('{ devices { totalCount } }', {}, admin);

@@ -4,13 +4,14 @@ import { builder } from '../builder.js';
 import { DeviceGroupRef } from './device-group.js';
 import { DeviceGroupRulesInput } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
+import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 
 const CreateDeviceGroupInput = builder.inputType('CreateDeviceGroupInput', {
   fields: (t) => ({
-    name: t.string({ required: true }),
-    description: t.string(),
+    name: t.string({ required: true, validate: groupNameSchema }),
+    description: t.string({ validate: descriptionSchema }),
     automationLevel: t.field({ type: AutomationLevelEnum, required: true }),
-    rank: t.int(),
+    rank: t.int({ validate: rankSchema }),
     idempotencyKey: t.string(),
     rules: t.field({ type: DeviceGroupRulesInput }),
   }),

@@ -4,13 +4,14 @@ import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
 import { DeviceRef } from './device.js';
 import { OsPlatformEnum } from './enums.js';
+import { hostnameSchema, tagsSchema } from '../validation.js';
 
 const RegisterDeviceInput = builder.inputType('RegisterDeviceInput', {
   fields: (t) => ({
-    hostname: t.string({ required: true }),
+    hostname: t.string({ required: true, validate: hostnameSchema }),
     osPlatform: t.field({ type: OsPlatformEnum, required: true }),
     deviceGroupId: t.globalID(),
-    tags: t.stringList(),
+    tags: t.stringList({ validate: tagsSchema }),
     idempotencyKey: t.string(),
     domain: t.string(),
   }),

@@ -5,14 +5,15 @@ import { idOf } from '../ids.js';
 import { DeviceGroupRef } from './device-group.js';
 import { DeviceGroupRulesInput } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
+import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 
 const UpdateDeviceGroupInput = builder.inputType('UpdateDeviceGroupInput', {
   fields: (t) => ({
     id: t.globalID({ required: true }),
-    name: t.string(),
-    description: t.string(),
+    name: t.string({ validate: groupNameSchema.nullish() }),
+    description: t.string({ validate: descriptionSchema }),
     automationLevel: t.field({ type: AutomationLevelEnum }),
-    rank: t.int(),
+    rank: t.int({ validate: rankSchema }),
     idempotencyKey: t.string(),
     rules: t.field({ type: DeviceGroupRulesInput }),
   }),
