@@ -72,7 +72,6 @@ export interface LocationMatcher {
  * synchronous, so one buffer per parser is enough); grows for paths with many segments.
  */
 export class SegmentBuffer {
-  /** At least 2 × (MAX_FOLDER_DEPTH + 4) entries, so the fast paths can write without checking. */
   bounds = new Int32Array(32);
   count = 0;
 

@@ -36,19 +36,6 @@ function classify(path: string, matcher: LocationMatcher, macos: boolean): numbe
   return matcher.match(path, segments, firstMatchedSegment(path, macos));
 }
 
-// Per character flags, as for Windows: a sequence flag is raised, without branching, when a
-// separator is followed by a separator (empty segment) or a dot (`.`, `..`, hidden names).
-const REJECT = 1; // control characters, DEL and backslash
-const SEPARATOR = 2;
-const DOT = 4;
-const BAD_SEQUENCE = 8;
-const FLAGS = new Uint8Array(65536);
-for (let c = 0; c < 32; c++) FLAGS[c] = REJECT;
-FLAGS[127] = REJECT;
-FLAGS[92] = REJECT;
-FLAGS[47] = SEPARATOR;
-FLAGS[46] = DOT;
-
 /**
  * The location bits of a plain absolute path (no `//`, no `.`/`..` or hidden `/.x` segments, no
  * backslash, no trailing `/`, no control character or surrounding white space), or -1 when the
@@ -57,32 +44,20 @@ FLAGS[46] = DOT;
 export function plainPosixPathBits(path: string, macos: boolean): number {
   const n = path.length;
   if (n < 2 || path.charCodeAt(0) !== 47) return -1;
-  const bounds = segments.bounds;
-  let count = 0;
+  segments.count = 0;
   let start = 1;
-  let seen = 0;
-  let previous = SEPARATOR;
   for (let i = 1; i < n; i++) {
-    const flags = FLAGS[path.charCodeAt(i)] as number;
-    seen |= flags | ((previous << 2) & ((flags << 2) | (flags << 1)) & BAD_SEQUENCE);
-    if (flags === SEPARATOR) {
-      if (count < RECORDED_SEGMENTS) {
-        bounds[count * 2] = start;
-        bounds[count * 2 + 1] = i;
-        count++;
-      }
+    const c = path.charCodeAt(i);
+    if (c < 32 || c === 127 || c === 92) return -1;
+    if (i === start && (c === 47 || c === 46)) return -1; // an empty segment, or one starting with a dot
+    if (c === 47) {
+      if (segments.count < RECORDED_SEGMENTS) segments.push(start, i);
       start = i + 1;
     }
-    previous = flags;
   }
   const last = path.charCodeAt(n - 1);
-  if ((seen & (REJECT | BAD_SEQUENCE)) !== 0 || previous === SEPARATOR || last === 32 || last >= 128) return -1;
-  if (count < RECORDED_SEGMENTS) {
-    bounds[count * 2] = start;
-    bounds[count * 2 + 1] = n;
-    count++;
-  }
-  segments.count = count;
+  if (start === n || last === 32 || last >= 128) return -1;
+  if (segments.count < RECORDED_SEGMENTS) segments.push(start, n);
   return classify(path, macos ? MATCHERS.MACOS : MATCHERS.LINUX, macos);
 }
 

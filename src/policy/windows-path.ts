@@ -39,18 +39,12 @@ function startsWithDrive(t: string): boolean {
 // ------------------------------------------------------------------------------------------
 // Fast path: a "plain" path (`X:\a\b\c.exe`: upper-case drive, single backslashes, no `.`/`..`,
 // no trailing dots or spaces, nothing to expand, decode or resolve) is already normalised.
-// Per character flags; a sequence flag is raised, without branching, when a separator follows a
-// separator (empty segment) or a dot or space (`.`, `..`, trailing dots and spaces).
-const REJECT = 1; // must take the full path: control characters, / % " * : < > ? | and DEL
-const SEPARATOR = 2;
-const DOT_OR_SPACE = 4;
-const BAD_SEQUENCE = 8;
-const FLAGS = new Uint8Array(65536);
-for (let c = 0; c < 32; c++) FLAGS[c] = REJECT;
-for (const ch of '/%"*:<>?|\x7f') FLAGS[ch.charCodeAt(0)] = REJECT;
-FLAGS[92] = SEPARATOR;
-FLAGS[46] = DOT_OR_SPACE;
-FLAGS[32] = DOT_OR_SPACE;
+const PLAIN_REJECT = 1; // must take the full path: control characters, / % " * : < > ? | and DEL
+const PLAIN_SEPARATOR = 2;
+const PLAIN_CHARS = new Uint8Array(128);
+for (let c = 0; c < 32; c++) PLAIN_CHARS[c] = PLAIN_REJECT;
+for (const ch of '/%"*:<>?|\x7f') PLAIN_CHARS[ch.charCodeAt(0)] = PLAIN_REJECT;
+PLAIN_CHARS[92] = PLAIN_SEPARATOR;
 const RECORDED_SEGMENTS = MAX_FOLDER_DEPTH + 1;
 
 /**
@@ -61,33 +55,24 @@ export function plainWindowsPathBits(path: string): number {
   const n = path.length;
   const drive = path.charCodeAt(0);
   if (n < 4 || path.charCodeAt(1) !== 58 || path.charCodeAt(2) !== 92 || drive < 65 || drive > 90) return -1;
-  const bounds = segments.bounds;
-  let count = 0;
+  segments.count = 0;
   let start = 3;
-  let seen = 0;
-  let previous = SEPARATOR;
   for (let i = 3; i < n; i++) {
-    const flags = FLAGS[path.charCodeAt(i)] as number;
-    seen |= flags | ((flags << 2) & ((previous << 2) | (previous << 1)) & BAD_SEQUENCE);
-    if (flags === SEPARATOR) {
-      if (count < RECORDED_SEGMENTS) {
-        bounds[count * 2] = start;
-        bounds[count * 2 + 1] = i;
-        count++;
-      }
-      start = i + 1;
-    }
-    previous = flags;
+    const c = path.charCodeAt(i);
+    if (c >= 128) continue;
+    const kind = PLAIN_CHARS[c];
+    if (kind === 0) continue;
+    if (kind === PLAIN_REJECT) return -1;
+    // A separator: the segment before it must be non-empty and not end with a dot or a space.
+    const last = path.charCodeAt(i - 1);
+    if (i === start || last === 46 || last === 32) return -1;
+    if (segments.count < RECORDED_SEGMENTS) segments.push(start, i);
+    start = i + 1;
   }
-  // Refused characters, bad sequences, a trailing separator, dot or space, or a trailing
-  // non-ASCII character (possibly white space to trim) take the full path.
-  if ((seen & (REJECT | BAD_SEQUENCE)) !== 0 || previous !== 0 || path.charCodeAt(n - 1) >= 128) return -1;
-  if (count < RECORDED_SEGMENTS) {
-    bounds[count * 2] = start;
-    bounds[count * 2 + 1] = n;
-    count++;
-  }
-  segments.count = count;
+  // A trailing separator, dot or space (or a non-ASCII character, which may be white space to trim).
+  const last = path.charCodeAt(n - 1);
+  if (start === n || last === 46 || last === 32 || last >= 128) return -1;
+  if (segments.count < RECORDED_SEGMENTS) segments.push(start, n);
   return matcher.match(path, segments, 0);
 }
 

@@ -94,7 +94,15 @@ export function createApp(options: AppOptions) {
   });
 
   const sseStreams = createSseStreams();
+  // /health (liveness) is yoga's; /ready also proves the database answers.
   const httpServer: Server = createServer((request, response) => {
+    if (request.url === '/ready') {
+      prisma.$queryRaw`SELECT 1`.then(
+        () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}'),
+        () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"database unavailable"}'),
+      );
+      return;
+    }
     sseStreams.track(request, response);
     return yoga(request, response);
   });
