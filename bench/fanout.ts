@@ -30,6 +30,11 @@ const QUERY = `subscription($after: String) {
 }`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const rssMb = (pid: number, field = 'VmRSS') => {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
   return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : NaN;
@@ -92,6 +97,8 @@ try {
   const connectMs = Date.now() - connectStarted;
 
   const committedAt = new Map<string, number>();
+  const serverCpuBefore = cpuSeconds(pid);
+  const benchCpuBefore = cpuSeconds(process.pid);
   const writeStarted = performance.now();
   for (let i = 0; i < events; i++) {
     const target = writeStarted + i * intervalMs;
@@ -104,6 +111,10 @@ try {
   const deadline = Date.now() + 15_000;
   const delivered = () => received.reduce((sum, r) => sum + [...r.keys()].filter((id) => committedAt.has(id)).length, 0);
   while (delivered() < expected && Date.now() < deadline) await sleep(50);
+  const windowSeconds = (performance.now() - writeStarted) / 1000;
+  const cpuShare = (used: number) => `${Math.round((used / windowSeconds) * 100)}%`;
+  const serverCpu = cpuShare(cpuSeconds(pid) - serverCpuBefore);
+  const benchCpu = cpuShare(cpuSeconds(process.pid) - benchCpuBefore);
 
   const latencies: number[] = [];
   for (const arrivals of received) {
@@ -127,6 +138,8 @@ try {
         duplicatesOrErrors: errors,
         latencyMs: { median: round(pick(0.5)), p99: round(pick(0.99)), max: round(latencies.at(-1) ?? NaN) },
         connectAndWarmUpMs: connectMs,
+        // Of one core, over the writing and delivery window: the clients run in this process.
+        cpu: { server: serverCpu, clients: benchCpu },
         serverRssMb: { idle: rssIdle, end: rssMb(pid), peak: rssMb(pid, 'VmHWM') },
       },
       null,

@@ -19,8 +19,6 @@ export interface SubscriptionRuntime {
   onClose: (subscription: EventSubscription<unknown>) => void;
 }
 
-const CLOSED = Symbol('closed');
-
 /**
  * One subscriber's stream: an async iterator (what graphql-js consumes) that first catches up
  * with its own paged reads of the log, then joins the tenant's shared feed.
@@ -36,15 +34,12 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
   private live = false;
   private closed = false;
   private signal: (() => void) | null = null;
-  private readonly closedSignal: Promise<typeof CLOSED>;
-  private markClosed!: () => void;
 
   constructor(
     private readonly settings: SubscriptionSettings<T>,
     private readonly runtime: SubscriptionRuntime,
   ) {
     this.position = settings.start;
-    this.closedSignal = new Promise((resolve) => (this.markClosed = () => resolve(CLOSED)));
     runtime.feed.join();
   }
 
@@ -89,12 +84,13 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
     while (!this.closed) {
       const event = this.queue.shift();
       if (event) {
-        const value = await this.unlessClosed(this.settings.transform(event));
-        if (value !== CLOSED && value !== null) return { value, done: false };
+        // Reads (transform, catch-up) are short; close() wakes a parked wait at once.
+        const value = await this.settings.transform(event);
+        if (value !== null && !this.closed) return { value, done: false };
       } else if (!this.live) {
-        await this.unlessClosed(this.catchUp());
+        await this.catchUp();
       } else {
-        await this.unlessClosed(new Promise<void>((resolve) => (this.signal = resolve)));
+        await new Promise<void>((resolve) => (this.signal = resolve));
         this.signal = null;
       }
     }
@@ -120,7 +116,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
-    this.markClosed();
+    this.signal?.();
     this.runtime.feed.leave(this);
     this.runtime.onClose(this as EventSubscription<unknown>);
   }
@@ -141,7 +137,4 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
     }
   }
 
-  private unlessClosed<V>(work: Promise<V>): Promise<V | typeof CLOSED> {
-    return Promise.race([work, this.closedSignal]);
-  }
 }

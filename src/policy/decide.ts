@@ -66,8 +66,8 @@ export interface TableDecision {
  * - Informational evidence (IP_ADDRESS, URL, USER) → NO_ACTION whatever the verdict.
  * - Otherwise the decision table. A location rule reads the artifact's location classes; when
  *   the artifact's file cannot be located (path not understood, or a FILE/PROCESS/DRIVER without
- *   a path) it takes the safe side: REQUIRE_APPROVAL. Cells that do not depend on the location
- *   (FULL, SEMI_REQUIRE_APPROVAL_ANY, suspicious verdicts, …) are not affected by it.
+ *   a path) it takes the safe side: REQUIRE_APPROVAL. An automatic cell (FULL) takes the safe side
+ *   too: nothing is remediated automatically on a path the engine could not read (SPEC §2.2).
  * - The action type is the kind's AIR action when an action is created, else null.
  */
 export function applyDecisionTable(level: AutomationLevel, verdict: Verdict, kind: EvidenceKind, location: LocationFacts): TableDecision {
@@ -81,12 +81,16 @@ export function applyDecisionTable(level: AutomationLevel, verdict: Verdict, kin
   } else if (airAction === null) {
     decision = 'NO_ACTION';
     rule = 'informational';
-  } else if (typeof cell === 'string') {
+  } else if (typeof cell === 'string' && !(cell === 'automatic' && !location.understood)) {
     decision = cell === 'automatic' ? 'TAKE_AUTOMATICALLY' : cell === 'approval' ? 'REQUIRE_APPROVAL' : 'NO_ACTION';
     rule = 'always';
   } else if (!location.understood) {
+    // SPEC §2.2: a path the engine cannot understand never leads to an automatic action, even
+    // where the level does not read the location: a person looks at it first.
     decision = 'REQUIRE_APPROVAL';
     rule = 'safe side';
+  } else if (typeof cell === 'string') {
+    throw new TypeError(`unreachable decision cell ${cell}`);
   } else if ('approvalIf' in cell) {
     const holds = location.classes.includes(cell.approvalIf);
     decision = holds ? 'REQUIRE_APPROVAL' : 'TAKE_AUTOMATICALLY';

@@ -7,7 +7,15 @@ export { LOCATION_FOLDERS, LINK_FOLDERS, CASE_SENSITIVE_PATHS, USER_SEGMENT, typ
 export { WINDOWS_ENVIRONMENT, WINDOWS_SHORT_NAMES } from './windows-path-aliases.js';
 export { classifyPath, NO_PATH_CLASSIFICATION, type PathClassification } from './classify-path.js';
 export { DECISION_TABLE, LEVEL_RULE_TEXT, type DecisionCell, type LevelRuleText } from './decision-table.js';
-export { decideRemediation, type PolicyInput, type PolicyEvaluation } from './decide.js';
+export {
+  applyDecisionTable,
+  decideRemediation,
+  type LocationFacts,
+  type PolicyEvaluation,
+  type PolicyInput,
+  type TableDecision,
+} from './decide.js';
+export { LOCATION_FACTS, type RuleApplication } from './explanation.js';
 export {
   AIR_ACTION_BY_EVIDENCE_KIND,
   AIR_ACTION_TYPES,

@@ -17,6 +17,7 @@ import { DomainError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
 import { useInputErrorCodes } from './input-error-codes.js';
+import { createSharedSubscribe } from './shared-execution.js';
 import { createSseStreams } from './sse-streams.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
 
@@ -41,6 +42,14 @@ type WsContextExtra = {
   identity?: Identity;
 };
 
+/**
+ * Everything in an identity a resolver's result may depend on: scope (tenant, groups, device) and
+ * roles (field auth). Not the subject: results are shared between users of the same scope.
+ */
+function scopeKey(identity: Identity): string {
+  return JSON.stringify([identity.tenantId, [...identity.roles].sort(), identity.groups, identity.deviceId]);
+}
+
 type InitialContext = YogaInitialContext & { wsIdentity?: Identity; req?: IncomingMessage };
 
 /** Builds the HTTP + WebSocket server. Listening and shutdown are the caller's. */
@@ -55,6 +64,24 @@ export function createApp(options: AppOptions) {
     maxDirectives: { n: 20 },
     costLimit: { maxCost: 20000 },
     blockFieldSuggestion: { enabled: production },
+  });
+
+  function maskError(error: unknown, message: string, isDev?: boolean): Error {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (original instanceof DomainError) return toGraphQLError(original);
+    if (original instanceof GraphQLError) return original;
+    if (error instanceof GraphQLError && !error.originalError) return error;
+    if (!production && isDev) console.error(original);
+    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  }
+
+  // Subscriptions over WebSocket execute each event once per group of identical subscribers.
+  const sharedSubscribe = createSharedSubscribe({
+    scopeKey: (context) => scopeKey((context as QuellContext).identity),
+    mask: (result) =>
+      result.errors
+        ? { ...result, errors: result.errors.map((e) => maskError(e, 'Unexpected error.', !production) as GraphQLError) }
+        : result,
   });
 
   async function contextFor(initial: InitialContext): Promise<QuellContext> {
@@ -80,16 +107,7 @@ export function createApp(options: AppOptions) {
     graphiql: production ? false : { title: 'Quell' },
     plugins: [...armor.protect().plugins, useInputErrorCodes()],
     healthCheckEndpoint: '/health',
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof DomainError) return toGraphQLError(original);
-        if (original instanceof GraphQLError) return original;
-        if (error instanceof GraphQLError && !error.originalError) return error;
-        if (!production && isDev) console.error(original);
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      },
-    },
+    maskedErrors: { maskError },
     logging: production ? 'info' : 'warn',
   });
 
@@ -130,7 +148,7 @@ export function createApp(options: AppOptions) {
         return true;
       },
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
+      subscribe: (args: ExecutionArgs) => sharedSubscribe(args),
       async onSubscribe(ctx, _id, params) {
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptions) {

@@ -1,19 +1,105 @@
 import type { PrismaClient } from '../db/client.js';
+import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
+import type { Actor } from './actor.js';
+import { listAgentWork, reportActionOutcome, type ReportActionOutcomeInput } from './agent.js';
+import { reportAlert, type ReportAlertInput } from './alerts.js';
+import {
+  approveRemediationActions,
+  cancelRemediationActions,
+  rejectRemediationActions,
+  type DecideInput,
+} from './decisions.js';
 import { createDeviceGroupService } from './device-groups.js';
+import { createAgentExecutor, createSimulatedExecutor } from './execution.js';
+import { submitInvestigationFindings, type SubmitFindingsInput } from './findings.js';
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from './idempotency.js';
+import { takeResponseAction, type TakeResponseActionInput } from './response-actions.js';
+import { expirePendingActions, sweep } from './sweeper.js';
 import { createTenantProvisioner } from './tenants.js';
+import { undoRemediationActions, type UndoInput } from './undo.js';
+import type { ServiceDeps } from './work.js';
 
 export interface ServiceOptions {
-  /** How long an action may wait for approval before it expires (SPEC §3.4). */
+  /** How long an action may wait for approval before it expires (SPEC §3.4; default 7 days). */
   pendingTtlMs?: number;
+  /** Who carries actions out: `simulated` (default; QUELL_EXECUTOR) completes them at once, `agent` leaves them to endpoint agents. */
+  executor?: 'simulated' | 'agent';
+  /** How long idempotency keys live (default 24 h; QUELL_IDEMPOTENCY_TTL_HOURS). */
+  idempotencyTtlMs?: number;
+  /** The clock (tests move it to expire actions). */
+  now?: () => Date;
+  /** Background sweep period: expiry, stale dispatched work, expired keys (default 30 s). */
+  sweepIntervalMs?: number;
+  /** Dispatched work older than this is completed by the sweep in simulated mode (default 60 s). */
+  staleDispatchMs?: number;
+  onError?: (error: unknown, where: string) => void;
+}
+
+function hoursFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (!value) return undefined;
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0) throw new Error(`${name} must be a positive number of hours`);
+  return hours * 3_600_000;
 }
 
 /** The workflows, wired to one database. GraphQL resolvers, workers and scripts call these. */
 export function createServices(prisma: PrismaClient, options: ServiceOptions = {}) {
+  const mode = options.executor ?? (process.env.QUELL_EXECUTOR === 'agent' ? 'agent' : 'simulated');
+  if (process.env.QUELL_EXECUTOR && !['agent', 'simulated'].includes(process.env.QUELL_EXECUTOR)) {
+    throw new Error('QUELL_EXECUTOR must be `simulated` or `agent`');
+  }
+  const deps: ServiceDeps = {
+    prisma,
+    now: options.now ?? (() => new Date()),
+    pendingTtlMs: options.pendingTtlMs ?? hoursFromEnv('QUELL_PENDING_TTL_HOURS') ?? DEFAULT_PENDING_TTL_MS,
+    idempotencyTtlMs: options.idempotencyTtlMs ?? hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS') ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    executor: null as never,
+    onError: options.onError ?? ((error, where) => console.error(JSON.stringify({ level: 'error', where, error: String(error) }))),
+  };
+  deps.executor = mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
+  const staleDispatchMs = options.staleDispatchMs ?? 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<unknown> | null = null;
+
+  const runSweep = () => sweep(deps, staleDispatchMs);
+
   return {
     prisma,
     options,
     ensureTenant: createTenantProvisioner(prisma),
     deviceGroups: createDeviceGroupService(prisma),
+    executorMode: mode,
+    reportAlert: (actor: Actor, input: ReportAlertInput) => reportAlert(deps, actor, input),
+    submitInvestigationFindings: (actor: Actor, input: SubmitFindingsInput) => submitInvestigationFindings(deps, actor, input),
+    approveRemediationActions: (actor: Actor, input: DecideInput) => approveRemediationActions(deps, actor, input),
+    rejectRemediationActions: (actor: Actor, input: DecideInput) => rejectRemediationActions(deps, actor, input),
+    cancelRemediationActions: (actor: Actor, input: DecideInput) => cancelRemediationActions(deps, actor, input),
+    undoRemediationActions: (actor: Actor, input: UndoInput) => undoRemediationActions(deps, actor, input),
+    takeResponseAction: (actor: Actor, input: TakeResponseActionInput) => takeResponseAction(deps, actor, input),
+    agentWork: (actor: Actor) => listAgentWork(deps, actor),
+    reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) => reportActionOutcome(deps, actor, input),
+    /** Expires overdue pending actions now (the sweep does it periodically). */
+    expirePendingActions: () => expirePendingActions(deps),
+    /** One background pass: expiry, stale dispatched work, expired idempotency keys. */
+    sweep: runSweep,
+    /** Starts the periodic sweep on this instance (every instance may run it). */
+    startBackgroundWork(intervalMs = options.sweepIntervalMs ?? 30_000) {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = runSweep()
+          .catch((error) => deps.onError(error, 'background sweep'))
+          .finally(() => (sweeping = null));
+      }, intervalMs);
+      timer.unref();
+    },
+    /** Stops the sweep and waits for a pass under way. */
+    async stopBackgroundWork() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await sweeping;
+    },
   };
 }
 

@@ -184,7 +184,7 @@ describe('scope', () => {
   });
 
   it('refuses a subscription to a token without a reading role', async () => {
-    const ws = await client({ roles: ['ingest'] });
+    const ws = await client({ roles: ['agent'] });
     const [error] = (await collect<Pending>(ws, PENDING).untilError()) as { extensions?: { code?: string } }[];
     expect(error?.extensions?.code).toBe('FORBIDDEN');
   });

@@ -22,8 +22,7 @@ import {
  *   BOTH  in both (C:\Windows\Temp)
  *   OTH   in neither
  *   NONE  no file at all (registry key; service or scheduled task without a binary)
- *   UNK   a file whose location cannot be understood → the safe side (approval) where the level
- *         reads the location
+ *   UNK   a file whose location cannot be understood → the safe side (approval), never automatic
  */
 const A = 'TAKE_AUTOMATICALLY';
 const R = 'REQUIRE_APPROVAL';
@@ -35,7 +34,7 @@ const COLUMNS: Column[] = ['OS', 'TMP', 'BOTH', 'OTH', 'NONE', 'UNK'];
 //                                                         OS TMP BOTH OTH NONE UNK
 const EXPECTED: Record<AutomationLevel, Record<Verdict, PolicyDecision[]>> = {
   FULL: {
-    MALICIOUS: /*                                      */ [A, A, A, A, A, A],
+    MALICIOUS: /*                                      */ [A, A, A, A, A, R],
     SUSPICIOUS: /*                                     */ [R, R, R, R, R, R],
     NO_THREATS_FOUND: /*                               */ [N, N, N, N, N, N],
   },

@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { visibleActions, visibleGroups } from '../../auth/scope.js';
 import type { Prisma } from '../../db/client.js';
 import { decodeCursor, encodeCursor } from '../../events/cursor.js';
+import { digest } from '../../events/digest.js';
+import { EVENT_KEY } from '../../events/event-key.js';
 import type { LoggedEvent } from '../../events/event-log.js';
 import { eventMatcher } from '../../events/match.js';
 import type { RemediationAction } from '../../generated/prisma/client.js';
@@ -20,6 +22,8 @@ interface DeliveredEvent {
   action: RemediationAction;
   /** The Prisma query `action` was loaded with, so the field can tell whether it fits the selection. */
   queryKey: string;
+  /** The same event for every subscriber: lets identical subscribers share one execution. */
+  [EVENT_KEY]: string;
 }
 
 export const ActionStreamFilter = builder.inputType('ActionStreamFilter', {
@@ -103,6 +107,7 @@ async function subscribeToActions(
   });
   const query = queryFromInfo({ context: ctx, info, path: ['action'] }) as ActionQuery;
   const queryKey = JSON.stringify(query);
+  const loadKey = actionLoadKey(ctx, queryKey);
   return ctx.streams.subscribe<DeliveredEvent>({
     tenantId: ctx.identity.tenantId,
     after,
@@ -110,18 +115,28 @@ async function subscribeToActions(
     // The authoritative scope check: the action must be visible to this token now, or the event
     // is skipped silently (it never becomes an error that would reveal it).
     transform: async (event) => {
-      const action = await loadVisibleAction(ctx, query, event.actionId);
-      return action ? { event, action, queryKey } : null;
+      const action = await loadVisibleAction(ctx, query, event.actionId, loadKey);
+      return action ? { event, action, queryKey, [EVENT_KEY]: event.id.toString() } : null;
     },
   });
 }
 
 type ActionQuery = Pick<Prisma.RemediationActionFindFirstArgs, 'select' | 'include'>;
 
+/** Identifies (scope, selection): subscribers with the same one may share an action load. */
+function actionLoadKey(ctx: QuellContext, queryKey: string): string {
+  return `action:${digest(`${JSON.stringify(visibleActions(ctx.identity))}:${queryKey}`)}`;
+}
+
 /** One query for all subscribers with the same scope and selection that resolve it together. */
-function loadVisibleAction(ctx: QuellContext, query: ActionQuery, actionId: string): Promise<RemediationAction | null> {
+function loadVisibleAction(
+  ctx: QuellContext,
+  query: ActionQuery,
+  actionId: string,
+  loadKey = actionLoadKey(ctx, JSON.stringify(query)),
+): Promise<RemediationAction | null> {
   const args = { ...query, where: { id: actionId, AND: [visibleActions(ctx.identity)] } };
-  return ctx.streams.share(`action:${JSON.stringify(args)}`, () => ctx.prisma.remediationAction.findFirst(args));
+  return ctx.streams.share(`${loadKey}:${actionId}`, () => ctx.prisma.remediationAction.findFirst(args));
 }
 
 /**

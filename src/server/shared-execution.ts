@@ -1,0 +1,140 @@
+import {
+  Kind,
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  print,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import { digest } from '../events/digest.js';
+import { EVENT_KEY } from '../events/event-key.js';
+
+export interface SharedSubscribeOptions {
+  /** What, besides document, variables and event, a result may depend on: the caller's scope. */
+  scopeKey: (contextValue: unknown) => string;
+  /** Masks errors as the HTTP path does. */
+  mask: (result: ExecutionResult) => ExecutionResult;
+  /** How long an event's result stays shareable for late pullers (default 2 s). */
+  keepMs?: number;
+}
+
+/**
+ * Subscription execution for graphql-ws that executes each event once per group of identical
+ * subscribers instead of once per subscriber. graphql-js executes `document` against every
+ * event for every subscriber; with 1,000 dashboards on the same query and scope that is 1,000
+ * identical executions per event, and the bulk of the fan-out cost. Here subscribers whose
+ * document, variables (other than the root field's own arguments, which only choose events) and
+ * scope are equal share the result of one execution of the same event (a payload carrying an
+ * EVENT_KEY). Everything else is graphql-js's own `subscribe`: the source stream comes from
+ * createSourceEventStream, and each result from `execute` with the event as root value.
+ */
+export function createSharedSubscribe(options: SharedSubscribeOptions) {
+  const results = new TwoGenerationCache<Promise<ExecutionResult>>(options.keepMs ?? 2_000);
+
+  return async function subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return options.mask(source);
+    const groupKey = sharingKey(args, options.scopeKey(args.contextValue));
+    const run = (payload: unknown) => Promise.resolve(execute({ ...args, rootValue: payload })).then(options.mask);
+    return mapIterator(source[Symbol.asyncIterator](), (payload) => {
+      const eventKey = eventKeyOf(payload);
+      if (groupKey === null || eventKey === null) return run(payload);
+      return results.getOrCreate(`${groupKey}|${eventKey}`, () => run(payload));
+    });
+  };
+}
+
+function eventKeyOf(payload: unknown): string | null {
+  if (typeof payload !== 'object' || payload === null || !(EVENT_KEY in payload)) return null;
+  const key = (payload as { [EVENT_KEY]: unknown })[EVENT_KEY];
+  return typeof key === 'string' ? key : null;
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+
+/** Null when the operation is not a single-root-field subscription (then nothing is shared). */
+function sharingKey(args: ExecutionArgs, scope: string): string | null {
+  const operation = getOperationAST(args.document, args.operationName);
+  const root = operation?.selectionSet.selections.length === 1 ? operation.selectionSet.selections[0] : undefined;
+  if (!root || root.kind !== Kind.FIELD) return null;
+  // Variables used anywhere but in the root field's arguments can change the result.
+  const used = new Set<string>();
+  visit(args.document, {
+    enter(node: ASTNode) {
+      if (node.kind === Kind.ARGUMENT && root.arguments?.includes(node)) return false;
+      if (node.kind === Kind.VARIABLE) used.add(node.name.value);
+      return undefined;
+    },
+  });
+  const variables = args.variableValues ?? {};
+  const relevant = [...used].sort().map((name) => [name, variables[name] ?? null]);
+  let text = printed.get(args.document);
+  if (text === undefined) {
+    text = print(args.document);
+    printed.set(args.document, text);
+  }
+  return digest(JSON.stringify([text, args.operationName ?? null, relevant, scope]));
+}
+
+function isAsyncIterable(value: AsyncIterable<unknown> | ExecutionResult): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** Maps a source iterator; return() reaches the source (the hub subscription) at once. */
+function mapIterator<S, T>(source: AsyncIterator<S>, map: (value: S) => Promise<T>): AsyncIterableIterator<T> {
+  const close = async () => {
+    await source.return?.();
+  };
+  return {
+    async next() {
+      try {
+        const step = await source.next();
+        if (step.done) return { value: undefined, done: true };
+        return { value: await map(step.value), done: false };
+      } catch (error) {
+        // A consumer calls no return() after next() throws; release the source here.
+        await close();
+        throw error;
+      }
+    },
+    async return() {
+      await close();
+      return { value: undefined, done: true };
+    },
+    async throw(error: unknown) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** Entries live between one and two periods: enough for every subscriber of a wake-up to pull. */
+class TwoGenerationCache<V> {
+  private current = new Map<string, V>();
+  private previous = new Map<string, V>();
+  private rotatedAt = Date.now();
+
+  constructor(private readonly periodMs: number) {}
+
+  getOrCreate(key: string, create: () => V): V {
+    const now = Date.now();
+    if (now - this.rotatedAt >= this.periodMs) {
+      this.previous = now - this.rotatedAt >= 2 * this.periodMs ? new Map() : this.current;
+      this.current = new Map();
+      this.rotatedAt = now;
+    }
+    let value = this.current.get(key) ?? this.previous.get(key);
+    if (value === undefined) {
+      value = create();
+      this.current.set(key, value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Actor } from './actor.js';
+import { lockActions } from './action-transitions.js';
+import { forbiddenAction } from './errors.js';
+import { SERVER_SIDE_ACTION_TYPES, settleActions } from './execution.js';
+import { notFoundOutcome, type ActionOutcomeResult } from './outcomes.js';
+import { requireRole } from './roles.js';
+import { idSchema, idempotencyKeySchema, parseInput } from './validation.js';
+import { runMutation, type ServiceDeps } from './work.js';
+
+function agentDevice(actor: Actor): string {
+  requireRole(actor, 'agent');
+  if (!actor.deviceId) throw forbiddenAction('An agent token must name its device (claim `did`).');
+  return actor.deviceId;
+}
+
+/**
+ * The work dispatched to the agent's device (SPEC §3.5): its actions IN_PROGRESS (to carry out)
+ * and UNDO_IN_PROGRESS (to undo), oldest first, with the evidence they act on. Quell's own
+ * server-side actions (investigations, indicators) are not the agent's.
+ */
+export async function listAgentWork(deps: ServiceDeps, actor: Actor) {
+  const deviceId = agentDevice(actor);
+  return deps.prisma.remediationAction.findMany({
+    where: {
+      tenantId: actor.tenantId,
+      deviceId,
+      status: { in: ['IN_PROGRESS', 'UNDO_IN_PROGRESS'] },
+      type: { notIn: [...SERVER_SIDE_ACTION_TYPES] },
+    },
+    include: { evidence: true },
+    orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+    take: 500,
+  });
+}
+
+const reportSchema = z.object({
+  actionId: idSchema,
+  outcome: z.enum(['COMPLETED', 'FAILED']),
+  failureReason: z.string().max(2000, 'must be at most 2000 characters').nullish(),
+  idempotencyKey: idempotencyKeySchema,
+});
+export type ReportActionOutcomeInput = z.input<typeof reportSchema>;
+
+/**
+ * An agent reports how an action (or its undo) went on its device, through the same transition
+ * function as the simulated executor. Another device's action is NOT_FOUND; an action that is
+ * not dispatched (not IN_PROGRESS / UNDO_IN_PROGRESS, e.g. cancelled meanwhile) is
+ * INVALID_TRANSITION.
+ */
+export async function reportActionOutcome(deps: ServiceDeps, actor: Actor, raw: ReportActionOutcomeInput): Promise<ActionOutcomeResult> {
+  const deviceId = agentDevice(actor);
+  const input = parseInput(reportSchema, raw);
+  const { idempotencyKey, ...request } = input;
+  return runMutation(deps, actor, { operation: 'reportActionOutcome', idempotencyKey, input: request }, async (work) => {
+    const [row] = await lockActions(work, [input.actionId], { deviceId });
+    if (!row || SERVER_SIDE_ACTION_TYPES.has(row.type)) return notFoundOutcome(input.actionId);
+    if (row.status !== 'IN_PROGRESS' && row.status !== 'UNDO_IN_PROGRESS') {
+      return {
+        id: row.id,
+        actionId: row.id,
+        error: { code: 'INVALID_TRANSITION', message: `Action ${row.id} is ${row.status}; only dispatched work (IN_PROGRESS, UNDO_IN_PROGRESS) takes an outcome.` },
+      };
+    }
+    await settleActions(work, [row], input.outcome, input.failureReason ?? null);
+    return { id: row.id, actionId: row.id, error: null };
+  });
+}

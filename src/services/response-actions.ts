@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { visibleDevices } from '../auth/scope.js';
+import {
+  REMEDIATION_ACTION_TYPES,
+  checkManualActionAllowed,
+  effectiveAutomationLevel,
+  isUndoable,
+  requiresSha256,
+} from '../policy/index.js';
+import type { Actor } from './actor.js';
+import { createActions, openTargetKey } from './action-transitions.js';
+import { DomainError, badInput, notFound } from './errors.js';
+import { requireRole } from './roles.js';
+import { idSchema, idempotencyKeySchema, parseInput, requiredText } from './validation.js';
+import { runMutation, type ServiceDeps } from './work.js';
+
+const takeSchema = z.object({
+  type: z.enum(REMEDIATION_ACTION_TYPES),
+  deviceId: idSchema,
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
+    .transform((s) => s.toLowerCase())
+    .nullish(),
+  comment: requiredText(2000),
+  idempotencyKey: idempotencyKeySchema,
+});
+export type TakeResponseActionInput = z.input<typeof takeSchema>;
+
+export interface TakeResponseActionResult {
+  actionId: string;
+  alreadyRequested: boolean;
+}
+
+/**
+ * takeResponseAction (SPEC §2.4, §2.5): a manual action, taken at once (IN_PROGRESS, then the
+ * executor) by a responder of the device's group, with a required comment, within the plan's
+ * limits (PLAN_LIMIT names the plans that include it). Asking again while one is pending or in
+ * progress on the same target returns that one with `alreadyRequested: true` — the unique open
+ * target key decides it, also between concurrent requests. INITIATE_INVESTIGATION is refused on a
+ * device whose group runs no automated investigations.
+ */
+export async function takeResponseAction(deps: ServiceDeps, actor: Actor, raw: TakeResponseActionInput): Promise<TakeResponseActionResult> {
+  requireRole(actor, 'responder');
+  const input = parseInput(takeSchema, raw);
+  if (requiresSha256(input.type) && !input.sha256) throw badInput('sha256', `sha256: ${input.type} needs the file's sha256.`);
+  const { idempotencyKey, ...request } = input;
+  return runMutation(deps, actor, { operation: 'takeResponseAction', idempotencyKey, input: request }, async (work) => {
+    const tenant = await work.tx.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { plan: true } });
+    const permission = checkManualActionAllowed(tenant.plan, input.type);
+    if (!permission.allowed) {
+      if (permission.code === 'NOT_MANUAL_ACTION') throw badInput('type', `type: ${permission.message}`);
+      throw new DomainError('PLAN_LIMIT', permission.message, 'type', { includedIn: permission.includedIn });
+    }
+    if (!requiresSha256(input.type) && input.sha256) throw badInput('sha256', `sha256: ${input.type} acts on the whole device and takes no sha256.`);
+    const device = await work.tx.device.findFirst({
+      where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
+      include: { deviceGroup: true },
+    });
+    if (!device) throw notFound('Device', 'deviceId');
+    if (
+      input.type === 'INITIATE_INVESTIGATION' &&
+      effectiveAutomationLevel(tenant.plan, device.deviceGroup.automationLevel) === 'NO_AUTOMATED_RESPONSE'
+    ) {
+      throw badInput('type', `type: device ${device.hostname} is in a NO_AUTOMATED_RESPONSE group, where no automated investigation runs.`);
+    }
+    const action = {
+      deviceId: device.id,
+      deviceGroupId: device.deviceGroupId,
+      type: input.type,
+      source: 'MANUAL' as const,
+      status: 'IN_PROGRESS' as const,
+      sha256: input.sha256 ?? null,
+      explanation: `Manual response action requested by ${actor.subject}: ${input.comment}`,
+      requestedBy: actor.subject,
+      comment: input.comment,
+      decidedBy: actor.subject,
+      decidedAt: work.now,
+      undoable: isUndoable(input.type),
+    };
+    const key = openTargetKey(action);
+    // The open action that blocks this one may close between the INSERT and the look-up: try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [created] = await createActions(work, [action]);
+      if (created) return { actionId: created.id, alreadyRequested: false };
+      const existing = await work.tx.remediationAction.findUnique({ where: { openTargetKey: key }, select: { id: true } });
+      if (existing) return { actionId: existing.id, alreadyRequested: true };
+    }
+    throw new DomainError('CONFLICT', 'The target changed repeatedly while the action was requested; try again.');
+  });
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { visibleActions } from '../auth/scope.js';
+import { ALL_INSTANCES_ACTION_TYPES, appliesToAllInstances, checkUndoBatch, undoRefusal } from '../policy/index.js';
+import type { Actor } from './actor.js';
+import { lockActions, transitionActions, type ActionRow } from './action-transitions.js';
+import { idsSchema, type BulkOutcomes } from './decisions.js';
+import { DomainError } from './errors.js';
+import { notFoundOutcome, type ActionOutcomeResult } from './outcomes.js';
+import { requireRole } from './roles.js';
+import { commentSchema, idempotencyKeySchema, parseInput } from './validation.js';
+import { runMutation, type ServiceDeps } from './work.js';
+
+const undoSchema = z.object({
+  ids: idsSchema,
+  applyToAllInstances: z.boolean().nullish(),
+  comment: commentSchema,
+  idempotencyKey: idempotencyKeySchema,
+});
+export type UndoInput = z.input<typeof undoSchema>;
+
+const candidate = (row: ActionRow) => ({ id: row.id, type: row.type, status: row.status, undoneAt: row.undoneAt });
+
+/**
+ * undoRemediationActions (SPEC §2.4) with the policy's undo rules: a batch of several action
+ * types is refused whole (MIXED_ACTION_TYPES, naming them — ids that do not exist or are out of
+ * scope have no type to show); then each id is NOT_FOUND, NOT_UNDOABLE, ALREADY_UNDONE,
+ * NOT_COMPLETED or undone (COMPLETED → UNDO_IN_PROGRESS, then the executor: UNDONE).
+ * `applyToAllInstances` on a file quarantine also undoes every other completed, not-yet-undone
+ * quarantine (either quarantine type) of the same sha256 that the caller may act on; those are
+ * listed after the requested ids. On other action types it has nothing to apply to.
+ */
+export async function undoRemediationActions(deps: ServiceDeps, actor: Actor, raw: UndoInput): Promise<BulkOutcomes> {
+  requireRole(actor, 'responder');
+  const input = parseInput(undoSchema, raw);
+  const { idempotencyKey, ...request } = input;
+  return runMutation(deps, actor, { operation: 'undoRemediationActions', idempotencyKey, input: request }, async (work) => {
+    const scope = visibleActions(actor);
+    const rows = await lockActions(work, input.ids, scope);
+    const check = checkUndoBatch(rows.map(candidate));
+    if (!check.ok) {
+      throw new DomainError('MIXED_ACTION_TYPES', check.error.message, 'ids', { types: check.error.types });
+    }
+    const refusals = new Map(check.perAction.map((entry) => [entry.id, entry.error]));
+    const undoable = rows.filter((row) => refusals.get(row.id) === null);
+
+    let extras: ActionRow[] = [];
+    const shas = [...new Set(undoable.filter((row) => appliesToAllInstances(row.type) && row.sha256).map((row) => row.sha256!))];
+    if (input.applyToAllInstances && shas.length > 0) {
+      const requested = new Set(input.ids);
+      const others = await work.tx.remediationAction.findMany({
+        where: {
+          AND: [
+            scope,
+            { type: { in: [...ALL_INSTANCES_ACTION_TYPES] }, sha256: { in: shas }, status: 'COMPLETED', undoneAt: null },
+          ],
+        },
+        select: { id: true },
+      });
+      const otherIds = others.map((o) => o.id).filter((id) => !requested.has(id));
+      extras = (await lockActions(work, otherIds, scope)).filter((row) => undoRefusal(candidate(row)) === null);
+    }
+
+    const moved = await transitionActions(work, [...undoable, ...extras], 'UNDO_IN_PROGRESS', {
+      patch: () => ({ undoRequestedBy: actor.subject, undoFailure: null }),
+      comment: input.comment ?? null,
+      auditAfter: (row) => ({ allInstances: extras.some((e) => e.id === row.id) }),
+    });
+    const movedIds = new Set(moved.map((m) => m.after.id));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const outcomes: ActionOutcomeResult[] = input.ids.map((id) => {
+      if (!byId.has(id)) return notFoundOutcome(id);
+      const refusal = refusals.get(id);
+      if (refusal) return { id, actionId: id, error: { code: refusal.code, message: refusal.message } };
+      if (!movedIds.has(id)) return { id, actionId: id, error: { code: 'INVALID_TRANSITION', message: `Action ${id} changed while it was being undone.` } };
+      return { id, actionId: id, error: null };
+    });
+    for (const extra of extras.filter((row) => movedIds.has(row.id)).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      outcomes.push({ id: extra.id, actionId: extra.id, error: null });
+    }
+    return { outcomes };
+  });
+}
