@@ -13,6 +13,16 @@ import './types/device-group-rules.js';
 import './types/create-device-group.js';
 import './types/update-device-group.js';
 import './types/register-device.js';
+import './types/evidence-input.js';
+import './types/report-alert.js';
+import './types/submit-investigation-findings.js';
+import './types/decide-remediation-actions.js';
+import './types/undo-remediation-actions.js';
+import './types/take-response-action.js';
+import './types/cancel-remediation-actions.js';
+import './types/audit-event.js';
+import './types/agent-work.js';
+import './types/evaluate-policy.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,107 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Prisma } from '../../db/client.js';
+import type { AuditEvent } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import type { QuellContext } from '../context.js';
+import { badUserInput } from '../errors.js';
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
+  description: 'An append-only record of a state change or decision: who, what, before → after, when, request, outcome.',
+  fields: (t) => ({
+    id: t.id({ resolve: (e) => e.id.toString() }),
+    occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
+    subject: t.exposeString('subject'),
+    roles: t.exposeStringList('roles'),
+    operation: t.exposeString('operation'),
+    targetType: t.exposeString('targetType'),
+    targetIds: t.exposeStringList('targetIds', { description: 'Database ids of the targets (the id inside their global id).' }),
+    before: t.string({ nullable: true, description: 'The state before, as JSON.', resolve: (e) => json(e.before) }),
+    after: t.string({ nullable: true, description: 'The state after, as JSON.', resolve: (e) => json(e.after) }),
+    comment: t.exposeString('comment', { nullable: true }),
+    requestId: t.exposeString('requestId', { nullable: true }),
+    outcome: t.exposeString('outcome'),
+  }),
+});
+
+const AuditEventFilter = builder.inputType('AuditEventFilter', {
+  fields: (t) => ({
+    operations: t.stringList(),
+    targetTypes: t.stringList(),
+    targetIds: t.idList({ description: 'Global ids, or the database ids the events record.' }),
+    subjects: t.stringList(),
+    occurredAfter: t.field({ type: 'DateTime' }),
+    occurredBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+function rawTargetId(id: string): string {
+  try {
+    return decodeGlobalID(id).id;
+  } catch {
+    return id;
+  }
+}
+
+/**
+ * Scope (SPEC §5 "audit"): an admin whose token covers every group reads the tenant's whole log;
+ * an admin limited to some groups reads only the events it caused itself (the log records no
+ * group per event, so nothing of another group can leak through it).
+ */
+function auditWhere(ctx: QuellContext, filter: typeof AuditEventFilter.$inferInput | null | undefined): Prisma.AuditEventWhereInput {
+  const scope: Prisma.AuditEventWhereInput =
+    ctx.identity.groups === 'all' ? { tenantId: ctx.identity.tenantId } : { tenantId: ctx.identity.tenantId, subject: ctx.identity.subject };
+  const where: Prisma.AuditEventWhereInput[] = [scope];
+  if (filter?.operations) where.push({ operation: { in: filter.operations } });
+  if (filter?.targetTypes) where.push({ targetType: { in: filter.targetTypes } });
+  if (filter?.targetIds) where.push({ targetIds: { hasSome: filter.targetIds.map((id) => rawTargetId(String(id))) } });
+  if (filter?.subjects) where.push({ subject: { in: filter.subjects } });
+  if (filter?.occurredAfter) where.push({ occurredAt: { gte: filter.occurredAfter } });
+  if (filter?.occurredBefore) where.push({ occurredAt: { lt: filter.occurredBefore } });
+  return { AND: where };
+}
+
+function cursorId(field: string, cursor: string | null | undefined): bigint | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  if (!/^\d{1,19}$/.test(cursor)) throw badUserInput(field, `${field}: not a cursor of this list.`);
+  return BigInt(cursor);
+}
+
+builder.queryField('auditEvents', (t) =>
+  t.connection({
+    type: AuditEventRef,
+    description: 'Admin: the audit log, newest first, filtered.',
+    authScopes: { admin: true },
+    args: { filter: t.arg({ type: AuditEventFilter }) },
+    resolve: async (_root, args, ctx) => {
+      const where = auditWhere(ctx, args.filter);
+      const after = cursorId('after', args.after);
+      const before = cursorId('before', args.before);
+      // Newest first: `after` reaches older events (smaller ids), `before` newer ones; `last` pages backwards.
+      const inverted = args.last != null && args.first == null;
+      const size = Math.min(args.first ?? args.last ?? 20, 100);
+      const rows = await ctx.prisma.auditEvent.findMany({
+        where: {
+          AND: [where, { id: { ...(after !== undefined ? { lt: after } : {}), ...(before !== undefined ? { gt: before } : {}) } }],
+        },
+        orderBy: { id: inverted ? 'asc' : 'desc' },
+        take: size + 1,
+      });
+      const more = rows.length > size;
+      const page = rows.slice(0, size);
+      if (inverted) page.reverse();
+      const edges = page.map((event) => ({ cursor: event.id.toString(), node: event }));
+      return {
+        edges,
+        pageInfo: {
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+          hasNextPage: inverted ? before !== undefined : more,
+          hasPreviousPage: inverted ? more : after !== undefined,
+        },
+        totalCount: () => ctx.prisma.auditEvent.count({ where }),
+      };
+    },
+  }),
+);

@@ -1,0 +1,52 @@
+import { decideRemediation } from '../../policy/index.js';
+import { builder } from '../builder.js';
+import { badUserInput } from '../errors.js';
+import { AutomationLevelEnum, LocationClassEnum, OsPlatformEnum, PolicyDecisionEnum, RemediationActionTypeEnum, VerdictEnum } from './enums.js';
+import { EvidenceInput } from './evidence-input.js';
+
+type Evaluation = ReturnType<typeof decideRemediation>;
+
+const PolicyEvaluationRef = builder.objectRef<Evaluation>('PolicyEvaluation').implement({
+  fields: (t) => ({
+    decision: t.field({ type: PolicyDecisionEnum, resolve: (e) => e.decision }),
+    actionType: t.field({ type: RemediationActionTypeEnum, nullable: true, resolve: (e) => e.actionType }),
+    locationClasses: t.field({ type: [LocationClassEnum], resolve: (e) => [...e.locationClasses] }),
+    explanation: t.exposeString('explanation'),
+    pathUnderstood: t.boolean({
+      description: 'False when the artifact has a file whose location could not be established (the decision then takes the safe side).',
+      resolve: (e) => e.pathUnderstood,
+    }),
+    normalizedPath: t.string({ nullable: true, description: 'The path as the engine read it.', resolve: (e) => e.normalizedPath }),
+  }),
+});
+
+const MAX_PATH = 4096;
+
+builder.queryField('evaluatePolicy', (t) =>
+  t.field({
+    type: PolicyEvaluationRef,
+    description:
+      "What the policy engine would decide for a verdict on this evidence in a group of this level on this platform, and why (the same engine every workflow uses).",
+    authScopes: { viewer: true },
+    args: {
+      automationLevel: t.arg({ type: AutomationLevelEnum, required: true }),
+      verdict: t.arg({ type: VerdictEnum, required: true }),
+      evidence: t.arg({ type: EvidenceInput, required: true }),
+      osPlatform: t.arg({ type: OsPlatformEnum, required: true }),
+    },
+    resolve: (_root, args) => {
+      if (args.evidence.path && args.evidence.path.length > MAX_PATH) {
+        throw badUserInput('evidence.path', `evidence.path: must be at most ${MAX_PATH} characters.`);
+      }
+      if (args.evidence.verdict != null) {
+        throw badUserInput('evidence.verdict', 'evidence.verdict: the verdict to evaluate is the `verdict` argument.');
+      }
+      return decideRemediation({
+        automationLevel: args.automationLevel,
+        verdict: args.verdict,
+        evidence: { kind: args.evidence.kind, path: args.evidence.path },
+        osPlatform: args.osPlatform,
+      });
+    },
+  }),
+);
