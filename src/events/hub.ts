@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/client.js';
 import { STREAM_CHANNEL } from './append.js';
-import { createCoalescer } from './coalesce.js';
+import { EventLoader } from './event-loader.js';
 import { prismaEventLog, type EventLog, type LoggedEvent } from './event-log.js';
 import { PgListener } from './listener.js';
 import { EventSubscription } from './subscription.js';
@@ -27,6 +27,8 @@ export interface SubscribeRequest<T> {
   after: bigint | null;
   matches: (event: LoggedEvent) => boolean;
   transform: (event: LoggedEvent) => Promise<T | null>;
+  /** Told of the matching events of each catch-up page before they are transformed one by one. */
+  prefetch?: (events: readonly LoggedEvent[]) => void;
 }
 
 export interface StreamHubStats {
@@ -44,8 +46,7 @@ export interface StreamHubStats {
  */
 export class StreamHub {
   readonly log: EventLog;
-  /** Shares identical row loads of subscribers that resolve the same event at the same time. */
-  readonly share = createCoalescer();
+  private readonly loaders = new Map<string, EventLoader<unknown>>();
   private readonly feeds = new Map<string, TenantFeed>();
   private readonly subscriptions = new Set<EventSubscription<unknown>>();
   private readonly listener: PgListener | null;
@@ -84,7 +85,7 @@ export class StreamHub {
     const start = request.after ?? (await this.log.end(request.tenantId));
     const feed = this.feedFor(request.tenantId);
     const subscription = new EventSubscription<T>(
-      { tenantId: request.tenantId, start, matches: request.matches, transform: request.transform },
+      { tenantId: request.tenantId, start, matches: request.matches, transform: request.transform, prefetch: request.prefetch },
       {
         feed,
         log: this.log,
@@ -96,6 +97,19 @@ export class StreamHub {
     this.subscriptions.add(subscription as EventSubscription<unknown>);
     subscription.tryGoLive(request.after === null);
     return subscription;
+  }
+
+  /**
+   * The loader of this server for rows of kind `name` that events refer to, shared by all its
+   * subscribers (one per server: event ids of different databases must never meet).
+   */
+  loader<V>(name: string): EventLoader<V> {
+    let loader = this.loaders.get(name);
+    if (!loader) {
+      loader = new EventLoader<unknown>();
+      this.loaders.set(name, loader);
+    }
+    return loader as EventLoader<V>;
   }
 
   stats(tenantId?: string): StreamHubStats {

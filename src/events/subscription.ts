@@ -8,6 +8,8 @@ export interface SubscriptionSettings<T> {
   matches: (event: LoggedEvent) => boolean;
   /** Turns a matching event into what is delivered; null skips it (e.g. no longer visible). */
   transform: (event: LoggedEvent) => Promise<T | null>;
+  /** Told of the matching events of each catch-up page, so what they need can load in one go. */
+  prefetch?: (events: readonly LoggedEvent[]) => void;
 }
 
 export interface SubscriptionRuntime {
@@ -125,7 +127,9 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
     const { log, pageSize, feed } = this.runtime;
     const events = await log.readAfter(this.settings.tenantId, this.position, pageSize);
     if (this.closed) return;
+    const queued = this.queue.length;
     this.accept(events);
+    if (this.queue.length > queued) this.settings.prefetch?.(this.queue.slice(queued));
     this.live = feed.attach(this, events.length < pageSize);
   }
 
@@ -136,5 +140,4 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
       if (this.settings.matches(event)) this.queue.push(event);
     }
   }
-
 }

@@ -1,10 +1,9 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import DataLoader from 'dataloader';
-import { visibleActions } from '../auth/scope.js';
-import type { RemediationAction } from '../generated/prisma/client.js';
 import { actorFrom, type Actor } from '../services/actor.js';
 import { DomainError } from '../services/errors.js';
 import type { QuellContext } from './context.js';
+import { toGraphQLError } from './errors.js';
+import { asUuid } from './ids.js';
 
 /** The services' actor for this request. */
 export function actorOf(ctx: QuellContext): Actor {
@@ -19,14 +18,35 @@ export async function withInputFields<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof DomainError && error.field && !error.field.startsWith('input.')) {
-      throw new DomainError(error.code, error.message.startsWith(`${error.field}:`) ? `input.${error.message}` : error.message, `input.${error.field}`, error.details);
+    if (!(error instanceof DomainError)) throw error;
+    if (error.field && !error.field.startsWith('input.')) {
+      const message = error.message.startsWith(`${error.field}:`) ? `input.${error.message}` : error.message;
+      throw toGraphQLError(new DomainError(error.code, message, `input.${error.field}`, error.details));
     }
-    throw error;
+    // A typed error the client can act on, not an unexpected one (which the server would log).
+    throw toGraphQLError(error);
   }
 }
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The database id inside a global id that must name a `typename`. A malformed id, or one of
+ * another type, is BAD_USER_INPUT naming the field; a well-formed id that names nothing is left to
+ * the service (NOT_FOUND).
+ */
+export function globalIdOf(field: string, typename: string, globalId: string | number): string {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(String(globalId));
+  } catch {
+    throw toGraphQLError(new DomainError('BAD_USER_INPUT', `${field}: not an id of this API.`, field));
+  }
+  if (decoded.typename !== typename) {
+    throw toGraphQLError(new DomainError('BAD_USER_INPUT', `${field}: expects a ${typename} id; got a ${decoded.typename} id.`, field));
+  }
+  return asUuid(decoded.id);
+}
 
 /**
  * The raw id of a global id of `typename`, for bulk calls that answer per id: a garbled id, or an
@@ -43,22 +63,3 @@ export function rawIdOr404(globalId: string, typename: string): string {
 }
 
 export const actionGlobalId = (id: string) => encodeGlobalID('RemediationAction', id);
-
-const loaders = new WeakMap<QuellContext, DataLoader<string, RemediationAction | null>>();
-
-/** Loads the caller's visible actions by id, batched per request (bulk outcomes, payloads). */
-export function visibleActionLoader(ctx: QuellContext): DataLoader<string, RemediationAction | null> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(
-      async (ids) => {
-        const rows = await ctx.prisma.remediationAction.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleActions(ctx.identity)] } });
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      { cache: false },
-    );
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}

@@ -78,7 +78,16 @@ export interface CreatedAction extends NewAction {
  * target. Records their creation events, audit events and evidence status, and dispatches the
  * ones taken at once. Returns the actions actually created.
  */
-export async function createActions(work: Work, actions: readonly NewAction[], auditComment?: string | null): Promise<CreatedAction[]> {
+export interface CreateOptions {
+  /**
+   * Evidence written in this transaction with the remediation status of the action planned on it
+   * (insertEvidence's `actionStatus`): left as it is when the action is created, set back to NONE
+   * when it is not (a duplicate target).
+   */
+  evidenceStatusSet?: ReadonlySet<string>;
+}
+
+export async function createActions(work: Work, actions: readonly NewAction[], options: CreateOptions = {}): Promise<CreatedAction[]> {
   if (actions.length === 0) return [];
   const rows: CreatedAction[] = actions.map((action) => ({ ...action, id: randomUUID(), openTargetKey: openTargetKey(action) }));
   const tenantId = work.actor.tenantId;
@@ -124,10 +133,18 @@ export async function createActions(work: Work, actions: readonly NewAction[], a
         evidenceId: action.evidenceId ?? null,
         decision: action.decision ?? null,
       },
-      comment: auditComment ?? action.comment ?? null,
+      comment: action.comment ?? null,
     });
   }
-  await updateEvidenceStatuses(work, created.map((a) => ({ evidenceId: a.evidenceId ?? null, status: a.status })));
+  const preset = options.evidenceStatusSet ?? new Set<string>();
+  await updateEvidenceStatuses(
+    work,
+    created.filter((a) => !a.evidenceId || !preset.has(a.evidenceId)).map((a) => ({ evidenceId: a.evidenceId ?? null, status: a.status })),
+  );
+  const skipped = rows.filter((row) => !createdIds.has(row.id) && row.evidenceId && preset.has(row.evidenceId)).map((row) => row.evidenceId!);
+  if (skipped.length > 0) {
+    await work.tx.evidence.updateMany({ where: { id: { in: skipped } }, data: { remediationStatus: 'NONE' } });
+  }
   return created;
 }
 
@@ -167,6 +184,8 @@ export interface TransitionOptions {
   comment?: string | null;
   /** Audit outcome (default SUCCEEDED). */
   outcome?: string;
+  /** Audit operation, when it is not the work's own (an expiry found by an approve call). */
+  operation?: string;
   /** Extra audit detail per action. */
   auditAfter?: (row: ActionRow) => Record<string, unknown>;
 }
@@ -226,6 +245,7 @@ export async function transitionActions(
       after: { status: after.status, ...(options.auditAfter?.(after) ?? {}) },
       comment: options.comment ?? null,
       ...(options.outcome ? { outcome: options.outcome } : {}),
+      ...(options.operation ? { operation: options.operation } : {}),
     });
   }
   await updateEvidenceStatuses(work, result.map(({ after }) => ({ evidenceId: after.evidenceId, status: after.status })));

@@ -3,11 +3,10 @@ import { visibleDevices } from '../auth/scope.js';
 import type { Severity } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel } from '../policy/index.js';
 import type { Actor } from './actor.js';
-import { notFound } from './errors.js';
 import { evidenceInputSchema, insertEvidence } from './evidence.js';
 import { decideAndAct, joinDevices, type FindingTarget } from './findings.js';
 import { requireRole } from './roles.js';
-import { idSchema, idempotencyKeySchema, parseInput, requiredText } from './validation.js';
+import { idSchema, idempotencyKeySchema, missing, parseInput, requiredText } from './validation.js';
 import { audit, runMutation, type ServiceDeps } from './work.js';
 
 const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH'] as const satisfies readonly Severity[];
@@ -49,12 +48,12 @@ export async function reportAlert(deps: ServiceDeps, actor: Actor, raw: ReportAl
   const { idempotencyKey, ...request } = input;
   return runMutation(deps, actor, { operation: 'reportAlert', idempotencyKey, input: request }, async (work) => {
     const { tx, now } = work;
-    await tx.$queryRaw`SELECT id FROM devices WHERE id = ${input.deviceId}::uuid AND "tenantId" = ${actor.tenantId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM devices WHERE id = ${input.deviceId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
     const device = await tx.device.findFirst({
       where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
       include: { deviceGroup: true, tenant: { select: { plan: true } } },
     });
-    if (!device) throw notFound('Device', 'deviceId');
+    if (!device) throw missing('Device', 'deviceId');
     const plan = device.tenant.plan;
     const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
     const automated = level !== 'NO_AUTOMATED_RESPONSE';

@@ -31,6 +31,7 @@ export async function expireOverdue(work: Work, rows: readonly ActionRow[]): Pro
   const overdue = rows.filter((row) => row.status === 'PENDING_APPROVAL' && isExpired(row.expiresAt, work.now));
   if (overdue.length === 0) return [...rows];
   const moved = await transitionActions(work, overdue, 'EXPIRED', {
+    operation: 'expireRemediationActions',
     patch: () => ({ decidedAt: work.now }),
     auditAfter: (row) => ({ expiresAt: row.expiresAt?.toISOString() ?? null }),
   });

@@ -32,7 +32,8 @@ export interface DerivedStateTargets {
  * functions, set-based: one lock statement, one facts query and one update per table.
  *
  * The rows are locked (in id order, investigations before incidents) before their facts are
- * read. Two transactions changing different actions of one investigation therefore recompute one
+ * read — FOR NO KEY UPDATE, which does not block rows that merely reference them (new evidence,
+ * alerts, actions). Two transactions changing different actions of one investigation therefore recompute one
  * after the other, and the second reads the first one's committed actions: the stored state can
  * never be computed from a stale view.
  */
@@ -41,12 +42,12 @@ export async function refreshDerivedStates(tx: Transaction, targets: DerivedStat
   const incidentIds = new Set(targets.incidentIds);
   if (investigationIds.length > 0) {
     const locked = await tx.$queryRaw<{ id: string; incidentId: string }[]>`
-      SELECT id::text, "incidentId"::text FROM investigations WHERE id = ANY(${investigationIds}::uuid[]) ORDER BY id FOR UPDATE`;
+      SELECT id::text, "incidentId"::text FROM investigations WHERE id = ANY(${investigationIds}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
     for (const row of locked) incidentIds.add(row.incidentId);
   }
   const incidents = [...incidentIds].sort();
   if (incidents.length > 0) {
-    await tx.$queryRaw`SELECT id FROM incidents WHERE id = ANY(${incidents}::uuid[]) ORDER BY id FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM incidents WHERE id = ANY(${incidents}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
   }
 
   if (investigationIds.length > 0) {

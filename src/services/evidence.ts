@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { EvidenceKind, LocationClass, OsPlatform, Verdict } from '../generated/prisma/enums.js';
+import type { EvidenceKind, LocationClass, OsPlatform, RemediationActionStatus, Verdict } from '../generated/prisma/enums.js';
+import { evidenceRemediationStatusFor } from '../policy/evidence-remediation-status.js';
 import { ARTIFACT_FILE, EVIDENCE_KINDS, NO_PATH_CLASSIFICATION, VERDICTS, classifyPath } from '../policy/index.js';
 import { utc } from './sql.js';
 import type { Work } from './work.js';
@@ -78,27 +79,32 @@ export interface NewEvidence {
   investigationId?: string | null;
   input: EvidenceInput;
   verdict: Verdict | null;
+  /** The id to give it (default: a new one). */
+  id?: string;
+  /** The status of the action about to be taken on it, if any: its remediation status from the start. */
+  actionStatus?: RemediationActionStatus | null;
 }
 
 /** Inserts evidence set-based (one statement for any number); returns the new ids in input order. */
 export async function insertEvidence(work: Work, rows: readonly NewEvidence[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map(() => randomUUID());
+  const ids = rows.map((row) => row.id ?? randomUUID());
   const locations = rows.map((r) => evidenceLocation(r.input.kind, r.input.path, r.platform));
   const s = (pick: (r: NewEvidence) => string | null | undefined) => rows.map((r) => pick(r) ?? null);
   await work.tx.$executeRaw`
     INSERT INTO evidence (id, "tenantId", "deviceId", "alertId", "incidentId", "investigationId", kind, path, sha256, "processId",
-                          "commandLine", "registryKey", name, value, verdict, "locationClasses", "pathUnderstood", "createdAt")
+                          "commandLine", "registryKey", name, value, verdict, "locationClasses", "pathUnderstood", "remediationStatus", "createdAt")
     SELECT v.id, ${work.actor.tenantId}, v.device, v.alert, v.incident, v.investigation, v.kind::"EvidenceKind", v.path, v.sha,
            v.pid, v.cmd, v.reg, v.name, v.value, v.verdict::"Verdict",
-           ARRAY(SELECT jsonb_array_elements_text(v.classes::jsonb))::"LocationClass"[], v.understood, ${utc(work.now)}::timestamp
+           v.classes::"LocationClass"[], v.understood, v.status::"EvidenceRemediationStatus", ${utc(work.now)}::timestamp
     FROM unnest(${ids}::uuid[], ${s((r) => r.deviceId)}::uuid[], ${s((r) => r.alertId)}::uuid[], ${s((r) => r.incidentId)}::uuid[],
                 ${s((r) => r.investigationId)}::uuid[], ${s((r) => r.input.kind)}::text[], ${s((r) => r.input.path)}::text[],
                 ${s((r) => r.input.sha256)}::text[], ${rows.map((r) => r.input.processId ?? null)}::int[],
                 ${s((r) => r.input.commandLine)}::text[], ${s((r) => r.input.registryKey)}::text[], ${s((r) => r.input.name)}::text[],
                 ${s((r) => r.input.value)}::text[], ${s((r) => r.verdict)}::text[],
-                ${locations.map((l) => JSON.stringify(l.classes))}::text[], ${locations.map((l) => l.understood)}::boolean[])
-         WITH ORDINALITY AS v(id, device, alert, incident, investigation, kind, path, sha, pid, cmd, reg, name, value, verdict, classes, understood, n)
+                ${locations.map((l) => `{${l.classes.join(',')}}`)}::text[], ${locations.map((l) => l.understood)}::boolean[],
+                ${rows.map((r) => (r.actionStatus ? evidenceRemediationStatusFor(r.actionStatus) : 'NONE'))}::text[])
+         WITH ORDINALITY AS v(id, device, alert, incident, investigation, kind, path, sha, pid, cmd, reg, name, value, verdict, classes, understood, status, n)
     ORDER BY v.n`;
   return ids;
 }

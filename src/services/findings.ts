@@ -1,14 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { visibleDevices, visibleEvidence, visibleInvestigations } from '../auth/scope.js';
 import type { AutomationLevel, EvidenceKind, OsPlatform, Plan, Verdict } from '../generated/prisma/enums.js';
 import { VERDICTS, decideRemediation, effectiveAutomationLevel, isUndoable, pendingExpiresAt } from '../policy/index.js';
 import type { Actor } from './actor.js';
 import { createActions, type NewAction } from './action-transitions.js';
-import { DomainError, notFound } from './errors.js';
+import { DomainError } from './errors.js';
 import { evidenceInputSchema, insertEvidence, type NewEvidence } from './evidence.js';
 import { requireRole } from './roles.js';
 import { utc } from './sql.js';
-import { idSchema, idempotencyKeySchema, parseInput } from './validation.js';
+import { idSchema, idempotencyKeySchema, missing, parseInput } from './validation.js';
 import { audit, runMutation, type ServiceDeps, type Work } from './work.js';
 
 /** A verdict on one piece of evidence, with what the policy engine needs to decide. */
@@ -57,6 +58,21 @@ export async function decideAndAct(
   plan: Plan,
   targets: readonly FindingTarget[],
 ): Promise<string[]> {
+  const created = await createActions(work, await planActions(work, investigation, plan, targets));
+  return created.map((action) => action.id);
+}
+
+/**
+ * The decision pass of decideAndAct without the creation: the actions to create (spread
+ * included; the spread's evidence updates and device joins are done). Lets a caller that inserts
+ * new evidence give it its remediation status at insert time instead of updating it afterwards.
+ */
+export async function planActions(
+  work: Work,
+  investigation: { id: string; incidentId: string },
+  plan: Plan,
+  targets: readonly FindingTarget[],
+): Promise<NewAction[]> {
   const actions: NewAction[] = [];
   const expiresAt = pendingExpiresAt(work.now, work.deps.pendingTtlMs);
   const actFor = (target: FindingTarget) => {
@@ -154,8 +170,7 @@ export async function decideAndAct(
     }
   }
   await joinDevices(work, investigation, spreadDevices);
-  const created = await createActions(work, actions);
-  return created.map((action) => action.id);
+  return actions;
 }
 
 const findingSchema = z
@@ -204,12 +219,12 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
   const { idempotencyKey, ...request } = input;
   return runMutation(deps, actor, { operation: 'submitInvestigationFindings', idempotencyKey, input: request, timeoutMs: 300_000 }, async (work) => {
     const { tx } = work;
-    await tx.$queryRaw`SELECT id FROM investigations WHERE id = ${input.investigationId}::uuid AND "tenantId" = ${actor.tenantId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM investigations WHERE id = ${input.investigationId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
     const investigation = await tx.investigation.findFirst({
       where: { AND: [{ id: input.investigationId }, visibleInvestigations(actor)] },
       include: { devices: { orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }], select: { deviceId: true } }, tenant: { select: { plan: true } } },
     });
-    if (!investigation) throw notFound('Investigation', 'investigationId');
+    if (!investigation) throw missing('Investigation', 'investigationId');
     if (investigation.terminalState || investigation.findingsComplete) {
       throw new DomainError(
         'CONFLICT',
@@ -258,7 +273,7 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
       verdictCounts[finding.verdict] = (verdictCounts[finding.verdict] ?? 0) + 1;
       if (finding.evidenceId) {
         const evidence = evidenceById.get(finding.evidenceId);
-        if (!evidence) throw notFound('Evidence', `findings.${index}.evidenceId`);
+        if (!evidence) throw missing('Evidence', `findings.${index}.evidenceId`);
         const level = effectiveAutomationLevel(plan, evidence.device.deviceGroup.automationLevel);
         if (level === 'NO_AUTOMATED_RESPONSE') return; // no automated investigation there: no verdict, no action
         verdictUpdates.set(evidence.id, finding.verdict);
@@ -279,7 +294,7 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
       const deviceId = finding.deviceId ?? defaultDeviceId;
       const device = deviceId ? deviceById.get(deviceId) : undefined;
       if (!device) {
-        if (finding.deviceId) throw notFound('Device', `findings.${index}.deviceId`);
+        if (finding.deviceId) throw missing('Device', `findings.${index}.deviceId`);
         throw new DomainError('BAD_USER_INPUT', `findings.${index}.deviceId: the investigation covers no device; name one.`, `findings.${index}.deviceId`);
       }
       const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
@@ -296,7 +311,7 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
       newMeta.push({ verdict: automated ? finding.verdict : null, level, groupId: device.deviceGroupId });
     });
 
-    const newIds = await insertEvidence(work, newEvidence);
+    const newIds = newEvidence.map(() => randomUUID());
     newEvidence.forEach((row, i) => {
       const { verdict, level, groupId } = newMeta[i]!;
       if (!verdict) return;
@@ -326,7 +341,15 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
         WHERE e.id = v.id`;
     }
     await joinDevices(work, investigation, joining);
-    const actionIds = await decideAndAct(work, investigation, plan, [...targets.values()]);
+    const planned = await planActions(work, investigation, plan, [...targets.values()]);
+    // New evidence is written once, already showing the action about to be taken on it.
+    const plannedStatus = new Map(planned.flatMap((action) => (action.evidenceId ? [[action.evidenceId, action.status] as const] : [])));
+    await insertEvidence(
+      work,
+      newEvidence.map((row, i) => ({ ...row, id: newIds[i]!, actionStatus: plannedStatus.get(newIds[i]!) ?? null })),
+    );
+    const created = await createActions(work, planned, { evidenceStatusSet: new Set(newIds) });
+    const actionIds = created.map((action) => action.id);
     if (input.complete) {
       await tx.investigation.update({ where: { id: investigation.id }, data: { findingsComplete: true } });
     }

@@ -9,9 +9,9 @@ import {
 } from '../policy/index.js';
 import type { Actor } from './actor.js';
 import { createActions, openTargetKey } from './action-transitions.js';
-import { DomainError, badInput, notFound } from './errors.js';
+import { DomainError, badInput } from './errors.js';
 import { requireRole } from './roles.js';
-import { idSchema, idempotencyKeySchema, parseInput, requiredText } from './validation.js';
+import { idSchema, idempotencyKeySchema, missing, parseInput, requiredText } from './validation.js';
 import { runMutation, type ServiceDeps } from './work.js';
 
 const takeSchema = z.object({
@@ -57,7 +57,7 @@ export async function takeResponseAction(deps: ServiceDeps, actor: Actor, raw: T
       where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
       include: { deviceGroup: true },
     });
-    if (!device) throw notFound('Device', 'deviceId');
+    if (!device) throw missing('Device', 'deviceId');
     if (
       input.type === 'INITIATE_INVESTIGATION' &&
       effectiveAutomationLevel(tenant.plan, device.deviceGroup.automationLevel) === 'NO_AUTOMATED_RESPONSE'

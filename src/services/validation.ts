@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badInput } from './errors.js';
+import { DomainError, badInput } from './errors.js';
 
 /** Parses a service input; the first problem becomes BAD_USER_INPUT naming the field (`findings.3.verdict`). */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -24,4 +24,9 @@ export function requiredText(max: number) {
     .string()
     .transform((s) => s.trim())
     .pipe(z.string().min(1, 'must not be blank').max(max, `must be at most ${max} characters`));
+}
+
+/** NOT_FOUND naming the field: out of scope and nonexistent read the same. */
+export function missing(what: string, field: string): DomainError {
+  return new DomainError('NOT_FOUND', `${field}: no ${what} with this id exists.`, field);
 }

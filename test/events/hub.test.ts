@@ -13,9 +13,12 @@ let server: TestServer;
 let device: DeviceRef;
 let writer: ReturnType<typeof streamWriter>;
 const hubs: StreamHub[] = [];
+/** What the hubs reported (a killed LISTEN connection is one); kept out of the test output. */
+const reported: string[] = [];
+const onError = (error: unknown, where: string) => reported.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ streams: { onError } });
   const world = fixtures(server.prisma, TENANT);
   await world.tenant();
   device = await world.device((await world.group('Hub group')).id);
@@ -28,7 +31,7 @@ afterAll(() => server?.close());
 
 /** A second hub on the test server's database: it shares only PostgreSQL with the server's own. */
 async function hub(options: Partial<StreamHubOptions> = {}) {
-  const created = createStreamHub({ prisma: server.prisma, databaseUrl: server.databaseUrl, catchUpIntervalMs: 60_000, ...options });
+  const created = createStreamHub({ prisma: server.prisma, databaseUrl: server.databaseUrl, catchUpIntervalMs: 60_000, onError, ...options });
   await created.start();
   hubs.push(created);
   return created;
@@ -71,6 +74,7 @@ describe('wake-ups', () => {
       WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`;
     await writer.pendingAction(device); // quite possibly while no one listens
     await waitFor(() => h.stats().listenerConnects >= 2 && h.stats().listening, 'the listener to reconnect', 5_000);
+    expect(reported.some((r) => r.startsWith('listener: terminating connection'))).toBe(true);
     await waitFor(() => sub.received.length === 1, 'the event missed while disconnected', 2_000);
     await writer.pendingAction(device);
     await waitFor(() => sub.received.length === 2, 'a notified event after reconnecting', 2_000);

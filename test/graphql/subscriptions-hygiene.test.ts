@@ -22,8 +22,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A token that expires `seconds` from now (negative: already expired). */
-function tokenExpiringIn(seconds: number) {
-  return new SignJWT({ sub: 'tester', tid: TENANT, roles: ['viewer'], groups: '*' })
+function tokenExpiringIn(seconds: number, tid = TENANT) {
+  return new SignJWT({ sub: 'tester', tid, roles: ['viewer'], groups: '*' })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
@@ -48,17 +48,19 @@ describe('authentication at connection init', () => {
   });
 
   it('ends WebSockets (4403, on which clients reconnect with a fresh token) and SSE streams when their token expires', async () => {
-    const token = await tokenExpiringIn(2);
+    const tenant = 'tenant-h-expiry'; // its own tenant: the subscriber counts below are exact
+    const token = await tokenExpiringIn(3, tenant);
     let code = 0;
     const client = server.wsClient({ authorization: `Bearer ${token}` }, { on: { closed: (e) => (code = (e as { code: number }).code) } });
     const sub = collect(client, PENDING);
     const sse = sseSubscribe(server.graphqlUrl, token, PENDING);
-    await waitFor(() => server.streams.stats(TENANT).liveSubscribers === 2, 'the subscribers');
-    await sub.untilError(3_000);
+    await waitFor(() => server.streams.stats(tenant).liveSubscribers === 2, 'the subscribers');
+    await sub.untilError(4_000);
     expect(code).toBe(4403);
     await sse.done;
     expect(sse.received).toMatchObject({ ended: true, completed: false });
     await client.dispose();
+    await waitFor(() => server.streams.stats(tenant).subscribers === 0, 'both streams to end');
   });
 });
 

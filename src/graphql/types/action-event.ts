@@ -56,7 +56,7 @@ export const ActionEventRef = builder.objectRef<DeliveredEvent>('ActionEvent').i
       // only if the planned query differs, so the nested fields read what was loaded.
       resolve: async (query, delivered, _args, ctx) => {
         if (JSON.stringify(query) === delivered.queryKey) return delivered.action;
-        const action = await loadVisibleAction(ctx, query, delivered.event.actionId);
+        const action = await loadVisibleAction(ctx, query, delivered.event);
         if (!action) throw graphQLError('NOT_FOUND', 'The action of this event no longer exists.');
         return action;
       },
@@ -108,6 +108,7 @@ async function subscribeToActions(
   const query = queryFromInfo({ context: ctx, info, path: ['action'] }) as ActionQuery;
   const queryKey = JSON.stringify(query);
   const loadKey = actionLoadKey(ctx, queryKey);
+  const load = (event: LoggedEvent) => loadVisibleAction(ctx, query, event, loadKey);
   return ctx.streams.subscribe<DeliveredEvent>({
     tenantId: ctx.identity.tenantId,
     after,
@@ -115,8 +116,11 @@ async function subscribeToActions(
     // The authoritative scope check: the action must be visible to this token now, or the event
     // is skipped silently (it never becomes an error that would reveal it).
     transform: async (event) => {
-      const action = await loadVisibleAction(ctx, query, event.actionId, loadKey);
+      const action = await load(event);
       return action ? { event, action, queryKey, [EVENT_KEY]: event.id.toString() } : null;
+    },
+    prefetch: (events) => {
+      for (const event of events) load(event).catch(() => undefined); // the transform sees any error
     },
   });
 }
@@ -125,18 +129,23 @@ type ActionQuery = Pick<Prisma.RemediationActionFindFirstArgs, 'select' | 'inclu
 
 /** Identifies (scope, selection): subscribers with the same one may share an action load. */
 function actionLoadKey(ctx: QuellContext, queryKey: string): string {
-  return `action:${digest(`${JSON.stringify(visibleActions(ctx.identity))}:${queryKey}`)}`;
+  return digest(`${JSON.stringify(visibleActions(ctx.identity))}:${queryKey}`);
 }
 
-/** One query for all subscribers with the same scope and selection that resolve it together. */
+/**
+ * The event's action, loaded in the subscriber's scope with its selection; batched with every
+ * other subscriber of the same scope and selection asking in the same tick (one query).
+ */
 function loadVisibleAction(
   ctx: QuellContext,
   query: ActionQuery,
-  actionId: string,
+  event: LoggedEvent,
   loadKey = actionLoadKey(ctx, JSON.stringify(query)),
 ): Promise<RemediationAction | null> {
-  const args = { ...query, where: { id: actionId, AND: [visibleActions(ctx.identity)] } };
-  return ctx.streams.share(`${loadKey}:${actionId}`, () => ctx.prisma.remediationAction.findFirst(args));
+  return ctx.streams.loader<RemediationAction>('action').load(loadKey, event.id.toString(), event.actionId, async (ids) => {
+    const rows = await ctx.prisma.remediationAction.findMany({ ...query, where: { id: { in: ids }, AND: [visibleActions(ctx.identity)] } });
+    return new Map(rows.map((row) => [row.id, row]));
+  });
 }
 
 /**

@@ -38,7 +38,7 @@ builder.queryField('agentWork', (t) =>
     description:
       "Agent: the work dispatched to the token's device (`did` claim): actions to carry out (IN_PROGRESS) and to undo (UNDO_IN_PROGRESS), oldest first.",
     authScopes: { agent: true },
-    resolve: (_root, _args, ctx) => ctx.services.agentWork(actorOf(ctx)),
+    resolve: (_root, _args, ctx) => withInputFields(() => ctx.services.agentWork(actorOf(ctx))),
   }),
 );
 

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
-import { ActionOutcomeRef, decodeActionIds, outcomeViews, type OutcomeView } from './decide-remediation-actions.js';
+import { decodeActionIds, outcomesField, outcomeViews, type OutcomeView } from './decide-remediation-actions.js';
 
 const CancelRemediationActionsInput = builder.inputType('CancelRemediationActionsInput', {
   fields: (t) => ({
@@ -12,7 +12,7 @@ const CancelRemediationActionsInput = builder.inputType('CancelRemediationAction
 
 const CancelRemediationActionsPayload = builder
   .objectRef<{ outcomes: OutcomeView[] }>('CancelRemediationActionsPayload')
-  .implement({ fields: (t) => ({ outcomes: t.field({ type: [ActionOutcomeRef], resolve: (payload) => payload.outcomes }) }) });
+  .implement({ fields: (t) => ({ outcomes: outcomesField(t) }) });
 
 builder.mutationField('cancelRemediationActions', (t) =>
   t.field({

@@ -1,8 +1,7 @@
 import { visibleAlerts, visibleIncidents, visibleInvestigations } from '../../auth/scope.js';
 import type { ReportAlertResult } from '../../services/alerts.js';
 import { builder } from '../builder.js';
-import { idOf } from '../ids.js';
-import { actorOf, withInputFields } from '../mutation-support.js';
+import { actorOf, globalIdOf, withInputFields } from '../mutation-support.js';
 import { SeverityEnum } from './enums.js';
 import { EvidenceInput } from './evidence-input.js';
 import './alert.js';
@@ -11,7 +10,7 @@ import './investigation.js';
 
 const ReportAlertInput = builder.inputType('ReportAlertInput', {
   fields: (t) => ({
-    deviceId: t.globalID({ required: true }),
+    deviceId: t.id({ required: true }),
     title: t.string({ required: true }),
     severity: t.field({ type: SeverityEnum, required: true }),
     detectedAt: t.field({ type: 'DateTime' }),
@@ -54,7 +53,7 @@ builder.mutationField('reportAlert', (t) =>
       withInputFields(() =>
         ctx.services.reportAlert(actorOf(ctx), {
           ...input,
-          deviceId: idOf('input.deviceId', 'Device', input.deviceId),
+          deviceId: globalIdOf('input.deviceId', 'Device', input.deviceId),
         }),
       ),
   }),

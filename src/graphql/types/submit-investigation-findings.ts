@@ -1,8 +1,7 @@
 import { visibleActions, visibleInvestigations } from '../../auth/scope.js';
 import type { SubmitFindingsResult } from '../../services/findings.js';
 import { builder } from '../builder.js';
-import { idOf } from '../ids.js';
-import { actorOf, withInputFields } from '../mutation-support.js';
+import { actorOf, globalIdOf, withInputFields } from '../mutation-support.js';
 import { VerdictEnum } from './enums.js';
 import { EvidenceInput } from './evidence-input.js';
 import './investigation.js';
@@ -10,16 +9,16 @@ import './remediation-action.js';
 
 const FindingInput = builder.inputType('FindingInput', {
   fields: (t) => ({
-    evidenceId: t.globalID({ description: 'Existing evidence; or give `evidence` for new evidence.' }),
+    evidenceId: t.id({ description: 'Existing evidence; or give `evidence` for new evidence.' }),
     evidence: t.field({ type: EvidenceInput, description: 'New evidence; or give `evidenceId`.' }),
-    deviceId: t.globalID({ description: "The device of new evidence (default: the investigation's first device)." }),
+    deviceId: t.id({ description: "The device of new evidence (default: the investigation's first device)." }),
     verdict: t.field({ type: VerdictEnum, required: true }),
   }),
 });
 
 const SubmitInvestigationFindingsInput = builder.inputType('SubmitInvestigationFindingsInput', {
   fields: (t) => ({
-    investigationId: t.globalID({ required: true }),
+    investigationId: t.id({ required: true }),
     findings: t.field({ type: [FindingInput], required: true }),
     complete: t.boolean(),
     idempotencyKey: t.string(),
@@ -37,7 +36,6 @@ const SubmitInvestigationFindingsPayload = builder.objectRef<SubmitFindingsResul
       type: ['RemediationAction'],
       description: 'The actions this submission created (taken automatically or pending), the spread to other devices included.',
       resolve: async (query, result, _args, ctx) => {
-        if (result.actionIds.length === 0) return [];
         const rows = await ctx.prisma.remediationAction.findMany({
           ...query,
           where: { AND: [{ id: { in: result.actionIds } }, visibleActions(ctx.identity)] },
@@ -59,14 +57,14 @@ builder.mutationField('submitInvestigationFindings', (t) =>
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
         ctx.services.submitInvestigationFindings(actorOf(ctx), {
-          investigationId: idOf('input.investigationId', 'Investigation', input.investigationId),
+          investigationId: globalIdOf('input.investigationId', 'Investigation', input.investigationId),
           complete: input.complete,
           idempotencyKey: input.idempotencyKey,
           findings: input.findings.map((finding, i) => ({
             verdict: finding.verdict,
             evidence: finding.evidence,
-            evidenceId: finding.evidenceId ? idOf(`input.findings.${i}.evidenceId`, 'Evidence', finding.evidenceId) : null,
-            deviceId: finding.deviceId ? idOf(`input.findings.${i}.deviceId`, 'Device', finding.deviceId) : null,
+            evidenceId: finding.evidenceId ? globalIdOf(`input.findings.${i}.evidenceId`, 'Evidence', finding.evidenceId) : null,
+            deviceId: finding.deviceId ? globalIdOf(`input.findings.${i}.deviceId`, 'Device', finding.deviceId) : null,
           })),
         }),
       ),

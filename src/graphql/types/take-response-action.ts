@@ -1,15 +1,14 @@
 import { visibleActions } from '../../auth/scope.js';
 import type { TakeResponseActionResult } from '../../services/response-actions.js';
 import { builder } from '../builder.js';
-import { idOf } from '../ids.js';
-import { actorOf, withInputFields } from '../mutation-support.js';
+import { actorOf, globalIdOf, withInputFields } from '../mutation-support.js';
 import { RemediationActionTypeEnum } from './enums.js';
 import './remediation-action.js';
 
 const TakeResponseActionInput = builder.inputType('TakeResponseActionInput', {
   fields: (t) => ({
     type: t.field({ type: RemediationActionTypeEnum, required: true }),
-    deviceId: t.globalID({ required: true }),
+    deviceId: t.id({ required: true }),
     sha256: t.string(),
     comment: t.string({ required: true }),
     idempotencyKey: t.string(),
@@ -38,7 +37,7 @@ builder.mutationField('takeResponseAction', (t) =>
     args: { input: t.arg({ type: TakeResponseActionInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
-        ctx.services.takeResponseAction(actorOf(ctx), { ...input, deviceId: idOf('input.deviceId', 'Device', input.deviceId) }),
+        ctx.services.takeResponseAction(actorOf(ctx), { ...input, deviceId: globalIdOf('input.deviceId', 'Device', input.deviceId) }),
       ),
   }),
 );

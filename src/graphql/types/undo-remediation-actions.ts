@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
-import { ActionOutcomeRef, decodeActionIds, outcomeViews, type OutcomeView } from './decide-remediation-actions.js';
+import { decodeActionIds, outcomesField, outcomeViews, type OutcomeView } from './decide-remediation-actions.js';
 
 const UndoRemediationActionsInput = builder.inputType('UndoRemediationActionsInput', {
   fields: (t) => ({
@@ -13,7 +13,7 @@ const UndoRemediationActionsInput = builder.inputType('UndoRemediationActionsInp
 
 const UndoRemediationActionsPayload = builder
   .objectRef<{ outcomes: OutcomeView[] }>('UndoRemediationActionsPayload')
-  .implement({ fields: (t) => ({ outcomes: t.field({ type: [ActionOutcomeRef], resolve: (payload) => payload.outcomes }) }) });
+  .implement({ fields: (t) => ({ outcomes: outcomesField(t) }) });
 
 builder.mutationField('undoRemediationActions', (t) =>
   t.field({
