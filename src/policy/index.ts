@@ -51,6 +51,7 @@ export {
   type UndoRefusal,
 } from './undo-rules.js';
 export {
+  DEFAULT_DEVICE_GROUP,
   PLAN_FEATURES,
   checkManualActionAllowed,
   effectiveAutomationLevel,
@@ -84,3 +85,4 @@ export {
   type InvestigationTerminal,
 } from './derived-state.js';
 export { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from './expiry.js';
+export { runsAutomatedInvestigation } from './automated-investigation.js';

@@ -85,3 +85,9 @@ export function planAllowsCustomDeviceGroups(plan: Plan): boolean {
 export function effectiveAutomationLevel(plan: Plan, level: AutomationLevel): AutomationLevel {
   return planFeatures(plan).forcedAutomationLevel ?? level;
 }
+
+/** The group every tenant starts with and every unmatched device falls into (SPEC §1). */
+export const DEFAULT_DEVICE_GROUP = { name: 'Ungrouped devices', automationLevel: 'FULL' } as const satisfies {
+  name: string;
+  automationLevel: AutomationLevel;
+};

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { visibleDevices } from '../auth/scope.js';
 import type { Severity } from '../generated/prisma/enums.js';
-import { effectiveAutomationLevel } from '../policy/index.js';
+import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
 import type { Actor } from './actor.js';
 import { evidenceInputSchema, insertEvidence } from './evidence.js';
 import { decideAndAct, joinDevices, type FindingTarget } from './findings.js';
@@ -56,7 +56,7 @@ export async function reportAlert(deps: ServiceDeps, actor: Actor, raw: ReportAl
     if (!device) throw missing('Device', 'deviceId');
     const plan = device.tenant.plan;
     const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
-    const automated = level !== 'NO_AUTOMATED_RESPONSE';
+    const automated = runsAutomatedInvestigation(plan, level);
 
     let incident = await tx.incident.findFirst({
       where: { tenantId: actor.tenantId, primaryDeviceId: device.id, status: { in: ['ACTIVE', 'IN_PROGRESS'] } },

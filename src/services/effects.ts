@@ -1,5 +1,5 @@
 import type { RemediationAction } from '../generated/prisma/client.js';
-import { effectiveAutomationLevel } from '../policy/index.js';
+import { runsAutomatedInvestigation } from '../policy/index.js';
 import { audit, type Work } from './work.js';
 
 /**
@@ -49,7 +49,7 @@ async function initiateInvestigation(work: Work, action: RemediationAction): Pro
     where: { id: action.deviceId },
     include: { deviceGroup: true, tenant: { select: { plan: true } } },
   });
-  if (effectiveAutomationLevel(device.tenant.plan, device.deviceGroup.automationLevel) === 'NO_AUTOMATED_RESPONSE') return;
+  if (!runsAutomatedInvestigation(device.tenant.plan, device.deviceGroup.automationLevel)) return;
   const incident =
     (await tx.incident.findFirst({
       where: { tenantId: device.tenantId, primaryDeviceId: device.id, status: { in: ['ACTIVE', 'IN_PROGRESS'] } },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { visibleDevices, visibleEvidence, visibleInvestigations } from '../auth/scope.js';
 import type { AutomationLevel, EvidenceKind, OsPlatform, Plan, Verdict } from '../generated/prisma/enums.js';
-import { VERDICTS, decideRemediation, effectiveAutomationLevel, isUndoable, pendingExpiresAt } from '../policy/index.js';
+import { VERDICTS, decideRemediation, effectiveAutomationLevel, isUndoable, runsAutomatedInvestigation, pendingExpiresAt } from '../policy/index.js';
 import type { Actor } from './actor.js';
 import { createActions, type NewAction } from './action-transitions.js';
 import { DomainError } from './errors.js';
@@ -141,7 +141,7 @@ export async function planActions(
     for (const row of elsewhere) {
       if (seenOn.get(row.sha256)?.has(row.deviceId)) continue;
       const level = effectiveAutomationLevel(plan, row.level);
-      if (level === 'NO_AUTOMATED_RESPONSE') continue;
+      if (!runsAutomatedInvestigation(plan, level)) continue;
       spread.push({
         evidenceId: row.id,
         deviceId: row.deviceId,
@@ -275,7 +275,7 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
         const evidence = evidenceById.get(finding.evidenceId);
         if (!evidence) throw missing('Evidence', `findings.${index}.evidenceId`);
         const level = effectiveAutomationLevel(plan, evidence.device.deviceGroup.automationLevel);
-        if (level === 'NO_AUTOMATED_RESPONSE') return; // no automated investigation there: no verdict, no action
+        if (!runsAutomatedInvestigation(plan, level)) return; // no automated investigation there: no verdict, no action
         verdictUpdates.set(evidence.id, finding.verdict);
         joining.add(evidence.deviceId);
         targets.set(evidence.id, {
@@ -298,7 +298,7 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
         throw new DomainError('BAD_USER_INPUT', `findings.${index}.deviceId: the investigation covers no device; name one.`, `findings.${index}.deviceId`);
       }
       const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
-      const automated = level !== 'NO_AUTOMATED_RESPONSE';
+      const automated = runsAutomatedInvestigation(plan, level);
       if (automated) joining.add(device.id);
       newEvidence.push({
         deviceId: device.id,

@@ -3,7 +3,7 @@ import { visibleDevices } from '../auth/scope.js';
 import {
   REMEDIATION_ACTION_TYPES,
   checkManualActionAllowed,
-  effectiveAutomationLevel,
+  runsAutomatedInvestigation,
   isUndoable,
   requiresSha256,
 } from '../policy/index.js';
@@ -60,7 +60,7 @@ export async function takeResponseAction(deps: ServiceDeps, actor: Actor, raw: T
     if (!device) throw missing('Device', 'deviceId');
     if (
       input.type === 'INITIATE_INVESTIGATION' &&
-      effectiveAutomationLevel(tenant.plan, device.deviceGroup.automationLevel) === 'NO_AUTOMATED_RESPONSE'
+      !runsAutomatedInvestigation(tenant.plan, device.deviceGroup.automationLevel)
     ) {
       throw badInput('type', `type: device ${device.hostname} is in a NO_AUTOMATED_RESPONSE group, where no automated investigation runs.`);
     }

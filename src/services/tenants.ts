@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/client.js';
+import { DEFAULT_DEVICE_GROUP } from '../policy/index.js';
 
-export const DEFAULT_GROUP_NAME = 'Ungrouped devices';
+export const DEFAULT_GROUP_NAME = DEFAULT_DEVICE_GROUP.name;
 
 /**
  * Provisions a tenant the first time a valid token names it: plan PLAN_2 and its default group
@@ -16,7 +17,7 @@ export function createTenantProvisioner(prisma: PrismaClient) {
         ON CONFLICT (id) DO NOTHING`;
       if (inserted === 1) {
         await tx.deviceGroup.create({
-          data: { tenantId, name: DEFAULT_GROUP_NAME, automationLevel: 'FULL', rank: 1, isDefault: true },
+          data: { tenantId, name: DEFAULT_GROUP_NAME, automationLevel: DEFAULT_DEVICE_GROUP.automationLevel, rank: 1, isDefault: true },
         });
       }
     });

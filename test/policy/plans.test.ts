@@ -6,6 +6,7 @@ import {
   checkManualActionAllowed,
   effectiveAutomationLevel,
   planAllowsCustomDeviceGroups,
+  runsAutomatedInvestigation,
   type Plan,
   type RemediationActionType,
 } from '../../src/policy/index.js';
@@ -78,5 +79,15 @@ describe('plans (SPEC §2.5)', () => {
   it('an unknown plan is a TypeError', () => {
     expect(() => checkManualActionAllowed('GOLD' as Plan, 'ISOLATE_DEVICE')).toThrow(TypeError);
     expect(() => planAllowsCustomDeviceGroups('toString' as Plan)).toThrow(TypeError);
+  });
+});
+
+describe('automated investigation (SPEC §2.1)', () => {
+  it('runs on every level but NO_AUTOMATED_RESPONSE, and on every group of a BUSINESS tenant (forced FULL)', () => {
+    for (const level of AUTOMATION_LEVELS) {
+      expect(runsAutomatedInvestigation('PLAN_2', level)).toBe(level !== 'NO_AUTOMATED_RESPONSE');
+      expect(runsAutomatedInvestigation('PLAN_1', level)).toBe(level !== 'NO_AUTOMATED_RESPONSE');
+      expect(runsAutomatedInvestigation('BUSINESS', level)).toBe(true);
+    }
   });
 });
