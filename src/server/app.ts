@@ -17,6 +17,7 @@ import { DomainError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
 import { useInputErrorCodes } from './input-error-codes.js';
+import { createQuellLogger } from './logger.js';
 import { createSharedSubscribe } from './shared-execution.js';
 import { createSseStreams } from './sse-streams.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
@@ -108,7 +109,7 @@ export function createApp(options: AppOptions) {
     plugins: [...armor.protect().plugins, useInputErrorCodes()],
     healthCheckEndpoint: '/health',
     maskedErrors: { maskError },
-    logging: production ? 'info' : 'warn',
+    logging: createQuellLogger(production),
   });
 
   const sseStreams = createSseStreams();
