@@ -15,11 +15,8 @@ import { fixtures } from '../test/support/fixtures.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { streamWriter } from '../test/support/stream-writer.js';
 import { throwawayDatabase } from './support/database.js';
+import { numericOption as option } from './support/options.js';
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
 
 const subscribers = option('subscribers', 1_000);
 const events = option('events', 200);

@@ -13,11 +13,8 @@ import { applyMigrations } from '../src/db/migrate.js';
 import { systemActor } from '../src/services/actor.js';
 import { createServices } from '../src/services/index.js';
 import { throwawayDatabase } from './support/database.js';
+import { numericOption as option } from './support/options.js';
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
 
 const FINDINGS = option('findings', 10_000);
 const RUNS = option('runs', 3);
