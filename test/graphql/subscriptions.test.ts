@@ -214,6 +214,30 @@ describe('resume', () => {
     expect(idsOf(cursors)).toEqual(await loggedIds(server.prisma, 'tenant-a', decodeCursor(last)!));
   });
 
+  it('applies the token of the reconnect, not the first one: a narrowed scope replays only what it may read', async () => {
+    const wide = await client();
+    const before = collect<Updated>(wide, UPDATED);
+    await live(1);
+    await world.a.pendingAction(world.deviceX);
+    const [last] = (await before.untilCount(1)).map((e) => e.remediationActionUpdated.cursor);
+    await wide.dispose();
+    await waitFor(() => server.streams.stats().subscribers === 0, 'the first subscription to end');
+
+    const x = [await world.a.pendingAction(world.deviceX), await world.a.pendingAction(world.deviceX)];
+    await world.a.pendingAction(world.deviceY);
+    await world.a.pendingAction(world.deviceY);
+
+    const narrow = await client({ groups: ['Servers X'] });
+    const resumed = collect<Updated>(narrow, UPDATED, { after: last });
+    await world.a.pendingAction(world.deviceY); // live, out of scope
+    const liveX = await world.a.pendingAction(world.deviceX);
+    await resumed.untilCount(3);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // room for anything wrongly delivered
+    const events = resumed.received.data;
+    expect(events.map((e) => e.remediationActionUpdated.action.deviceGroup.name)).toEqual(['Servers X', 'Servers X', 'Servers X']);
+    expect(events.map((e) => e.remediationActionUpdated.action.id)).toEqual([...x, liveX].map((a) => globalId('RemediationAction', a.id)));
+  });
+
   it('replays the whole log from START_OF_LOG, then goes live', async () => {
     const ws = await client();
     const logged = await loggedIds(server.prisma, 'tenant-a');
