@@ -216,6 +216,32 @@ describe('the same threat elsewhere (SPEC §3.3)', () => {
   });
 });
 
+describe('a change of automation level (SPEC §2.1)', () => {
+  it('applies to decisions made after it; actions already pending stay pending', async () => {
+    const t = tenantOf(server);
+    const group = await t.group('Changing', 'SEMI_REQUIRE_APPROVAL_ANY');
+    const device = await t.device('changing-01', group.id);
+    const first = await t.reportAlert(device.id, [{ kind: 'FILE', path: 'D:\\a.exe', sha256: sha(), verdict: 'MALICIOUS' }]);
+    const before = await t.submit(first.investigation!.id, [], false);
+    expect(before.remediationActions).toEqual([]);
+    const [pending] = (
+      await server.gqlData(`{ remediationActions(filter: { statuses: [PENDING_APPROVAL] }) { edges { node { id } } } }`, {}, await t.tokens.admin())
+    ).remediationActions.edges.map((e: { node: { id: string } }) => e.node);
+    expect(pending).toBeDefined();
+
+    await server.gqlData(
+      `mutation($input: UpdateDeviceGroupInput!) { updateDeviceGroup(input: $input) { deviceGroup { automationLevel } } }`,
+      { input: { id: group.id, automationLevel: 'FULL' } },
+      await t.tokens.admin(),
+    );
+    const later = await t.submit(first.investigation!.id, [{ deviceId: device.id, verdict: 'MALICIOUS', evidence: { kind: 'FILE', path: 'D:\\b.exe' } }]);
+    expect(later.remediationActions).toHaveLength(1);
+    expect(later.remediationActions[0]).toMatchObject({ status: 'COMPLETED', decision: 'TAKE_AUTOMATICALLY' });
+    expect(later.remediationActions[0].explanation).toContain('FULL');
+    expect(await t.action(pending.id)).toMatchObject({ status: 'PENDING_APPROVAL', decision: 'REQUIRE_APPROVAL' });
+  });
+});
+
 describe('evaluatePolicy', () => {
   const EVALUATE = `query($level: AutomationLevel!, $verdict: Verdict!, $evidence: EvidenceInput!, $os: OsPlatform!) {
     evaluatePolicy(automationLevel: $level, verdict: $verdict, evidence: $evidence, osPlatform: $os) {
