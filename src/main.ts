@@ -9,8 +9,7 @@ const server = await startQuell({
   databaseUrl: database.url,
   port: Number(process.env.PORT ?? 4000),
   host: process.env.HOST ?? '127.0.0.1',
-  production,
-  pendingTtlMs: process.env.QUELL_PENDING_TTL_HOURS ? Number(process.env.QUELL_PENDING_TTL_HOURS) * 3_600_000 : undefined,
+  production, // the services read QUELL_PENDING_TTL_HOURS, QUELL_IDEMPOTENCY_TTL_HOURS and QUELL_EXECUTOR
 });
 
 console.log(`Quell is serving GraphQL at ${server.graphqlUrl} (HTTP, WebSocket, SSE); health at ${server.url}/health`);

@@ -35,11 +35,14 @@ export interface ServiceOptions {
   onError?: (error: unknown, where: string) => void;
 }
 
-function hoursFromEnv(name: string): number | undefined {
+/** A duration in hours from the environment; `atLeast` guards a floor the spec sets. */
+function hoursFromEnv(name: string, atLeast = 0): number | undefined {
   const value = process.env[name];
   if (!value) return undefined;
   const hours = Number(value);
-  if (!Number.isFinite(hours) || hours <= 0) throw new Error(`${name} must be a positive number of hours`);
+  if (!Number.isFinite(hours) || hours <= 0 || hours < atLeast) {
+    throw new Error(`${name} must be a positive number of hours${atLeast ? `, at least ${atLeast}` : ''}`);
+  }
   return hours * 3_600_000;
 }
 
@@ -53,7 +56,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     prisma,
     now: options.now ?? (() => new Date()),
     pendingTtlMs: options.pendingTtlMs ?? hoursFromEnv('QUELL_PENDING_TTL_HOURS') ?? DEFAULT_PENDING_TTL_MS,
-    idempotencyTtlMs: options.idempotencyTtlMs ?? hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS') ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    idempotencyTtlMs: options.idempotencyTtlMs ?? hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS', 24) ?? DEFAULT_IDEMPOTENCY_TTL_MS,
     executor: null as never,
     onError: options.onError ?? ((error, where) => console.error(JSON.stringify({ level: 'error', where, error: String(error) }))),
   };

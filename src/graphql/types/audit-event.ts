@@ -103,5 +103,5 @@ builder.queryField('auditEvents', (t) =>
         totalCount: () => ctx.prisma.auditEvent.count({ where }),
       };
     },
-  }),
+  }, { name: 'AuditEventConnection' }, { name: 'AuditEventEdge' }),
 );
