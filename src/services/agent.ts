@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Transaction } from '../db/client.js';
 import type { Actor } from './actor.js';
 import { lockActions } from './action-transitions.js';
 import { forbiddenAction } from './errors.js';
@@ -8,10 +9,13 @@ import { requireRole } from './roles.js';
 import { idSchema, idempotencyKeySchema, parseInput } from './validation.js';
 import { runMutation, type ServiceDeps } from './work.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The agent's device: the token's `did`, a device id (a UUID; anything else names no device). */
 function agentDevice(actor: Actor): string {
   requireRole(actor, 'agent');
-  if (!actor.deviceId) throw forbiddenAction('An agent token must name its device (claim `did`).');
-  return actor.deviceId;
+  if (!actor.deviceId || !UUID.test(actor.deviceId)) throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');
+  return actor.deviceId.toLowerCase();
 }
 
 /**
@@ -52,7 +56,13 @@ export async function reportActionOutcome(deps: ServiceDeps, actor: Actor, raw: 
   const deviceId = agentDevice(actor);
   const input = parseInput(reportSchema, raw);
   const { idempotencyKey, ...request } = input;
-  return runMutation(deps, actor, { operation: 'reportActionOutcome', idempotencyKey, input: request }, async (work) => {
+  // A replay by the same subject with another device (a reinstalled agent) shows nothing of the first device.
+  const rescope = async (tx: Transaction, stored: ActionOutcomeResult): Promise<ActionOutcomeResult> => {
+    if (!stored.actionId) return stored;
+    const own = await tx.remediationAction.findFirst({ where: { id: stored.actionId, tenantId: actor.tenantId, deviceId }, select: { id: true } });
+    return own ? stored : notFoundOutcome(stored.id);
+  };
+  return runMutation(deps, actor, { operation: 'reportActionOutcome', idempotencyKey, input: request, rescope }, async (work) => {
     const [row] = await lockActions(work, [input.actionId], { deviceId });
     if (!row || SERVER_SIDE_ACTION_TYPES.has(row.type)) return notFoundOutcome(input.actionId);
     if (row.status !== 'IN_PROGRESS' && row.status !== 'UNDO_IN_PROGRESS') {

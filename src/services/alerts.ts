@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { visibleDevices } from '../auth/scope.js';
+import type { Transaction } from '../db/client.js';
 import type { Severity } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
 import type { Actor } from './actor.js';
@@ -13,12 +14,19 @@ const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH'] as const satisfies
 const SEVERITY_RANK: Record<Severity, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
 
 export const MAX_ALERT_EVIDENCE = 1000;
+const EARLIEST_DETECTION = new Date('1970-01-01T00:00:00.000Z');
+const LATEST_DETECTION = new Date('9999-12-31T23:59:59.999Z');
 
 const reportAlertSchema = z.object({
   deviceId: idSchema,
   title: requiredText(500),
   severity: z.enum(SEVERITIES),
-  detectedAt: z.date().nullish(),
+  // PostgreSQL's timestamp cannot hold every JavaScript date (years before 4713 BC): keep to a sane range.
+  detectedAt: z
+    .date()
+    .min(EARLIEST_DETECTION, 'must be in 1970 or later')
+    .max(LATEST_DETECTION, 'must be before the year 10000')
+    .nullish(),
   evidence: z.array(evidenceInputSchema).max(MAX_ALERT_EVIDENCE, `at most ${MAX_ALERT_EVIDENCE} pieces of evidence per alert`),
   idempotencyKey: idempotencyKeySchema,
 });
@@ -46,7 +54,13 @@ export async function reportAlert(deps: ServiceDeps, actor: Actor, raw: ReportAl
   requireRole(actor, 'ingest');
   const input = parseInput(reportAlertSchema, raw);
   const { idempotencyKey, ...request } = input;
-  return runMutation(deps, actor, { operation: 'reportAlert', idempotencyKey, input: request }, async (work) => {
+  // A replay answers as a new call would for a device no longer in the caller's scope: NOT_FOUND.
+  const rescope = async (tx: Transaction, stored: ReportAlertResult) => {
+    const visible = await tx.device.findFirst({ where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] }, select: { id: true } });
+    if (!visible) throw missing('Device', 'deviceId');
+    return stored;
+  };
+  return runMutation(deps, actor, { operation: 'reportAlert', idempotencyKey, input: request, rescope }, async (work) => {
     const { tx, now } = work;
     await tx.$queryRaw`SELECT id FROM devices WHERE id = ${input.deviceId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
     const device = await tx.device.findFirst({

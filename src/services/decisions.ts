@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { visibleActions } from '../auth/scope.js';
+import type { Transaction } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { InvalidTransitionError, canTransition, isExpired } from '../policy/index.js';
 import type { Actor } from './actor.js';
 import { lockActions, transitionActions, type ActionRow } from './action-transitions.js';
-import { describeDecision, notFoundOutcome, type ActionOutcomeResult } from './outcomes.js';
+import { describeDecision, notFoundOutcome, rescopeOutcomes, type ActionOutcomeResult } from './outcomes.js';
 import { requireRole } from './roles.js';
 import { commentSchema, idSchema, idempotencyKeySchema, parseInput } from './validation.js';
 import { runMutation, type ServiceDeps, type Work } from './work.js';
@@ -48,7 +49,8 @@ async function decide(deps: ServiceDeps, actor: Actor, raw: DecideInput, decisio
   requireRole(actor, 'responder');
   const input = parseInput(decideSchema, raw);
   const { idempotencyKey, ...request } = input;
-  return runMutation(deps, actor, { operation: decision.operation, idempotencyKey, input: request }, async (work) => {
+  const rescope = (tx: Transaction, stored: BulkOutcomes) => rescopeOutcomes(tx, visibleActions(actor), input.ids.length, stored);
+  return runMutation(deps, actor, { operation: decision.operation, idempotencyKey, input: request, rescope }, async (work) => {
     // Locked in id order, then re-read: a concurrent decider that got there first has committed,
     // and this one sees its decision. The update below is conditional on the status read.
     const rows = await expireOverdue(work, await lockActions(work, input.ids, visibleActions(actor)));

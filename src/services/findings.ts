@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { visibleDevices, visibleEvidence, visibleInvestigations } from '../auth/scope.js';
+import { visibleActions, visibleDevices, visibleEvidence, visibleInvestigations } from '../auth/scope.js';
+import type { Transaction } from '../db/client.js';
 import type { AutomationLevel, EvidenceKind, OsPlatform, Plan, Verdict } from '../generated/prisma/enums.js';
 import { VERDICTS, decideRemediation, effectiveAutomationLevel, isUndoable, runsAutomatedInvestigation, pendingExpiresAt } from '../policy/index.js';
 import type { Actor } from './actor.js';
@@ -217,7 +218,17 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
   requireRole(actor, 'ingest');
   const input = parseInput(submitSchema, raw);
   const { idempotencyKey, ...request } = input;
-  return runMutation(deps, actor, { operation: 'submitInvestigationFindings', idempotencyKey, input: request, timeoutMs: 300_000 }, async (work) => {
+  // A replay answers as a new call would for an investigation no longer in the caller's scope:
+  // NOT_FOUND; the actions it created are shown only where the caller may still see them.
+  const rescope = async (tx: Transaction, stored: SubmitFindingsResult): Promise<SubmitFindingsResult> => {
+    const visible = await tx.investigation.findFirst({ where: { AND: [{ id: stored.investigationId }, visibleInvestigations(actor)] }, select: { id: true } });
+    if (!visible) throw missing('Investigation', 'investigationId');
+    const actions = stored.actionIds.length
+      ? new Set((await tx.remediationAction.findMany({ where: { AND: [{ id: { in: stored.actionIds } }, visibleActions(actor)] }, select: { id: true } })).map((a) => a.id))
+      : new Set<string>();
+    return { ...stored, actionIds: stored.actionIds.filter((id) => actions.has(id)) };
+  };
+  return runMutation(deps, actor, { operation: 'submitInvestigationFindings', idempotencyKey, input: request, timeoutMs: 300_000, rescope }, async (work) => {
     const { tx } = work;
     await tx.$queryRaw`SELECT id FROM investigations WHERE id = ${input.investigationId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
     const investigation = await tx.investigation.findFirst({

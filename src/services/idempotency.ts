@@ -32,6 +32,7 @@ export function checkIdempotencyKey(key: string | null | undefined): string | nu
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new DomainError('BAD_USER_INPUT', `idempotencyKey: must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'idempotencyKey');
   }
+  if (key.includes('\u0000')) throw new DomainError('BAD_USER_INPUT', 'idempotencyKey: must not contain NUL characters (U+0000).', 'idempotencyKey');
   return key;
 }
 

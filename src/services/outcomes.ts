@@ -1,3 +1,4 @@
+import type { Prisma, Transaction } from '../db/client.js';
 import type { ActionRow } from './action-transitions.js';
 
 /** The per-id error codes of the contract's ActionErrorCode. */
@@ -39,3 +40,25 @@ export const notFoundOutcome = (id: string): ActionOutcomeResult => ({
   actionId: null,
   error: { code: 'NOT_FOUND', message: `Remediation action ${id} does not exist.` },
 });
+
+/**
+ * A replayed bulk result as the caller may see it now: an outcome whose action is no longer in
+ * `scope` is NOT_FOUND when it answers an id the caller asked for (the first `requested`
+ * outcomes), and is left out when the call added it (an undo's other instances).
+ */
+export async function rescopeOutcomes(
+  tx: Transaction,
+  scope: Prisma.RemediationActionWhereInput,
+  requested: number,
+  stored: { outcomes: ActionOutcomeResult[] },
+): Promise<{ outcomes: ActionOutcomeResult[] }> {
+  const ids = [...new Set(stored.outcomes.flatMap((o) => (o.actionId ? [o.actionId] : [])))];
+  const visible = ids.length
+    ? new Set((await tx.remediationAction.findMany({ where: { AND: [{ id: { in: ids } }, scope] }, select: { id: true } })).map((r) => r.id))
+    : new Set<string>();
+  const outcomes = stored.outcomes.flatMap((outcome, i) => {
+    if (!outcome.actionId || visible.has(outcome.actionId)) return [outcome];
+    return i < requested ? [notFoundOutcome(outcome.id)] : [];
+  });
+  return { outcomes };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { visibleDevices } from '../auth/scope.js';
+import { visibleActions, visibleDevices } from '../auth/scope.js';
+import type { Transaction } from '../db/client.js';
 import {
   REMEDIATION_ACTION_TYPES,
   checkManualActionAllowed,
@@ -45,7 +46,13 @@ export async function takeResponseAction(deps: ServiceDeps, actor: Actor, raw: T
   const input = parseInput(takeSchema, raw);
   if (requiresSha256(input.type) && !input.sha256) throw badInput('sha256', `sha256: ${input.type} needs the file's sha256.`);
   const { idempotencyKey, ...request } = input;
-  return runMutation(deps, actor, { operation: 'takeResponseAction', idempotencyKey, input: request }, async (work) => {
+  // A replay answers as a new call would for a device no longer in the caller's scope: NOT_FOUND.
+  const rescope = async (tx: Transaction, stored: TakeResponseActionResult) => {
+    const visible = await tx.remediationAction.findFirst({ where: { AND: [{ id: stored.actionId }, visibleActions(actor)] }, select: { id: true } });
+    if (!visible) throw missing('Device', 'deviceId');
+    return stored;
+  };
+  return runMutation(deps, actor, { operation: 'takeResponseAction', idempotencyKey, input: request, rescope }, async (work) => {
     const tenant = await work.tx.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { plan: true } });
     const permission = checkManualActionAllowed(tenant.plan, input.type);
     if (!permission.allowed) {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { visibleActions } from '../auth/scope.js';
+import type { Transaction } from '../db/client.js';
 import { ALL_INSTANCES_ACTION_TYPES, appliesToAllInstances, checkUndoBatch, undoRefusal } from '../policy/index.js';
 import type { Actor } from './actor.js';
 import { lockActions, transitionActions, type ActionRow } from './action-transitions.js';
 import { idsSchema, type BulkOutcomes } from './decisions.js';
 import { DomainError } from './errors.js';
-import { notFoundOutcome, type ActionOutcomeResult } from './outcomes.js';
+import { notFoundOutcome, rescopeOutcomes, type ActionOutcomeResult } from './outcomes.js';
 import { requireRole } from './roles.js';
 import { commentSchema, idempotencyKeySchema, parseInput } from './validation.js';
 import { runMutation, type ServiceDeps } from './work.js';
@@ -33,9 +34,33 @@ export async function undoRemediationActions(deps: ServiceDeps, actor: Actor, ra
   requireRole(actor, 'responder');
   const input = parseInput(undoSchema, raw);
   const { idempotencyKey, ...request } = input;
-  return runMutation(deps, actor, { operation: 'undoRemediationActions', idempotencyKey, input: request }, async (work) => {
-    const scope = visibleActions(actor);
-    const rows = await lockActions(work, input.ids, scope);
+  const scope = visibleActions(actor);
+  const rescope = (tx: Transaction, stored: BulkOutcomes) => rescopeOutcomes(tx, scope, input.ids.length, stored);
+  return runMutation(deps, actor, { operation: 'undoRemediationActions', idempotencyKey, input: request, rescope }, async (work) => {
+    const requested = new Set(input.ids);
+    // The other instances are found before anything is locked, so that the requested actions and
+    // the other instances are locked together, in one id order: two undos applying to all
+    // instances of one file from different ends queue instead of deadlocking. (An action's type
+    // and sha256 never change; statuses are checked again once locked.)
+    let candidates: string[] = [];
+    if (input.applyToAllInstances) {
+      const asked = await work.tx.remediationAction.findMany({
+        where: { AND: [{ tenantId: actor.tenantId, id: { in: [...requested] } }, scope, { type: { in: [...ALL_INSTANCES_ACTION_TYPES] } }] },
+        select: { sha256: true },
+      });
+      const askedShas = [...new Set(asked.flatMap((row) => (row.sha256 ? [row.sha256] : [])))];
+      if (askedShas.length > 0) {
+        const others = await work.tx.remediationAction.findMany({
+          where: {
+            AND: [scope, { type: { in: [...ALL_INSTANCES_ACTION_TYPES] }, sha256: { in: askedShas }, status: 'COMPLETED', undoneAt: null }],
+          },
+          select: { id: true },
+        });
+        candidates = others.map((o) => o.id).filter((id) => !requested.has(id));
+      }
+    }
+    const locked = await lockActions(work, [...input.ids, ...candidates], scope);
+    const rows = locked.filter((row) => requested.has(row.id));
     const check = checkUndoBatch(rows.map(candidate));
     if (!check.ok) {
       throw new DomainError('MIXED_ACTION_TYPES', check.error.message, 'ids', { types: check.error.types });
@@ -43,22 +68,17 @@ export async function undoRemediationActions(deps: ServiceDeps, actor: Actor, ra
     const refusals = new Map(check.perAction.map((entry) => [entry.id, entry.error]));
     const undoable = rows.filter((row) => refusals.get(row.id) === null);
 
-    let extras: ActionRow[] = [];
-    const shas = [...new Set(undoable.filter((row) => appliesToAllInstances(row.type) && row.sha256).map((row) => row.sha256!))];
-    if (input.applyToAllInstances && shas.length > 0) {
-      const requested = new Set(input.ids);
-      const others = await work.tx.remediationAction.findMany({
-        where: {
-          AND: [
-            scope,
-            { type: { in: [...ALL_INSTANCES_ACTION_TYPES] }, sha256: { in: shas }, status: 'COMPLETED', undoneAt: null },
-          ],
-        },
-        select: { id: true },
-      });
-      const otherIds = others.map((o) => o.id).filter((id) => !requested.has(id));
-      extras = (await lockActions(work, otherIds, scope)).filter((row) => undoRefusal(candidate(row)) === null);
-    }
+    const shas = new Set(undoable.filter((row) => appliesToAllInstances(row.type) && row.sha256).map((row) => row.sha256!));
+    const extras = input.applyToAllInstances
+      ? locked.filter(
+          (row) =>
+            !requested.has(row.id) &&
+            appliesToAllInstances(row.type) &&
+            row.sha256 !== null &&
+            shas.has(row.sha256) &&
+            undoRefusal(candidate(row)) === null,
+        )
+      : [];
 
     const moved = await transitionActions(work, [...undoable, ...extras], 'UNDO_IN_PROGRESS', {
       patch: () => ({ undoRequestedBy: actor.subject, undoFailure: null }),

@@ -91,12 +91,18 @@ export async function finishWork(work: Work): Promise<void> {
   await appendActionEvents(work.tx, work.events);
 }
 
-export interface MutationSpec {
+export interface MutationSpec<R = unknown> {
   operation: string;
   idempotencyKey?: string | null;
   /** The normalized input (ids decoded); its hash tells a retry from a reuse of the key. */
   input: unknown;
   timeoutMs?: number;
+  /**
+   * Re-checks a replayed result against the caller as it is now, in the replay's transaction: the
+   * same subject may retry with a narrower scope, and what it may no longer see must read as
+   * "does not exist" (drop it, answer NOT_FOUND, or throw the NOT_FOUND a new call would get).
+   */
+  rescope?: (tx: Transaction, stored: R) => Promise<R>;
 }
 
 let mutationsSincePurge = 0;
@@ -107,7 +113,7 @@ let mutationsSincePurge = 0;
  * dispatched actions to the executor (awaited, so a simulated executor's completion shows in the
  * response). A replay returns the stored result and does nothing else.
  */
-export async function runMutation<R>(deps: ServiceDeps, actor: Actor, spec: MutationSpec, body: (work: Work) => Promise<R>): Promise<R> {
+export async function runMutation<R>(deps: ServiceDeps, actor: Actor, spec: MutationSpec<R>, body: (work: Work) => Promise<R>): Promise<R> {
   const key = checkIdempotencyKey(spec.idempotencyKey);
   const outcome = await runTransaction(
     deps.prisma,
@@ -124,7 +130,11 @@ export async function runMutation<R>(deps: ServiceDeps, actor: Actor, spec: Muta
           ttlMs: deps.idempotencyTtlMs,
         };
         const claimed = await claimIdempotencyKey(tx, claim);
-        if (!claimed.claimed) return { result: claimed.response as R, dispatch: [] as string[], replayed: true };
+        if (!claimed.claimed) {
+          const stored = claimed.response as R;
+          const result = spec.rescope ? await spec.rescope(tx, stored) : stored;
+          return { result, dispatch: [] as string[], replayed: true };
+        }
       }
       const work = createWork(tx, actor, deps, spec.operation);
       const result = await body(work);

@@ -89,7 +89,7 @@ builder.mutationField('reportActionOutcome', (t) =>
         }),
       );
       const row = result.actionId
-        ? await ctx.prisma.remediationAction.findUnique({ where: { id: result.actionId }, select: { status: true } })
+        ? await ctx.prisma.remediationAction.findFirst({ where: { id: result.actionId, tenantId: ctx.identity.tenantId }, select: { status: true } })
         : null;
       return { givenId: String(input.actionId), result, status: row?.status ?? null };
     },
