@@ -82,7 +82,14 @@ export class StreamHub {
 
   async subscribe<T>(request: SubscribeRequest<T>): Promise<EventSubscription<T>> {
     if (this.closed) throw new Error('The event stream is shutting down.');
-    const start = request.after ?? (await this.log.end(request.tenantId));
+    const end = await this.log.end(request.tenantId);
+    // Every cursor this tenant was given is at or before the end of its log. One beyond it (forged,
+    // or taken from another tenant's stream: ids are global) would otherwise become this
+    // subscriber's position and, as the first live member, the shared feed's tail: past the log,
+    // where no read finds anything, stalling every subscriber of the tenant on this server (and
+    // those catching up would spin on empty reads). Such a cursor resumes from the end instead,
+    // with no error that could tell a tenant anything about the ids of another.
+    const start = request.after === null || request.after > end ? end : request.after;
     const feed = this.feedFor(request.tenantId);
     const subscription = new EventSubscription<T>(
       { tenantId: request.tenantId, start, matches: request.matches, transform: request.transform, prefetch: request.prefetch },
@@ -95,7 +102,7 @@ export class StreamHub {
       },
     );
     this.subscriptions.add(subscription as EventSubscription<unknown>);
-    subscription.tryGoLive(request.after === null);
+    subscription.tryGoLive(start === end);
     return subscription;
   }
 

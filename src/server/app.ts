@@ -16,7 +16,7 @@ import { schema } from '../graphql/schema.js';
 import { DomainError } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
-import { useInputErrorCodes } from './input-error-codes.js';
+import { useInputErrorCodes, withInputErrorCodes } from './input-error-codes.js';
 import { createQuellLogger } from './logger.js';
 import { createSharedSubscribe } from './shared-execution.js';
 import { createSseStreams } from './sse-streams.js';
@@ -79,10 +79,13 @@ export function createApp(options: AppOptions) {
   // Subscriptions over WebSocket execute each event once per group of identical subscribers.
   const sharedSubscribe = createSharedSubscribe({
     scopeKey: (context) => scopeKey((context as QuellContext).identity),
-    mask: (result) =>
-      result.errors
+    mask: (raw) => {
+      // Bad variables are reported here, outside envelop: give them their code as over HTTP.
+      const result = withInputErrorCodes(raw);
+      return result.errors
         ? { ...result, errors: result.errors.map((e) => maskError(e, 'Unexpected error.', !production) as GraphQLError) }
-        : result,
+        : result;
+    },
   });
 
   async function contextFor(initial: InitialContext): Promise<QuellContext> {
@@ -100,19 +103,19 @@ export function createApp(options: AppOptions) {
     return { requestId, identity, prisma, services, streams };
   }
 
+  const sseStreams = createSseStreams();
   const yoga = createYoga<InitialContext, QuellContext>({
     schema,
     graphqlEndpoint: '/graphql',
     context: contextFor,
     landingPage: false,
     graphiql: production ? false : { title: 'Quell' },
-    plugins: [...armor.protect().plugins, useInputErrorCodes()],
+    plugins: [...armor.protect().plugins, useInputErrorCodes(), sseStreams.plugin()],
     healthCheckEndpoint: '/health',
     maskedErrors: { maskError },
     logging: createQuellLogger(production),
   });
 
-  const sseStreams = createSseStreams();
   // /health (liveness) is yoga's; /ready also proves the database answers.
   const httpServer: Server = createServer((request, response) => {
     if (request.url === '/ready') {
@@ -122,7 +125,6 @@ export function createApp(options: AppOptions) {
       );
       return;
     }
-    sseStreams.track(request, response);
     return yoga(request, response);
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });

@@ -12,19 +12,33 @@ export function useInputErrorCodes(): Plugin {
       return {
         onExecuteDone({ result, setResult }) {
           if (!('errors' in result) || !result.errors) return;
-          const plain = result as ExecutionResult;
-          setResult({ ...plain, errors: plain.errors!.map(withInputErrorCode) });
+          setResult(withInputErrorCodes(result as ExecutionResult));
+        },
+      };
+    },
+    // Subscriptions (GraphQL over SSE) report bad variables from subscribe, not execute.
+    onSubscribe() {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!('errors' in result) || !result.errors) return;
+          setResult(withInputErrorCodes(result as ExecutionResult));
         },
       };
     },
   };
 }
 
+/** The same for a result produced outside envelop (subscriptions over graphql-ws). */
+export function withInputErrorCodes<R extends ExecutionResult>(result: R): R {
+  return result.errors ? { ...result, errors: result.errors.map(withInputErrorCode) } : result;
+}
+
 const VARIABLE_ERROR = /^Variable "\$(\w+)"(?: got invalid value .*? at "([^"]+)")?/;
 
 function withInputErrorCode(error: GraphQLError): GraphQLError {
   const match = VARIABLE_ERROR.exec(error.message);
-  if (!match || error.extensions.code) return error;
+  // yoga marks some of these BAD_USER_INPUT itself, without the field.
+  if (!match || (error.extensions.code && error.extensions.code !== 'BAD_USER_INPUT') || error.extensions.field) return error;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field: match[2] ?? match[1] },

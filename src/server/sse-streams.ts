@@ -1,25 +1,44 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
 
 /**
- * The open GraphQL-over-SSE responses (yoga serves them for `Accept: text/event-stream`).
- * Ending one without an `event: complete` is the SSE way to say "reconnect": clients treat a
- * completed stream as finished and a dropped one as something to retry (with their last cursor).
+ * The open GraphQL-over-SSE responses. Ending one without an `event: complete` is the SSE way to
+ * say "reconnect": clients treat a completed stream as finished and a dropped one as something to
+ * retry (with their last cursor).
+ *
+ * A response is an event stream when yoga answers with `text/event-stream`, which is not the same
+ * as the request asking for it in so many words: yoga streams a subscription for any Accept that
+ * matches (a wildcard, `text/` with a wildcard, any letter case, or no Accept at all). So streams are recognised
+ * by the response yoga produced (the plugin below), never by the request's Accept header: a stream
+ * missed here would outlive its token and ignore shutdown.
  */
 export function createSseStreams() {
   const open = new Set<ServerResponse>();
 
+  function track(request: IncomingMessage, response: ServerResponse): void {
+    if (open.has(response) || response.writableEnded || response.destroyed) return;
+    open.add(response);
+    const expiresAt = tokenExpiry(request.headers.authorization);
+    const cancel = expiresAt === null ? () => undefined : atExpiry(expiresAt, () => response.end());
+    response.once('close', () => {
+      cancel();
+      open.delete(response);
+    });
+  }
+
   return {
-    /** Watches a request: if it is an event stream, it ends when its token expires or at shutdown. */
-    track(request: IncomingMessage, response: ServerResponse): void {
-      if (!String(request.headers.accept ?? '').includes('text/event-stream')) return;
-      open.add(response);
-      const expiresAt = tokenExpiry(request.headers.authorization);
-      const cancel = expiresAt === null ? () => undefined : atExpiry(expiresAt, () => response.end());
-      response.once('close', () => {
-        cancel();
-        open.delete(response);
-      });
+    /** Watches a response known to be an event stream: it ends when its token expires or at shutdown. */
+    track,
+    /** A yoga plugin that tracks every event-stream response yoga sends (Node servers only). */
+    plugin(): Plugin {
+      return {
+        onResponse({ response, serverContext }) {
+          if (!(response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream')) return;
+          const { req, res } = (serverContext ?? {}) as { req?: IncomingMessage; res?: ServerResponse };
+          if (req && res) track(req, res);
+        },
+      };
     },
     get size(): number {
       return open.size;

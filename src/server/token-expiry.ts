@@ -20,13 +20,16 @@ export function tokenExpiry(header: unknown): number | null {
 /** setTimeout caps delays at ~24.8 days; longer waits are re-armed. */
 const MAX_DELAY = 2 ** 31 - 1;
 
-/** Runs `expire` at `at` (ms since the epoch); returns a cancel function. */
+/**
+ * Runs `expire` at `at` (ms since the epoch), never synchronously (a token that expired between
+ * authentication and the call still lets the caller finish setting up the stream it will end, so
+ * the stream's own cleanup runs); returns a cancel function.
+ */
 export function atExpiry(at: number, expire: () => void): () => void {
   let timer: NodeJS.Timeout;
   const arm = () => {
     const wait = at - Date.now();
-    if (wait <= 0) return expire();
-    timer = setTimeout(arm, Math.min(wait, MAX_DELAY));
+    timer = wait <= 0 ? setTimeout(expire, 0) : setTimeout(arm, Math.min(wait, MAX_DELAY));
     timer.unref();
   };
   arm();
