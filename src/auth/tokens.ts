@@ -53,7 +53,22 @@ export async function verifyToken(token: string, settings: TokenSettings): Promi
   if (!claims.success) throw new InvalidTokenError('token claims are incomplete');
   const { sub, tid, roles, groups, did } = claims.data;
   const groupClaim = groups === '*' || (Array.isArray(groups) && groups.includes('*')) ? 'all' : groups;
-  return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId: did ?? null };
+  const deviceId = did === undefined ? null : deviceIdOfClaim(did);
+  if (deviceId === undefined) throw new InvalidTokenError('claim did must be a device id');
+  return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The device a `did` claim names: its database id, or its API (global) id as an admin copies it
+ * from a query. Anything else is undefined: a token naming no device must not be half-trusted.
+ */
+function deviceIdOfClaim(did: string): string | undefined {
+  if (UUID.test(did)) return did.toLowerCase();
+  const decoded = Buffer.from(did, 'base64').toString('utf8');
+  const [typename, id] = decoded.split(':');
+  return typename === 'Device' && id !== undefined && UUID.test(id) && decoded === `Device:${id}` ? id.toLowerCase() : undefined;
 }
 
 export interface TokenClaims {

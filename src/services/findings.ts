@@ -233,7 +233,11 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
     await tx.$queryRaw`SELECT id FROM investigations WHERE id = ${input.investigationId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
     const investigation = await tx.investigation.findFirst({
       where: { AND: [{ id: input.investigationId }, visibleInvestigations(actor)] },
-      include: { devices: { orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }], select: { deviceId: true } }, tenant: { select: { plan: true } } },
+      include: {
+        // The default device of new evidence: the first one the investigation covers that the caller may see.
+        devices: { where: { device: visibleDevices(actor) }, orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }], select: { deviceId: true } },
+        tenant: { select: { plan: true } },
+      },
     });
     if (!investigation) throw missing('Investigation', 'investigationId');
     if (investigation.terminalState || investigation.findingsComplete) {
@@ -306,7 +310,7 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
       const device = deviceId ? deviceById.get(deviceId) : undefined;
       if (!device) {
         if (finding.deviceId) throw missing('Device', `findings.${index}.deviceId`);
-        throw new DomainError('BAD_USER_INPUT', `findings.${index}.deviceId: the investigation covers no device; name one.`, `findings.${index}.deviceId`);
+        throw new DomainError('BAD_USER_INPUT', `findings.${index}.deviceId: the investigation covers no device of yours; name one.`, `findings.${index}.deviceId`);
       }
       const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
       const automated = runsAutomatedInvestigation(plan, level);

@@ -13,7 +13,10 @@ import { runMutation, type ServiceDeps } from './work.js';
 
 const undoSchema = z.object({
   ids: idsSchema,
-  applyToAllInstances: z.boolean().nullish(),
+  applyToAllInstances: z
+    .boolean()
+    .nullish()
+    .transform((all) => all ?? false),
   comment: commentSchema,
   idempotencyKey: idempotencyKeySchema,
 });

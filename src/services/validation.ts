@@ -44,7 +44,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An id the API decoded; a garbled one reads as the nil UUID, which exists nowhere (NOT_FOUND). */
 export const idSchema = z.string().transform((id) => (UUID.test(id) ? id.toLowerCase() : '00000000-0000-0000-0000-000000000000'));
 
-export const commentSchema = z.string().max(2000, 'must be at most 2000 characters').nullish();
+// Absent and null mean the same here; normalised so a retry that spells it the other way is the same request.
+export const commentSchema = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .nullish()
+  .transform((comment) => comment ?? null);
 
 export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullish();
 
