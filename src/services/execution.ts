@@ -1,5 +1,5 @@
 import type { RemediationActionType } from '../generated/prisma/enums.js';
-import { systemActor, type Actor } from './actor.js';
+import { systemActor } from './actor.js';
 import { lockActions, transitionActions, type ActionRow, type Transitioned } from './action-transitions.js';
 import { runSystemWork, type Executor, type ServiceDeps, type Work } from './work.js';
 

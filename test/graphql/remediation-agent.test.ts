@@ -33,7 +33,7 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
   it("lists its device's dispatched work and settles it through the status machine", async () => {
     const s = await setup();
     const responder = await s.t.tokens.responder('alice');
-    const [first, second] = s.ids as [string, string];
+    const [first] = s.ids as [string, string];
     const approved = await server.gqlData(APPROVE, { input: { ids: s.ids } }, responder);
     expect(approved.approveRemediationActions.outcomes.map((o: any) => o.action.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS']);
     expect((await s.t.investigation(s.investigationId)).state).toBe('RUNNING');

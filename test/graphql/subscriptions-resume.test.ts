@@ -7,7 +7,7 @@ import { appendActionEvents } from '../../src/events/append.js';
 import { START_OF_LOG, decodeCursor, encodeCursor } from '../../src/events/cursor.js';
 import { createTestDatabase } from '../support/database.js';
 import { fixtures } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
 import { loggedIds, streamWriter, type DeviceRef } from '../support/stream-writer.js';
 import { collect, idsOf, waitFor } from '../support/subscriptions.js';
 
