@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { APPROVE, CANCEL, REJECT, REPORT_ALERT, SUBMIT, TAKE, UNDO, sha, tenantOf, type Tenant } from '../support/workflow.js';
+import { APPROVE, CANCEL, REJECT, REPORT_ALERT, SUBMIT, TAKE, UNDO, footprint, sha, tenantOf, type Tenant } from '../support/workflow.js';
 
 // Hostile and careless clients against the remediation mutations: scope (also through replays),
 // idempotency keys of other tenants and subjects, bad input, races, roles.
@@ -24,21 +24,6 @@ const shape = (message: string) => message.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9
 const WORK = `{ agentWork { id type status operation } }`;
 const REPORT = `mutation($input: ReportActionOutcomeInput!) { reportActionOutcome(input: $input) { id status error { code message } } }`;
 
-/** What a refused call must leave as it was. */
-async function counts(s: TestServer, tid: string) {
-  const where = { tenantId: tid };
-  const [alerts, evidence, incidents, investigations, actions, audit, stream, statuses] = await Promise.all([
-    s.prisma.alert.count({ where }),
-    s.prisma.evidence.count({ where }),
-    s.prisma.incident.count({ where }),
-    s.prisma.investigation.count({ where }),
-    s.prisma.remediationAction.count({ where }),
-    s.prisma.auditEvent.count({ where }),
-    s.prisma.streamEvent.count({ where }),
-    s.prisma.remediationAction.findMany({ where, select: { id: true, status: true }, orderBy: { id: 'asc' } }),
-  ]);
-  return { alerts, evidence, incidents, investigations, actions, audit, stream, statuses };
-}
 
 /** One pending QUARANTINE_FILE on a new device of a new SEMI_REQUIRE_APPROVAL_ANY group. */
 async function pendingOn(s: TestServer, t: Tenant, groupName: string, hostname: string) {
@@ -84,7 +69,7 @@ describe('scope (SPEC §5): out of scope reads exactly like "does not exist", on
     const unknownMessage = shape(
       (await server.gqlData(REJECT, { input: { ids: [unknown] } }, scoped)).rejectRemediationActions.outcomes[0].error.message,
     );
-    const before = await counts(server, t.tid);
+    const before = await footprint(server, t.tid);
 
     for (const bearer of [scoped, stranger]) {
       for (const [query, field] of [
@@ -103,7 +88,7 @@ describe('scope (SPEC §5): out of scope reads exactly like "does not exist", on
       }
       expect(undo.undoRemediationActions.outcomes).toHaveLength(2);
     }
-    expect(await counts(server, t.tid)).toEqual(before);
+    expect(await footprint(server, t.tid)).toEqual(before);
 
     // An out-of-scope action of another type does not make the caller's batch mixed, and is not undone.
     const mixed = await server.gqlData(UNDO, { input: { ids: [q.ids['q-mine'], theirsIsolated], applyToAllInstances: true } }, scoped);
@@ -253,7 +238,7 @@ describe('bad input (SPEC §5): a typed error naming the field, and nothing writ
     const { device, reported, id } = await pendingOn(server, t, 'Approval', 'nul-1');
     const ingest = await t.tokens.ingest();
     const responder = await t.tokens.responder();
-    const before = await counts(server, t.tid);
+    const before = await footprint(server, t.tid);
     const alert = { deviceId: device.id, title: 'x', severity: 'LOW', evidence: [] };
     const cases: [string, Record<string, unknown>, string][] = [
       [REPORT_ALERT, { ...alert, title: 'bad\u0000title' }, 'input.title'],
@@ -276,7 +261,7 @@ describe('bad input (SPEC §5): a typed error naming the field, and nothing writ
       expect(result.errors?.[0]?.extensions, label).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(result.errors?.[0]?.message, label).toContain(field.replace(/^input\./, ''));
     }
-    expect(await counts(server, t.tid)).toEqual(before);
+    expect(await footprint(server, t.tid)).toEqual(before);
   });
 
   it("refuses a NUL character in an agent's failure reason, and the action stays dispatched", async () => {
@@ -285,10 +270,10 @@ describe('bad input (SPEC §5): a typed error naming the field, and nothing writ
     const device = await t.device('nul-agent', group.id);
     const take = await agents.gqlData(TAKE, { input: { type: 'ISOLATE_DEVICE', deviceId: device.id, comment: 'x' } }, await t.tokens.responder());
     const agent = await t.tokens.agent(rawOf(device.id));
-    const before = await counts(agents, t.tid);
+    const before = await footprint(agents, t.tid);
     const result = await agents.gql(REPORT, { input: { actionId: take.takeResponseAction.action.id, outcome: 'FAILED', failureReason: 'disk\u0000' } }, agent);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.failureReason' });
-    expect(await counts(agents, t.tid)).toEqual(before);
+    expect(await footprint(agents, t.tid)).toEqual(before);
   });
 });
 
@@ -364,7 +349,7 @@ describe('roles (SPEC §5): only responders decide; an agent touches only its ow
     const t = tenantOf(agents);
     const p = await pendingOn(agents, t, 'Approval', 'role-1');
     const agent = await t.tokens.agent(rawOf(p.device.id));
-    const before = await counts(agents, t.tid);
+    const before = await footprint(agents, t.tid);
     const tokens = { agent, ingest: await t.tokens.ingest(), viewer: await t.tokens.viewer() };
     for (const [who, bearer] of Object.entries(tokens)) {
       const attempts = [
@@ -378,7 +363,7 @@ describe('roles (SPEC §5): only responders decide; an agent touches only its ow
       ];
       for (const result of await Promise.all(attempts)) expect(result.errors?.[0]?.extensions?.code, who).toBe('FORBIDDEN');
     }
-    expect(await counts(agents, t.tid)).toEqual(before);
+    expect(await footprint(agents, t.tid)).toEqual(before);
   });
 
   it("gives an agent nothing of another device's or tenant's work, also on a replay after its device changed", async () => {

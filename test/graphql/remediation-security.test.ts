@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { APPROVE, REJECT, REPORT_ALERT, SUBMIT, TAKE, UNDO, tenantOf, type Tenant } from '../support/workflow.js';
+import { APPROVE, REJECT, REPORT_ALERT, SUBMIT, TAKE, UNDO, footprint, tenantOf, type Tenant } from '../support/workflow.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -8,19 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function counts(tid: string) {
-  const where = { tenantId: tid };
-  const [alerts, evidence, incidents, investigations, actions, audit, stream] = await Promise.all([
-    server.prisma.alert.count({ where }),
-    server.prisma.evidence.count({ where }),
-    server.prisma.incident.count({ where }),
-    server.prisma.investigation.count({ where }),
-    server.prisma.remediationAction.count({ where }),
-    server.prisma.auditEvent.count({ where }),
-    server.prisma.streamEvent.count({ where }),
-  ]);
-  return { alerts, evidence, incidents, investigations, actions, audit, stream };
-}
+const counts = (tid: string) => footprint(server, tid);
 
 async function pending(t: Tenant, groupName = 'Approval', hostname = 'host-1') {
   const group = await t.group(groupName, 'SEMI_REQUIRE_APPROVAL_ANY');

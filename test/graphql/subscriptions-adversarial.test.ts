@@ -14,7 +14,7 @@ import { appendActionEvents } from '../../src/events/append.js';
 import { fixtures, globalId } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { loggedIds, streamWriter, type DeviceRef } from '../support/stream-writer.js';
-import { collect, idsOf, sseSubscribe, waitFor, type Received } from '../support/subscriptions.js';
+import { collect, idsOf, sseSubscribe, waitFor } from '../support/subscriptions.js';
 
 const FIELDS = `cursor status action { id status deviceGroup { name } }`;
 const PENDING = `subscription($filter: ActionStreamFilter, $after: String) { pendingActionAdded(filter: $filter, after: $after) { ${FIELDS} } }`;
@@ -104,49 +104,9 @@ function tokenExpiringIn(seconds: number, tid: string) {
     .sign(secret);
 }
 
-/** A GraphQL-over-SSE request with a chosen Accept header (yoga streams for any that matches). */
-function sseWithAccept<T>(accept: string | null, bearer: string, query: string, variables: Record<string, unknown> = {}) {
-  const received: Received<T> & { status: number | null; contentType: string | null; ended: boolean } = {
-    data: [],
-    errors: [],
-    completed: false,
-    status: null,
-    contentType: null,
-    ended: false,
-  };
-  const abort = new AbortController();
-  const done = (async () => {
-    const response = await fetch(server.graphqlUrl, {
-      method: 'POST',
-      signal: abort.signal,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...(accept === null ? {} : { accept }) },
-      body: JSON.stringify({ query, variables }),
-    });
-    received.status = response.status;
-    received.contentType = response.headers.get('content-type');
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (/^event: complete$/m.test(message)) received.completed = true;
-        const data = /^data: (.+)$/m.exec(message)?.[1];
-        if (data) {
-          const payload = JSON.parse(data) as { data?: T; errors?: unknown[] };
-          if (payload.errors) received.errors.push(...payload.errors);
-          if (payload.data) received.data.push(payload.data);
-        }
-      }
-    }
-  })()
-    .catch((error: unknown) => {
-      if (!abort.signal.aborted) received.errors.push(error);
-    })
-    .finally(() => (received.ended = true));
-  const handle = { received, done, stop: () => abort.abort() };
+/** A GraphQL-over-SSE request with a chosen Accept header, stopped after each test. */
+function sseWithAccept<T>(accept: string | null, bearer: string, query: string) {
+  const handle = sseSubscribe<T>(server.graphqlUrl, bearer, query, {}, { accept });
   openSse.push(handle);
   return handle;
 }

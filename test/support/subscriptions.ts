@@ -56,22 +56,40 @@ export function idsOf(cursors: readonly string[]): bigint[] {
   });
 }
 
-/** A GraphQL-over-SSE subscription (yoga's, with the normal Authorization header). */
-export function sseSubscribe<T = Record<string, any>>(graphqlUrl: string, bearer: string | null, query: string, variables: Record<string, unknown> = {}) {
-  const received: Received<T> & { status: number | null; ended: boolean } = { data: [], errors: [], completed: false, status: null, ended: false };
+/**
+ * A GraphQL-over-SSE subscription (yoga's, with the normal Authorization header). `accept`
+ * defaults to `text/event-stream`; yoga streams for any Accept that admits it (null: no header).
+ */
+export function sseSubscribe<T = Record<string, any>>(
+  graphqlUrl: string,
+  bearer: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { accept?: string | null } = {},
+) {
+  const received: Received<T> & { status: number | null; contentType: string | null; ended: boolean } = {
+    data: [],
+    errors: [],
+    completed: false,
+    status: null,
+    contentType: null,
+    ended: false,
+  };
+  const accept = options.accept === undefined ? 'text/event-stream' : options.accept;
   const abort = new AbortController();
   const done = (async () => {
     const response = await fetch(graphqlUrl, {
       method: 'POST',
       signal: abort.signal,
       headers: {
-        accept: 'text/event-stream',
+        ...(accept === null ? {} : { accept }),
         'content-type': 'application/json',
         ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       },
       body: JSON.stringify({ query, variables }),
     });
     received.status = response.status;
+    received.contentType = response.headers.get('content-type');
     const decoder = new TextDecoder();
     let buffer = '';
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {

@@ -93,3 +93,20 @@ export function tenantOf(server: TestServer, tid = `t-${randomBytes(4).toString(
 }
 
 export type Tenant = ReturnType<typeof tenantOf>;
+
+/** What a tenant holds, as far as a refused call must leave it as it was. */
+export async function footprint(s: Pick<TestServer, 'prisma'>, tid: string) {
+  const where = { tenantId: tid };
+  const [alerts, evidence, incidents, investigations, actions, audit, stream, statuses] = await Promise.all([
+    s.prisma.alert.count({ where }),
+    s.prisma.evidence.count({ where }),
+    s.prisma.incident.count({ where }),
+    s.prisma.investigation.count({ where }),
+    s.prisma.remediationAction.count({ where }),
+    s.prisma.auditEvent.count({ where }),
+    s.prisma.streamEvent.count({ where }),
+    s.prisma.remediationAction.findMany({ where, select: { id: true, status: true }, orderBy: { id: 'asc' } }),
+  ]);
+  return { alerts, evidence, incidents, investigations, actions, audit, stream, statuses };
+}
+
