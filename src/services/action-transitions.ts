@@ -124,6 +124,7 @@ export async function createActions(work: Work, actions: readonly NewAction[], o
     audit(work, {
       targetType: 'RemediationAction',
       targetIds: [action.id],
+      deviceGroupIds: [action.deviceGroupId],
       before: null,
       after: {
         status: action.status,
@@ -241,6 +242,7 @@ export async function transitionActions(
     audit(work, {
       targetType: 'RemediationAction',
       targetIds: [after.id],
+      deviceGroupIds: [after.deviceGroupId],
       before: { status: before.status },
       after: { status: after.status, ...(options.auditAfter?.(after) ?? {}) },
       comment: options.comment ?? null,

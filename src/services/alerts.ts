@@ -164,6 +164,7 @@ export async function reportAlert(deps: ServiceDeps, actor: Actor, raw: ReportAl
     audit(work, {
       targetType: 'Alert',
       targetIds: [alert.id],
+      deviceGroupIds: [device.deviceGroupId],
       after: {
         deviceId: device.id,
         incidentId: incident.id,

@@ -11,6 +11,8 @@ export interface AuditEntry {
   /** What the target ids are: `RemediationAction`, `Alert`, `Investigation`, `DeviceGroup`, `Device`. */
   targetType: string;
   targetIds: readonly string[];
+  /** The device groups the targets belong to; a group-limited admin reads an event only when it may read them all. */
+  deviceGroupIds: readonly string[];
   before?: unknown;
   after?: unknown;
   comment?: string | null;
@@ -32,11 +34,12 @@ export async function writeAuditEvents(tx: Transaction, entries: readonly AuditE
   const now = new Date();
   await tx.$executeRaw`
     INSERT INTO audit_events ("tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
-                              before, after, comment, "requestId", outcome)
+                              "deviceGroupIds", before, after, comment, "requestId", outcome)
     SELECT t.tenant, t.at, t.subject,
            ARRAY(SELECT jsonb_array_elements_text(t.roles::jsonb)),
            t.operation, t.target_type,
            ARRAY(SELECT jsonb_array_elements_text(t.targets::jsonb)),
+           ARRAY(SELECT jsonb_array_elements_text(t.groups::jsonb)),
            t.before::jsonb, t.after::jsonb, t.comment, t.request, t.outcome
     FROM unnest(
       ${entries.map((e) => e.tenantId)}::text[],
@@ -46,11 +49,12 @@ export async function writeAuditEvents(tx: Transaction, entries: readonly AuditE
       ${entries.map((e) => e.operation)}::text[],
       ${entries.map((e) => e.targetType)}::text[],
       ${entries.map((e) => JSON.stringify(e.targetIds))}::text[],
+      ${entries.map((e) => JSON.stringify([...new Set(e.deviceGroupIds)].sort()))}::text[],
       ${entries.map((e) => json(e.before))}::text[],
       ${entries.map((e) => json(e.after))}::text[],
       ${entries.map((e) => e.comment ?? null)}::text[],
       ${entries.map((e) => e.requestId ?? null)}::text[],
       ${entries.map((e) => e.outcome)}::text[]
-    ) WITH ORDINALITY AS t(tenant, at, subject, roles, operation, target_type, targets, before, after, comment, request, outcome, n)
+    ) WITH ORDINALITY AS t(tenant, at, subject, roles, operation, target_type, targets, groups, before, after, comment, request, outcome, n)
     ORDER BY t.n`;
 }

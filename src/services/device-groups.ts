@@ -141,7 +141,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
           });
           const moved = await reevaluateMembership(tx, actor.tenantId);
           await writeAuditEvents(tx, [
-            byActor(actor, { operation: 'createDeviceGroup', targetType: 'DeviceGroup', targetIds: [group.id], after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved }, outcome: 'CREATED' }),
+            byActor(actor, { operation: 'createDeviceGroup', targetType: 'DeviceGroup', targetIds: [group.id], deviceGroupIds: [group.id], after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved }, outcome: 'CREATED' }),
           ]);
           return group;
         });
@@ -193,6 +193,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
               operation: 'updateDeviceGroup',
               targetType: 'DeviceGroup',
               targetIds: [group.id],
+              deviceGroupIds: [group.id],
               before: { name: group.name, description: group.description, automationLevel: group.automationLevel, rank: group.rank },
               after: { name: updated.name, description: updated.description, automationLevel: updated.automationLevel, rank: updated.rank, devicesMoved: moved },
               outcome: 'UPDATED',
@@ -238,7 +239,7 @@ export function createDeviceGroupService(prisma: PrismaClient) {
           },
         });
         await writeAuditEvents(tx, [
-          byActor(actor, { operation: 'registerDevice', targetType: 'Device', targetIds: [device.id], after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags }, outcome: 'CREATED' }),
+          byActor(actor, { operation: 'registerDevice', targetType: 'Device', targetIds: [device.id], deviceGroupIds: [groupId], after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags }, outcome: 'CREATED' }),
         ]);
         return { device, created: true };
       });

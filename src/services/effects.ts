@@ -80,6 +80,7 @@ async function initiateInvestigation(work: Work, action: RemediationAction): Pro
   audit(work, {
     targetType: 'Investigation',
     targetIds: [investigation.id],
+    deviceGroupIds: [device.deviceGroupId],
     after: { state: investigation.state, incidentId: incident.id, initiatedBy: action.id },
     comment: action.comment,
   });

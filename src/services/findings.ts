@@ -12,7 +12,7 @@ import { DomainError } from './errors.js';
 import { evidenceInputSchema, insertEvidence, type NewEvidence } from './evidence.js';
 import { requireRole } from './roles.js';
 import { idSchema, idempotencyKeySchema, missing, parseInput } from './validation.js';
-import { audit, runMutation, type ServiceDeps } from './work.js';
+import { audit, runMutation, type ServiceDeps, type Work } from './work.js';
 
 const findingSchema = z
   .object({
@@ -213,8 +213,26 @@ export async function submitInvestigationFindings(deps: ServiceDeps, actor: Acto
     audit(work, {
       targetType: 'Investigation',
       targetIds: [investigation.id],
+      deviceGroupIds: await groupsTouched(work, investigation.id, [
+        ...existing.map((evidence) => evidence.device.deviceGroupId),
+        ...newMeta.map((meta) => meta.groupId),
+        ...planned.map((action) => action.deviceGroupId),
+      ]),
       after: { findings: input.findings.length, verdicts: verdictCounts, newEvidence: newIds.length, actionsCreated: actionIds.length, complete: input.complete ?? false },
     });
     return { investigationId: investigation.id, actionIds };
   });
+}
+
+/**
+ * The device groups a submission touched, for its audit event: those of its evidence and
+ * actions, or — for a submission with no findings (say, only `complete`) — those of every device
+ * the investigation covers.
+ */
+async function groupsTouched(work: Work, investigationId: string, groupIds: readonly string[]): Promise<string[]> {
+  if (groupIds.length > 0) return [...new Set(groupIds)];
+  const rows = await work.tx.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT d."deviceGroupId"::text AS id FROM investigation_devices i JOIN devices d ON d.id = i."deviceId"
+    WHERE i."investigationId" = ${investigationId}::uuid`;
+  return rows.map((row) => row.id);
 }

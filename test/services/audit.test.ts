@@ -37,7 +37,7 @@ describe('the audit log', () => {
   it('cannot be changed or deleted: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     await world.prisma.$transaction((tx) =>
       writeAuditEvents(tx, [
-        { tenantId: world.tenantId, subject: 's', roles: [], operation: 'test', targetType: 'Nothing', targetIds: ['1'], outcome: 'SUCCEEDED' },
+        { tenantId: world.tenantId, subject: 's', roles: [], operation: 'test', targetType: 'Nothing', targetIds: ['1'], deviceGroupIds: [], outcome: 'SUCCEEDED' },
       ]),
     );
     const count = await world.prisma.auditEvent.count();

@@ -46,13 +46,25 @@ function rawTargetId(id: string): string {
 
 /**
  * Scope (SPEC §5 "audit"): an admin whose token covers every group reads the tenant's whole log;
- * an admin limited to some groups reads only the events it caused itself (the log records no
- * group per event, so nothing of another group can leak through it).
+ * an admin limited to some groups reads the events whose device groups it may all read — whoever
+ * caused them — and no event that touches another group or none (tenant-wide events).
  */
-function auditWhere(ctx: QuellContext, filter: typeof AuditEventFilter.$inferInput | null | undefined): Prisma.AuditEventWhereInput {
-  const scope: Prisma.AuditEventWhereInput =
-    ctx.identity.groups === 'all' ? { tenantId: ctx.identity.tenantId } : { tenantId: ctx.identity.tenantId, subject: ctx.identity.subject };
-  const where: Prisma.AuditEventWhereInput[] = [scope];
+async function auditScope(ctx: QuellContext): Promise<Prisma.AuditEventWhereInput> {
+  const { identity } = ctx;
+  if (identity.groups === 'all') return { tenantId: identity.tenantId };
+  const hidden = await ctx.prisma.deviceGroup.findMany({
+    where: { tenantId: identity.tenantId, name: { notIn: [...identity.groups] } },
+    select: { id: true },
+  });
+  return {
+    tenantId: identity.tenantId,
+    deviceGroupIds: { isEmpty: false },
+    NOT: { deviceGroupIds: { hasSome: hidden.map((group) => group.id) } },
+  };
+}
+
+async function auditWhere(ctx: QuellContext, filter: typeof AuditEventFilter.$inferInput | null | undefined): Promise<Prisma.AuditEventWhereInput> {
+  const where: Prisma.AuditEventWhereInput[] = [await auditScope(ctx)];
   if (filter?.operations) where.push({ operation: { in: filter.operations } });
   if (filter?.targetTypes) where.push({ targetType: { in: filter.targetTypes } });
   if (filter?.targetIds) where.push({ targetIds: { hasSome: filter.targetIds.map((id) => rawTargetId(String(id))) } });
@@ -75,7 +87,7 @@ builder.queryField('auditEvents', (t) =>
     authScopes: { admin: true },
     args: { filter: t.arg({ type: AuditEventFilter }) },
     resolve: async (_root, args, ctx) => {
-      const where = auditWhere(ctx, args.filter);
+      const where = await auditWhere(ctx, args.filter);
       const after = cursorId('after', args.after);
       const before = cursorId('before', args.before);
       // Newest first: `after` reaches older events (smaller ids), `before` newer ones; `last` pages backwards.
