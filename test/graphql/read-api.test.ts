@@ -174,6 +174,18 @@ describe('pagination and filters', () => {
     expect(await count({ incidentIds: [globalId('Incident', world.spanning.incident.id)] })).toBe(2);
     expect(await count({ createdAfter: new Date(Date.now() + 60_000).toISOString() })).toBe(0);
     expect(await count({ createdBefore: new Date(Date.now() + 60_000).toISOString() })).toBe(3);
+    expect(await count({ sources: ['AUTOMATED_INVESTIGATION'] })).toBe(3);
+    expect(await count({ sources: ['MANUAL', 'ANTIVIRUS'] })).toBe(0);
+    // Filters combine (AND).
+    expect(await count({ statuses: ['COMPLETED'], deviceIds: [globalId('Device', world.deviceX.id)] })).toBe(1);
+    expect(await count({ statuses: ['PENDING_APPROVAL'], deviceIds: [globalId('Device', world.deviceX.id)] })).toBe(0);
+  });
+
+  it('lists actions newest first, as the History tab shows them', async () => {
+    const data = await server.gqlData('{ remediationActions(first: 100) { edges { node { createdAt } } } }');
+    const times = data.remediationActions.edges.map((e: { node: { createdAt: string } }) => Date.parse(e.node.createdAt));
+    expect(times).toHaveLength(3);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('refuses an id of the wrong type in a filter, naming the field', async () => {
