@@ -190,6 +190,24 @@ describe('scope', () => {
   });
 });
 
+describe('a dashboard starting up', () => {
+  it('reads actionStreamCursor, loads the Pending tab, subscribes from the cursor, and misses nothing in between', async () => {
+    const bearer = await server.token();
+    const { actionStreamCursor } = await server.gqlData('{ actionStreamCursor }', {}, bearer);
+    expect(decodeCursor(actionStreamCursor)).toBe((await loggedIds(server.prisma, 'tenant-a')).at(-1) ?? 0n);
+    // Changes land while the dashboard loads its tab and before it subscribes.
+    const during = [await world.a.pendingAction(world.deviceX), await world.a.pendingAction(world.deviceY)];
+    const ws = await client();
+    const stream = collect<Pending>(ws, PENDING, { after: actionStreamCursor });
+    const later = await world.a.pendingAction(world.deviceX);
+    await stream.untilCount(3);
+    expect(stream.received.data.map((e) => e.pendingActionAdded.action.id)).toEqual([...during, later].map((a) => actionId(a.id)));
+    // Another tenant's cursor says nothing of tenant A.
+    const b = await server.gqlData('{ actionStreamCursor }', {}, await server.token({ tid: 'tenant-b' }));
+    expect(decodeCursor(b.actionStreamCursor)).toBe((await loggedIds(server.prisma, 'tenant-b')).at(-1) ?? 0n);
+  });
+});
+
 describe('resume', () => {
   it('delivers, after a disconnect, every event created while away, in order, once', async () => {
     const first = await client();

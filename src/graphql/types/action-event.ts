@@ -66,6 +66,15 @@ export const ActionEventRef = builder.objectRef<DeliveredEvent>('ActionEvent').i
 
 builder.subscriptionType({});
 
+builder.queryField('actionStreamCursor', (t) =>
+  t.string({
+    description:
+      'The cursor of the newest event of the action streams so far. Read it before loading the Pending tab, then subscribe with it as `after`: whatever changes in between is delivered (perhaps an action the tab already shows), never missed.',
+    authScopes: { viewer: true },
+    resolve: async (_root, _args, ctx) => encodeCursor(await ctx.streams.log.end(ctx.identity.tenantId)),
+  }),
+);
+
 const PENDING: ReadonlySet<RemediationActionStatus> = new Set(['PENDING_APPROVAL']);
 
 builder.subscriptionField('pendingActionAdded', (t) =>
@@ -73,7 +82,7 @@ builder.subscriptionField('pendingActionAdded', (t) =>
     type: ActionEventRef,
     description: 'Every action entering PENDING_APPROVAL. With `after`, first every later event of the log, then live.',
     authScopes: { viewer: true },
-    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string() },
+    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string({ description: 'Deliver the events after this cursor: one an earlier event carried, or `actionStreamCursor`. Without it, only new events.' }) },
     subscribe: (_root, args, ctx, info) => subscribeToActions(ctx, info, args, PENDING),
     resolve: (delivered) => delivered,
   }),
@@ -84,7 +93,7 @@ builder.subscriptionField('remediationActionUpdated', (t) =>
     type: ActionEventRef,
     description: 'Every status change of an action (creation included). With `after`, first every later event of the log, then live.',
     authScopes: { viewer: true },
-    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string() },
+    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string({ description: 'Deliver the events after this cursor: one an earlier event carried, or `actionStreamCursor`. Without it, only new events.' }) },
     subscribe: (_root, args, ctx, info) => subscribeToActions(ctx, info, args, null),
     resolve: (delivered) => delivered,
   }),
