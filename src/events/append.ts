@@ -6,6 +6,7 @@ export interface ActionStatusChange {
   tenantId: string;
   actionId: string;
   deviceGroupId: string;
+  deviceId: string;
   incidentId: string | null;
   actionType: RemediationActionType;
   previousStatus: RemediationActionStatus | null;
@@ -28,14 +29,15 @@ export async function appendActionEvents(tx: Transaction, changes: readonly Acti
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'quell-stream:' + tenantId}, 0))`;
   }
   await tx.$executeRaw`
-    INSERT INTO stream_events ("tenantId", "actionId", "deviceGroupId", "incidentId", "actionType", "previousStatus", "status")
-    SELECT t.tenant, t.action::uuid, t.grp::uuid, t.incident::uuid, t.type::"RemediationActionType",
+    INSERT INTO stream_events ("tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")
+    SELECT t.tenant, t.action::uuid, t.grp::uuid, t.device::uuid, t.incident::uuid, t.type::"RemediationActionType",
            t.prev::"RemediationActionStatus", t.status::"RemediationActionStatus"
     FROM unnest(${changes.map((c) => c.tenantId)}::text[], ${changes.map((c) => c.actionId)}::text[],
-                ${changes.map((c) => c.deviceGroupId)}::text[], ${changes.map((c) => c.incidentId)}::text[],
+                ${changes.map((c) => c.deviceGroupId)}::text[], ${changes.map((c) => c.deviceId)}::text[],
+                ${changes.map((c) => c.incidentId)}::text[],
                 ${changes.map((c) => c.actionType)}::text[], ${changes.map((c) => c.previousStatus)}::text[],
                 ${changes.map((c) => c.status)}::text[])
-         WITH ORDINALITY AS t(tenant, action, grp, incident, type, prev, status, n)
+         WITH ORDINALITY AS t(tenant, action, grp, device, incident, type, prev, status, n)
     ORDER BY t.n`;
   for (const tenantId of tenants) {
     await tx.$executeRaw`SELECT pg_notify(${STREAM_CHANNEL}, ${tenantId})`;

@@ -151,7 +151,7 @@ export async function createActions(work: Work, actions: readonly NewAction[], o
 
 function changeOf(
   tenantId: string,
-  action: { id: string; deviceGroupId: string; incidentId?: string | null; type: RemediationActionType },
+  action: { id: string; deviceGroupId: string; deviceId: string; incidentId?: string | null; type: RemediationActionType },
   previousStatus: RemediationActionStatus | null,
   status: RemediationActionStatus,
 ): ActionStatusChange {
@@ -159,6 +159,7 @@ function changeOf(
     tenantId,
     actionId: action.id,
     deviceGroupId: action.deviceGroupId,
+    deviceId: action.deviceId,
     incidentId: action.incidentId ?? null,
     actionType: action.type,
     previousStatus,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
+import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 import type { Actor } from './actor.js';
 import { lockActions } from './action-transitions.js';
 import { forbiddenAction } from './errors.js';
@@ -37,6 +38,36 @@ export async function listAgentWork(deps: ServiceDeps, actor: Actor) {
     take: 500,
   });
 }
+
+/** What an agent's stream of dispatched work needs to pick its events without touching the database. */
+export interface AgentWorkCriteria {
+  deviceId: string;
+  /** Whether a status change of an action of this type hands the agent work. */
+  isDispatch(type: RemediationActionType, status: RemediationActionStatus): boolean;
+}
+
+/** The agent's device and the test its stream applies to each event (SPEC §3.5 "subscribe"). */
+export function agentWorkCriteria(actor: Actor): AgentWorkCriteria {
+  return {
+    deviceId: agentDevice(actor),
+    isDispatch: (type, status) => DISPATCHED.has(status) && !SERVER_SIDE_ACTION_TYPES.has(type),
+  };
+}
+
+/**
+ * One piece of dispatched work as it stands now, or null when it is no longer outstanding in the
+ * status the event announced (settled, cancelled, or dispatched again since — that later event
+ * brings it). So a stream replayed from an old cursor hands out only work still to do.
+ */
+export async function dispatchedWork(deps: ServiceDeps, actor: Actor, actionId: string, status: RemediationActionStatus) {
+  const deviceId = agentDevice(actor);
+  return deps.prisma.remediationAction.findFirst({
+    where: { id: actionId, tenantId: actor.tenantId, deviceId, status, type: { notIn: [...SERVER_SIDE_ACTION_TYPES] } },
+    include: { evidence: true },
+  });
+}
+
+const DISPATCHED: ReadonlySet<RemediationActionStatus> = new Set(['IN_PROGRESS', 'UNDO_IN_PROGRESS']);
 
 const reportSchema = z.object({
   actionId: idSchema,

@@ -1,7 +1,8 @@
 import type { PrismaClient } from '../db/client.js';
+import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
 import type { Actor } from './actor.js';
-import { listAgentWork, reportActionOutcome, type ReportActionOutcomeInput } from './agent.js';
+import { agentWorkCriteria, dispatchedWork, listAgentWork, reportActionOutcome, type ReportActionOutcomeInput } from './agent.js';
 import { reportAlert, type ReportAlertInput } from './alerts.js';
 import {
   approveRemediationActions,
@@ -81,6 +82,8 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     undoRemediationActions: (actor: Actor, input: UndoInput) => undoRemediationActions(deps, actor, input),
     takeResponseAction: (actor: Actor, input: TakeResponseActionInput) => takeResponseAction(deps, actor, input),
     agentWork: (actor: Actor) => listAgentWork(deps, actor),
+    agentWorkCriteria: (actor: Actor) => agentWorkCriteria(actor),
+    dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) => dispatchedWork(deps, actor, actionId, status),
     reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) => reportActionOutcome(deps, actor, input),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),

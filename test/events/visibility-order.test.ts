@@ -31,6 +31,7 @@ beforeAll(async () => {
     tenantId,
     actionId: action.id,
     deviceGroupId: action.deviceGroupId,
+    deviceId: action.deviceId,
     incidentId: action.incidentId,
     actionType: action.type,
     previousStatus: null,

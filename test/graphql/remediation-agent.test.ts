@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { collect, waitFor } from '../support/subscriptions.js';
 import { APPROVE, CANCEL, TAKE, UNDO, tenantOf } from '../support/workflow.js';
 
 let server: TestServer;
@@ -29,7 +30,44 @@ async function setup() {
   return { t, device, other, ids, investigationId: reported.investigation!.id, agent: await t.tokens.agent(rawDevice), otherAgent: await t.tokens.agent(rawOther) };
 }
 
+const DISPATCHED = `subscription($after: String) { agentWorkDispatched(after: $after) { cursor work { id type operation status path } } }`;
+type Dispatch = { agentWorkDispatched: { cursor: string; work: { id: string; type: string; operation: string; status: string; path: string } } };
+
 describe('the agent API (QUELL_EXECUTOR=agent)', () => {
+  it("pushes its device's dispatched work, execute and undo, from a cursor read before it fetched, and nothing of other devices", async () => {
+    const s = await setup();
+    const responder = await s.t.tokens.responder('alice');
+    // Start-up: the cursor, then the outstanding work (none yet), then the subscription from the cursor.
+    const { actionStreamCursor } = await server.gqlData('{ actionStreamCursor }', {}, s.agent);
+    expect((await server.gqlData(WORK, {}, s.agent)).agentWork).toEqual([]);
+    await server.gqlData(APPROVE, { input: { ids: [s.ids[0]] } }, responder); // between fetch and subscribe
+    const mine = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${s.agent}` }), DISPATCHED, { after: actionStreamCursor });
+    const theirs = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${s.otherAgent}` }), DISPATCHED);
+    await waitFor(() => server.streams.stats(s.t.tid).subscribers === 2, 'both agents subscribed');
+
+    const [first] = await mine.untilCount(1);
+    expect(first!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], type: 'QUARANTINE_FILE', operation: 'EXECUTE', status: 'IN_PROGRESS' });
+    expect(first!.agentWorkDispatched.work.path).toMatch(/^D:\\a\\(one|two)\.exe$/);
+    await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'COMPLETED' } }, s.agent);
+    await server.gqlData(UNDO, { input: { ids: [s.ids[0]] } }, responder);
+    const [, second] = await mine.untilCount(2);
+    expect(second!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], operation: 'UNDO', status: 'UNDO_IN_PROGRESS' });
+
+    // A reconnect from the first cursor hands out only what is still outstanding: the undo, not the done execution.
+    const replay = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${s.agent}` }), DISPATCHED, { after: actionStreamCursor });
+    const [again] = await replay.untilCount(1);
+    expect(again!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], operation: 'UNDO' });
+    expect(again!.agentWorkDispatched.cursor).toBe(second!.agentWorkDispatched.cursor);
+
+    await new Promise((resolve) => setTimeout(resolve, 300)); // room for anything wrongly delivered
+    expect(theirs.received).toMatchObject({ data: [], errors: [] });
+    expect(mine.received.data).toHaveLength(2);
+    expect(replay.received.data).toHaveLength(1);
+    // Only agents subscribe to work: a responder is refused.
+    const refused = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${responder}` }), DISPATCHED);
+    expect((await refused.untilError()) as { extensions?: { code?: string } }[]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+  });
+
   it("lists its device's dispatched work and settles it through the status machine", async () => {
     const s = await setup();
     const responder = await s.t.tokens.responder('alice');

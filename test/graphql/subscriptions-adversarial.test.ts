@@ -452,7 +452,7 @@ describe('a consumer that stops reading', () => {
         const a = await tx.remediationAction.create({
           data: { tenantId: tenant, deviceId: device.id, deviceGroupId: device.deviceGroupId, type: 'QUARANTINE_FILE', source: 'AUTOMATED_INVESTIGATION', status: 'PENDING_APPROVAL', decision: 'REQUIRE_APPROVAL', explanation, undoable: true },
         });
-        await appendActionEvents(tx, [{ tenantId: tenant, actionId: a.id, deviceGroupId: a.deviceGroupId, incidentId: null, actionType: a.type, previousStatus: null, status: a.status }]);
+        await appendActionEvents(tx, [{ tenantId: tenant, actionId: a.id, deviceGroupId: a.deviceGroupId, deviceId: a.deviceId, incidentId: null, actionType: a.type, previousStatus: null, status: a.status }]);
       });
     }
     const expected = await loggedIds(server.prisma, tenant, start);

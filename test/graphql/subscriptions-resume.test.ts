@@ -108,6 +108,7 @@ describe('concurrent writers', () => {
                     tenantId: TENANT,
                     actionId: a.id,
                     deviceGroupId: a.deviceGroupId,
+                    deviceId: a.deviceId,
                     incidentId: a.incidentId,
                     actionType: a.type,
                     previousStatus: status === 'IN_PROGRESS' ? 'PENDING_APPROVAL' : 'IN_PROGRESS',

@@ -52,13 +52,22 @@ export function streamWriter(prisma: PrismaClient, tenantId: string) {
 }
 
 function changeOf(
-  action: { tenantId: string; id: string; deviceGroupId: string; incidentId: string | null; type: RemediationActionType; status: RemediationActionStatus },
+  action: {
+    tenantId: string;
+    id: string;
+    deviceGroupId: string;
+    deviceId: string;
+    incidentId: string | null;
+    type: RemediationActionType;
+    status: RemediationActionStatus;
+  },
   previousStatus: RemediationActionStatus | null,
 ): ActionStatusChange {
   return {
     tenantId: action.tenantId,
     actionId: action.id,
     deviceGroupId: action.deviceGroupId,
+    deviceId: action.deviceId,
     incidentId: action.incidentId,
     actionType: action.type,
     previousStatus,

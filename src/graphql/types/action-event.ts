@@ -70,7 +70,7 @@ builder.queryField('actionStreamCursor', (t) =>
   t.string({
     description:
       'The cursor of the newest event of the action streams so far. Read it before loading the Pending tab, then subscribe with it as `after`: whatever changes in between is delivered (perhaps an action the tab already shows), never missed.',
-    authScopes: { viewer: true },
+    authScopes: { viewer: true, agent: true },
     resolve: async (_root, _args, ctx) => encodeCursor(await ctx.streams.log.end(ctx.identity.tenantId)),
   }),
 );
@@ -105,8 +105,7 @@ async function subscribeToActions(
   args: { filter?: StreamFilter | null; after?: string | null },
   statuses: ReadonlySet<RemediationActionStatus> | null,
 ) {
-  const after = args.after == null ? null : decodeCursor(args.after);
-  if (args.after != null && after === null) throw badUserInput('after', 'after: not a cursor of this stream.');
+  const after = decodeAfter(args.after);
   // Scope is decided here, once: a reconnect (new subscription) re-evaluates it.
   const matches = eventMatcher({
     statuses,
@@ -132,6 +131,14 @@ async function subscribeToActions(
       for (const event of events) load(event).catch(() => undefined); // the transform sees any error
     },
   });
+}
+
+/** The log position an `after` argument names (null: from now on); anything else is BAD_USER_INPUT naming it. */
+export function decodeAfter(after: string | null | undefined): bigint | null {
+  if (after == null) return null;
+  const position = decodeCursor(after);
+  if (position === null) throw badUserInput('after', 'after: not a cursor of this stream.');
+  return position;
 }
 
 type ActionQuery = Pick<Prisma.RemediationActionFindFirstArgs, 'select' | 'include'>;

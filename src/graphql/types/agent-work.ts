@@ -1,7 +1,9 @@
 import type { Evidence, RemediationAction } from '../../generated/prisma/client.js';
+import { encodeCursor } from '../../events/cursor.js';
 import type { ActionOutcomeResult } from '../../services/outcomes.js';
 import { builder } from '../builder.js';
 import { actionGlobalId, actorOf, rawIdOr404, withInputFields } from '../mutation-support.js';
+import { decodeAfter } from './action-event.js';
 import { ActionErrorRef } from './decide-remediation-actions.js';
 import { EvidenceKindEnum, RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
 
@@ -93,5 +95,44 @@ builder.mutationField('reportActionOutcome', (t) =>
         : null;
       return { givenId: String(input.actionId), result, status: row?.status ?? null };
     },
+  }),
+);
+
+interface DispatchedWorkEvent {
+  cursor: string;
+  occurredAt: Date;
+  work: Dispatched;
+}
+
+const DispatchedWorkEventRef = builder.objectRef<DispatchedWorkEvent>('DispatchedWorkEvent').implement({
+  description: "Work handed to the agent's device, with the cursor to resume after.",
+  fields: (t) => ({
+    cursor: t.exposeString('cursor'),
+    occurredAt: t.field({ type: 'DateTime', resolve: (event) => event.occurredAt }),
+    work: t.field({ type: DispatchedActionRef, resolve: (event) => event.work }),
+  }),
+});
+
+builder.subscriptionField('agentWorkDispatched', (t) =>
+  t.field({
+    type: DispatchedWorkEventRef,
+    description:
+      "Agent: work as it is dispatched to the token's device (carry out, or undo): the push form of `agentWork`. An agent starting up reads `actionStreamCursor`, then `agentWork`, then subscribes with the cursor as `after`; with `after`, the later dispatches still outstanding come first, then live ones.",
+    authScopes: { agent: true },
+    args: { after: t.arg.string({ description: 'Deliver the dispatches after this cursor (one an earlier event carried, or `actionStreamCursor`).' }) },
+    subscribe: (_root, args, ctx) => {
+      const actor = actorOf(ctx);
+      const { deviceId, isDispatch } = ctx.services.agentWorkCriteria(actor);
+      return ctx.streams.subscribe<DispatchedWorkEvent>({
+        tenantId: actor.tenantId,
+        after: decodeAfter(args.after),
+        matches: (event) => event.deviceId === deviceId && isDispatch(event.actionType, event.status),
+        transform: async (event) => {
+          const work = await ctx.services.dispatchedWork(actor, event.actionId, event.status);
+          return work ? { cursor: encodeCursor(event.id), occurredAt: event.occurredAt, work } : null;
+        },
+      });
+    },
+    resolve: (event) => event,
   }),
 );

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "stream_events" ADD COLUMN     "deviceId" UUID;
