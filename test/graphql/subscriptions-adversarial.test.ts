@@ -4,7 +4,6 @@
 // Accept headers that still get an event stream), and a consumer that stops reading its socket.
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Client } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -14,7 +13,7 @@ import { appendActionEvents } from '../../src/events/append.js';
 import { fixtures, globalId } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { loggedIds, streamWriter, type DeviceRef } from '../support/stream-writer.js';
-import { collect, idsOf, sseSubscribe, waitFor } from '../support/subscriptions.js';
+import { collect, idsOf, sseSubscribe, subscribers, waitFor } from '../support/subscriptions.js';
 
 const FIELDS = `cursor status action { id status deviceGroup { name } }`;
 const PENDING = `subscription($filter: ActionStreamFilter, $after: String) { pendingActionAdded(filter: $filter, after: $after) { ${FIELDS} } }`;
@@ -73,10 +72,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const openClients: { dispose(): void | Promise<void> }[] = [];
+const sockets = subscribers(() => server);
+const { client, live } = sockets;
 const openSse: { stop(): void; done: Promise<unknown> }[] = [];
 afterEach(async () => {
-  await Promise.all(openClients.splice(0).map((c) => c.dispose()));
+  await sockets.disposeAll();
   for (const s of openSse.splice(0)) {
     s.stop();
     await s.done;
@@ -84,14 +84,6 @@ afterEach(async () => {
   await waitFor(() => server.streams.stats().subscribers === 0, 'subscriptions to end');
 });
 
-async function client(claims: Parameters<TestServer['token']>[0] = {}): Promise<Client> {
-  const c = server.wsClient({ authorization: `Bearer ${await server.token(claims)}` });
-  openClients.push(c);
-  return c;
-}
-
-const live = (count: number, tenant = 'tenant-a') =>
-  waitFor(() => server.streams.stats(tenant).liveSubscribers === count, `${count} live subscribers of ${tenant}`);
 
 const actionId = (id: string) => globalId('RemediationAction', id);
 
@@ -297,7 +289,7 @@ describe('connection hygiene', () => {
     const token = await server.token();
     const byKey = ['authorization', 'Authorization', 'AUTHORIZATION'].map((key) => {
       const c = server.wsClient({ [key]: `Bearer ${token}` });
-      openClients.push(c);
+      sockets.track(c);
       return collect<Pending>(c, PENDING);
     });
     class WithHeader extends WebSocket {
@@ -306,7 +298,7 @@ describe('connection hygiene', () => {
       }
     }
     const headerClient = server.wsClient({}, { webSocketImpl: WithHeader });
-    openClients.push(headerClient);
+    sockets.track(headerClient);
     const byHeader = collect<Pending>(headerClient, PENDING);
     await live(4);
     const action = await world.a.pendingAction(world.deviceX);
@@ -326,7 +318,7 @@ describe('connection hygiene', () => {
     }
     let code = 0;
     const c = server.wsClient({}, { webSocketImpl: WithHeader, on: { closed: (e) => (code = (e as { code: number }).code) } });
-    openClients.push(c);
+    sockets.track(c);
     const sub = collect<Pending>(c, PENDING);
     await live(1, tenant);
     await sub.untilError(5_000);
@@ -395,7 +387,7 @@ describe('connection hygiene', () => {
     for (let i = 0; i < 3; i++) await writer.pendingAction(device);
     const token = await server.token({ tid: tenant });
     const ws = server.wsClient({ authorization: `Bearer ${token}` });
-    openClients.push(ws);
+    sockets.track(ws);
 
     for (let i = 0; i < 40; i++) {
       const variables = i % 2 ? { after: START_OF_LOG } : {};
@@ -433,7 +425,7 @@ describe('a consumer that stops reading', () => {
     type Big = { remediationActionUpdated: { cursor: string; action: Record<string, string> } };
 
     const fastClient = server.wsClient({ authorization: `Bearer ${token}` });
-    openClients.push(fastClient);
+    sockets.track(fastClient);
     const fast = collect<Big>(fastClient, query);
     const socket = new WebSocket(server.graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const slow: { id?: string; type: string; payload?: { data?: Big } }[] = [];

@@ -5,7 +5,7 @@ import { START_OF_LOG, decodeCursor } from '../../src/events/cursor.js';
 import { fixtures, globalId } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { loggedIds, streamWriter } from '../support/stream-writer.js';
-import { collect, idsOf, sseSubscribe, waitFor } from '../support/subscriptions.js';
+import { collect, idsOf, sseSubscribe, subscribers, waitFor } from '../support/subscriptions.js';
 
 const FIELDS = `cursor occurredAt previousStatus status action { id type status device { hostname } deviceGroup { name } }`;
 const PENDING = `subscription($filter: ActionStreamFilter, $after: String) { pendingActionAdded(filter: $filter, after: $after) { ${FIELDS} } }`;
@@ -46,21 +46,12 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const openClients: { dispose(): void | Promise<void> }[] = [];
+const ws = subscribers(() => server);
+const { client, live } = ws;
 afterEach(async () => {
-  await Promise.all(openClients.splice(0).map((c) => c.dispose()));
+  await ws.disposeAll();
   await waitFor(() => server.streams.stats().subscribers === 0, 'subscriptions to end');
 });
-
-async function client(claims: Parameters<TestServer['token']>[0] = {}) {
-  const c = server.wsClient({ authorization: `Bearer ${await server.token(claims)}` });
-  openClients.push(c);
-  return c;
-}
-
-/** No ack exists in the protocol for "subscribed"; the server's own count is the reliable signal. */
-const live = (count: number, tenant = 'tenant-a') =>
-  waitFor(() => server.streams.stats(tenant).liveSubscribers === count, `${count} live subscribers of ${tenant}`);
 
 const actionId = (id: string) => globalId('RemediationAction', id);
 

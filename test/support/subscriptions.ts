@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import type { TestServer } from './server.js';
 import { decodeCursor } from '../../src/events/cursor.js';
 
 export interface Received<T> {
@@ -121,6 +122,33 @@ export function sseSubscribe<T = Record<string, any>>(
       await waitFor(() => received.data.length >= count || received.errors.length > 0 || received.ended, `${count} SSE events`, timeoutMs);
       if (received.errors.length) throw new Error(`SSE errors: ${JSON.stringify(received.errors)}`);
       return received.data;
+    },
+  };
+}
+
+/**
+ * graphql-ws clients of one test server, disposed of after each test (`disposeAll` in afterEach).
+ * `server` is read lazily: tests start it in beforeAll.
+ */
+export function subscribers(server: () => TestServer) {
+  const open: { dispose(): void | Promise<void> }[] = [];
+  return {
+    /** Disposes of `client` with the others after the test. */
+    track<C extends { dispose(): void | Promise<void> }>(client: C): C {
+      open.push(client);
+      return client;
+    },
+    /** A client with a token of these claims (tenant-a, every group, viewer by default). */
+    async client(claims: Parameters<TestServer['token']>[0] = {}): Promise<Client> {
+      const c = server().wsClient({ authorization: `Bearer ${await server().token(claims)}` });
+      open.push(c);
+      return c;
+    },
+    /** No ack exists in the protocol for "subscribed"; the server's own count is the reliable signal. */
+    live: (count: number, tenant = 'tenant-a') =>
+      waitFor(() => server().streams.stats(tenant).liveSubscribers === count, `${count} live subscribers of ${tenant}`),
+    async disposeAll() {
+      await Promise.all(open.splice(0).map((c) => c.dispose()));
     },
   };
 }
