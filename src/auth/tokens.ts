@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Identity } from './identity.js';
+import { isUuid } from '../db/uuid.js';
 
 export interface TokenSettings {
   /** HS256 secret for self-hosting. */
@@ -58,17 +59,15 @@ export async function verifyToken(token: string, settings: TokenSettings): Promi
   return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The device a `did` claim names: its database id, or its API (global) id as an admin copies it
  * from a query. Anything else is undefined: a token naming no device must not be half-trusted.
  */
 function deviceIdOfClaim(did: string): string | undefined {
-  if (UUID.test(did)) return did.toLowerCase();
+  if (isUuid(did)) return did.toLowerCase();
   const decoded = Buffer.from(did, 'base64').toString('utf8');
   const [typename, id] = decoded.split(':');
-  return typename === 'Device' && id !== undefined && UUID.test(id) && decoded === `Device:${id}` ? id.toLowerCase() : undefined;
+  return typename === 'Device' && id !== undefined && isUuid(id) && decoded === `Device:${id}` ? id.toLowerCase() : undefined;
 }
 
 export interface TokenClaims {

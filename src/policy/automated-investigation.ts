@@ -1,6 +1,6 @@
 import { DECISION_TABLE } from './decision-table.js';
 import { effectiveAutomationLevel } from './plans.js';
-import type { AutomationLevel, Plan, Verdict } from './vocabulary.js';
+import type { AutomationLevel, Plan } from './vocabulary.js';
 
 /**
  * Whether devices of a group are investigated automatically at all (SPEC §2.1): read from the
@@ -14,8 +14,6 @@ export function runsAutomatedInvestigation(plan: Plan, groupLevel: AutomationLev
 
 const INVESTIGATED_LEVELS: ReadonlySet<AutomationLevel> = new Set(
   (Object.keys(DECISION_TABLE) as AutomationLevel[]).filter((level) =>
-    (Object.values(DECISION_TABLE[level]) as (typeof DECISION_TABLE)[AutomationLevel][Verdict][]).some(
-      (cell) => cell !== 'no investigation',
-    ),
+    Object.values(DECISION_TABLE[level]).some((cell) => cell !== 'no investigation'),
   ),
 );

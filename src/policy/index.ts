@@ -86,3 +86,9 @@ export {
 } from './derived-state.js';
 export { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from './expiry.js';
 export { runsAutomatedInvestigation } from './automated-investigation.js';
+export {
+  EVIDENCE_REMEDIATION_STATUSES,
+  evidenceRemediationStatusFor,
+  type EvidenceRemediationStatus,
+} from './evidence-remediation-status.js';
+export { chooseDeviceGroup, rulesMatch, type DeviceFacts, type GroupCandidate, type MembershipRules } from './device-group-membership.js';

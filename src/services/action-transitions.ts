@@ -8,8 +8,7 @@ import type {
   RemediationActionStatus,
   RemediationActionType,
 } from '../generated/prisma/enums.js';
-import { evidenceRemediationStatusFor } from '../policy/evidence-remediation-status.js';
-import { assertTransition, isOpenStatus } from '../policy/index.js';
+import { assertTransition, evidenceRemediationStatusFor, isOpenStatus } from '../policy/index.js';
 import { applyCompletionEffects, applyUndoEffects } from './effects.js';
 import { utc } from './sql.js';
 import { audit, type Work } from './work.js';

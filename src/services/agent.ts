@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
+import { isUuid } from '../db/uuid.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 import type { Actor } from './actor.js';
 import { lockActions } from './action-transitions.js';
@@ -10,12 +11,10 @@ import { requireRole } from './roles.js';
 import { idSchema, idempotencyKeySchema, parseInput } from './validation.js';
 import { runMutation, type ServiceDeps } from './work.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The agent's device: the token's `did`, a device id (a UUID; anything else names no device). */
+/** The agent's device: the token's `did`, a device id (anything else names no device). */
 function agentDevice(actor: Actor): string {
   requireRole(actor, 'agent');
-  if (!actor.deviceId || !UUID.test(actor.deviceId)) throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');
+  if (!actor.deviceId || !isUuid(actor.deviceId)) throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');
   return actor.deviceId.toLowerCase();
 }
 

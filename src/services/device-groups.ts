@@ -1,7 +1,6 @@
 import type { PrismaClient, Transaction } from '../db/client.js';
 import type { AutomationLevel, OsPlatform } from '../generated/prisma/enums.js';
-import { chooseDeviceGroup } from '../policy/device-group-membership.js';
-import { effectiveAutomationLevel, planAllowsCustomDeviceGroups } from '../policy/index.js';
+import { chooseDeviceGroup, effectiveAutomationLevel, planAllowsCustomDeviceGroups } from '../policy/index.js';
 import { actorRoles, type Actor } from './actor.js';
 import { requireRole } from './roles.js';
 import { writeAuditEvents, type AuditEntry } from './audit.js';

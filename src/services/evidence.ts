@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EvidenceKind, LocationClass, OsPlatform, RemediationActionStatus, Verdict } from '../generated/prisma/enums.js';
-import { evidenceRemediationStatusFor } from '../policy/evidence-remediation-status.js';
-import { ARTIFACT_FILE, EVIDENCE_KINDS, NO_PATH_CLASSIFICATION, VERDICTS, classifyPath } from '../policy/index.js';
+import { ARTIFACT_FILE, EVIDENCE_KINDS, NO_PATH_CLASSIFICATION, VERDICTS, classifyPath, evidenceRemediationStatusFor } from '../policy/index.js';
 import { utc } from './sql.js';
 import type { Work } from './work.js';
 

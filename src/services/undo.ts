@@ -48,7 +48,7 @@ export async function undoRemediationActions(deps: ServiceDeps, actor: Actor, ra
     let candidates: string[] = [];
     if (input.applyToAllInstances) {
       const asked = await work.tx.remediationAction.findMany({
-        where: { AND: [{ tenantId: actor.tenantId, id: { in: [...requested] } }, scope, { type: { in: [...ALL_INSTANCES_ACTION_TYPES] } }] },
+        where: { AND: [{ id: { in: [...requested] } }, scope, { type: { in: [...ALL_INSTANCES_ACTION_TYPES] } }] },
         select: { sha256: true },
       });
       const askedShas = [...new Set(asked.flatMap((row) => (row.sha256 ? [row.sha256] : [])))];
@@ -72,21 +72,14 @@ export async function undoRemediationActions(deps: ServiceDeps, actor: Actor, ra
     const undoable = rows.filter((row) => refusals.get(row.id) === null);
 
     const shas = new Set(undoable.filter((row) => appliesToAllInstances(row.type) && row.sha256).map((row) => row.sha256!));
-    const extras = input.applyToAllInstances
-      ? locked.filter(
-          (row) =>
-            !requested.has(row.id) &&
-            appliesToAllInstances(row.type) &&
-            row.sha256 !== null &&
-            shas.has(row.sha256) &&
-            undoRefusal(candidate(row)) === null,
-        )
-      : [];
+    // The other instances locked above (only with applyToAllInstances), of a file a requested undo restores.
+    const extras = locked.filter((row) => !requested.has(row.id) && row.sha256 !== null && shas.has(row.sha256) && undoRefusal(candidate(row)) === null);
+    const extraIds = new Set(extras.map((row) => row.id));
 
     const moved = await transitionActions(work, [...undoable, ...extras], 'UNDO_IN_PROGRESS', {
       patch: () => ({ undoRequestedBy: actor.subject, undoFailure: null }),
       comment: input.comment ?? null,
-      auditAfter: (row) => ({ allInstances: extras.some((e) => e.id === row.id) }),
+      auditAfter: (row) => ({ allInstances: extraIds.has(row.id) }),
     });
     const movedIds = new Set(moved.map((m) => m.after.id));
     const byId = new Map(rows.map((row) => [row.id, row]));

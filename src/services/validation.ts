@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asUuid } from '../db/uuid.js';
 import { DomainError, badInput } from './errors.js';
 
 /** Parses a service input; the first problem becomes BAD_USER_INPUT naming the field (`findings.3.verdict`). */
@@ -40,9 +41,8 @@ export function pathOfNulCharacter(value: unknown, path: (string | number)[] = [
   return null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An id the API decoded; a garbled one reads as the nil UUID, which exists nowhere (NOT_FOUND). */
-export const idSchema = z.string().transform((id) => (UUID.test(id) ? id.toLowerCase() : '00000000-0000-0000-0000-000000000000'));
+export const idSchema = z.string().transform(asUuid);
 
 // Absent and null mean the same here; normalised so a retry that spells it the other way is the same request.
 export const commentSchema = z

@@ -12,7 +12,7 @@ import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
 import { builder } from '../builder.js';
 import type { QuellContext } from '../context.js';
 import { badUserInput, graphQLError } from '../errors.js';
-import { asUuid } from '../ids.js';
+import { idOf } from '../ids.js';
 import { RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
 import './remediation-action.js';
 
@@ -111,7 +111,7 @@ async function subscribeToActions(
     statuses,
     deviceGroupIds: await streamGroups(ctx, args.filter?.deviceGroupIds ?? null),
     types: args.filter?.types ? new Set(args.filter.types) : null,
-    incidentId: args.filter?.incidentId ? idOf('incidentId', 'Incident', args.filter.incidentId) : null,
+    incidentId: args.filter?.incidentId ? idOf('filter.incidentId', 'Incident', args.filter.incidentId) : null,
   });
   const query = queryFromInfo({ context: ctx, info, path: ['action'] }) as ActionQuery;
   const queryKey = JSON.stringify(query);
@@ -169,19 +169,11 @@ function loadVisibleAction(
  * A group it may not read (or that does not exist) simply contributes nothing, with no error.
  */
 async function streamGroups(ctx: QuellContext, filter: readonly { typename: string; id: string }[] | null) {
-  const requested = filter ? filter.map((g) => idOf('deviceGroupIds', 'DeviceGroup', g)) : null;
+  const requested = filter ? filter.map((g) => idOf('filter.deviceGroupIds', 'DeviceGroup', g)) : null;
   if (ctx.identity.groups === 'all') return requested ? new Set(requested) : null;
   const readable = await ctx.prisma.deviceGroup.findMany({
     where: { AND: [visibleGroups(ctx.identity), requested ? { id: { in: requested } } : {}] },
     select: { id: true },
   });
   return new Set(readable.map((g) => g.id));
-}
-
-/** The raw id of a global id; one of another type is refused, naming the field (as the query filter does). */
-function idOf(field: string, typename: string, globalId: { typename: string; id: string }): string {
-  if (globalId.typename !== typename) {
-    throw badUserInput(`filter.${field}`, `filter.${field} expects ${typename} ids; got a ${globalId.typename} id.`);
-  }
-  return asUuid(globalId.id);
 }

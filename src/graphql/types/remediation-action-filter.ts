@@ -1,7 +1,6 @@
 import type { Prisma } from '../../db/client.js';
 import { builder } from '../builder.js';
-import { badUserInput } from '../errors.js';
-import { asUuid } from '../ids.js';
+import { idOf } from '../ids.js';
 import { ActionSourceEnum, RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
 
 /** The Pending and History tabs' filter (SPEC §3.7). Ids are the API's global ids. */
@@ -22,9 +21,7 @@ type FilterValue = typeof RemediationActionFilter.$inferInput;
 
 /** The raw ids of global ids of one type; an id of another type is refused, naming the field. */
 function idsOf(field: string, typename: string, list: readonly { typename: string; id: string }[]) {
-  const wrong = list.find((g) => g.typename !== typename);
-  if (wrong) throw badUserInput(`filter.${field}`, `filter.${field} expects ${typename} ids; got a ${wrong.typename} id.`);
-  return { in: list.map((g) => asUuid(g.id)) };
+  return { in: list.map((globalId) => idOf(`filter.${field}`, typename, globalId)) };
 }
 
 /** Prisma where for the filter; combined with the caller's scope by the resolver. */

@@ -1,7 +1,8 @@
 import { visibleAlerts, visibleIncidents, visibleInvestigations } from '../../auth/scope.js';
 import type { ReportAlertResult } from '../../services/alerts.js';
 import { builder } from '../builder.js';
-import { actorOf, globalIdOf, withInputFields } from '../mutation-support.js';
+import { globalIdOf } from '../ids.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
 import { SeverityEnum } from './enums.js';
 import { EvidenceInput } from './evidence-input.js';
 import './alert.js';

@@ -1,7 +1,8 @@
 import { visibleActions, visibleInvestigations } from '../../auth/scope.js';
 import type { SubmitFindingsResult } from '../../services/findings.js';
 import { builder } from '../builder.js';
-import { actorOf, globalIdOf, withInputFields } from '../mutation-support.js';
+import { globalIdOf } from '../ids.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
 import { VerdictEnum } from './enums.js';
 import { EvidenceInput } from './evidence-input.js';
 import './investigation.js';

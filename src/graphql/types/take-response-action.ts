@@ -1,7 +1,8 @@
 import { visibleActions } from '../../auth/scope.js';
 import type { TakeResponseActionResult } from '../../services/response-actions.js';
 import { builder } from '../builder.js';
-import { actorOf, globalIdOf, withInputFields } from '../mutation-support.js';
+import { globalIdOf } from '../ids.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
 import { RemediationActionTypeEnum } from './enums.js';
 import './remediation-action.js';
 
