@@ -80,7 +80,10 @@ export async function seedDemoTenant(services: Services, options: { tenant: stri
     if (!exists) await services.deviceGroups.createDeviceGroup(actor, { ...group, description: `Demo: ${group.automationLevel}` });
   }
   const devices = [];
-  for (let i = 0; i < DEVICE_COUNT; i++) devices.push((await services.deviceGroups.registerDevice(actor, deviceSpec(i))).device);
+  for (let i = 0; i < DEVICE_COUNT; i++) {
+    const { deviceId } = await services.deviceGroups.registerDevice(actor, deviceSpec(i));
+    devices.push(await prisma.device.findUniqueOrThrow({ where: { id: deviceId } }));
+  }
   console.log(`${devices.length} devices in ${GROUPS.length + 1} groups`);
 
   const severities = ['LOW', 'MEDIUM', 'HIGH', 'HIGH'] as const;

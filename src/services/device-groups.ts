@@ -1,11 +1,11 @@
-import type { PrismaClient, Transaction } from '../db/client.js';
+import type { Transaction } from '../db/client.js';
 import type { AutomationLevel, OsPlatform } from '../generated/prisma/enums.js';
 import { chooseDeviceGroup, effectiveAutomationLevel, planAllowsCustomDeviceGroups } from '../policy/index.js';
-import { actorRoles, type Actor } from './actor.js';
-import { requireRole } from './roles.js';
-import { writeAuditEvents, type AuditEntry } from './audit.js';
-import { badInput, DomainError, notFound } from './errors.js';
 import { visibleGroups } from '../auth/scope.js';
+import type { Actor } from './actor.js';
+import { requireRole } from './roles.js';
+import { badInput, DomainError, notFound } from './errors.js';
+import { audit, runMutation, type ServiceDeps } from './work.js';
 
 export interface GroupRulesInput {
   hostnamePrefix?: string | null;
@@ -19,6 +19,7 @@ export interface CreateDeviceGroupInput {
   automationLevel: AutomationLevel;
   rank?: number | null;
   rules?: GroupRulesInput | null;
+  idempotencyKey?: string | null;
 }
 
 export interface UpdateDeviceGroupInput {
@@ -28,6 +29,7 @@ export interface UpdateDeviceGroupInput {
   automationLevel?: AutomationLevel | null;
   rank?: number | null;
   rules?: GroupRulesInput | null;
+  idempotencyKey?: string | null;
 }
 
 export interface RegisterDeviceInput {
@@ -36,6 +38,7 @@ export interface RegisterDeviceInput {
   deviceGroupId?: string | null;
   domain?: string | null;
   tags?: string[] | null;
+  idempotencyKey?: string | null;
 }
 
 /** Group changes of one tenant happen one at a time: ranks are unique and shift together. */
@@ -99,10 +102,6 @@ async function reevaluateMembership(tx: Transaction, tenantId: string): Promise<
   return [...moves.values()].reduce((n, ids) => n + ids.length, 0);
 }
 
-function byActor(actor: Actor, entry: Omit<AuditEntry, 'tenantId' | 'subject' | 'roles' | 'requestId'>): AuditEntry {
-  return { ...entry, tenantId: actor.tenantId, subject: actor.subject, roles: actorRoles(actor), requestId: actor.requestId };
-}
-
 function isUniqueViolation(error: unknown, field: string): boolean {
   const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
   if (e?.code !== 'P2002') return false;
@@ -110,14 +109,30 @@ function isUniqueViolation(error: unknown, field: string): boolean {
   return text.includes(field);
 }
 
-export function createDeviceGroupService(prisma: PrismaClient) {
+/** The group or device a call wrote; the API reads it back by id (a replay returns the same ids). */
+export interface DeviceGroupResult {
+  deviceGroupId: string;
+}
+export interface RegisterDeviceResult {
+  deviceId: string;
+  created: boolean;
+}
+
+/**
+ * Device groups and devices (admin; registerDevice also ingest). Like every mutation they run
+ * through runMutation: one transaction with their audit event, and an idempotencyKey replays the
+ * first result.
+ */
+export function createDeviceGroupService(deps: ServiceDeps) {
   return {
-    async createDeviceGroup(actor: Actor, input: CreateDeviceGroupInput) {
+    async createDeviceGroup(actor: Actor, input: CreateDeviceGroupInput): Promise<DeviceGroupResult> {
       requireRole(actor, 'admin');
       const name = checkName(input.name)!;
       if (input.rank != null && input.rank < 1) throw badInput('input.rank', 'rank must be 1 or more (1 is the highest).');
+      const request = { name, description: input.description ?? null, automationLevel: input.automationLevel, rank: input.rank ?? null, rules: input.rules ?? null };
       try {
-        return await prisma.$transaction(async (tx) => {
+        return await runMutation(deps, actor, { operation: 'createDeviceGroup', idempotencyKey: input.idempotencyKey, input: request }, async (work) => {
+          const { tx } = work;
           const tenant = await lockTenantGroups(tx, actor.tenantId);
           if (!planAllowsCustomDeviceGroups(tenant.plan)) {
             throw new DomainError('PLAN_LIMIT', `The ${tenant.plan} plan has no custom device groups; PLAN_1 and PLAN_2 include them.`, undefined, {
@@ -139,10 +154,14 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             },
           });
           const moved = await reevaluateMembership(tx, actor.tenantId);
-          await writeAuditEvents(tx, [
-            byActor(actor, { operation: 'createDeviceGroup', targetType: 'DeviceGroup', targetIds: [group.id], deviceGroupIds: [group.id], after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved }, outcome: 'CREATED' }),
-          ]);
-          return group;
+          audit(work, {
+            targetType: 'DeviceGroup',
+            targetIds: [group.id],
+            deviceGroupIds: [group.id],
+            after: { ...group, createdAt: group.createdAt.toISOString(), updatedAt: group.updatedAt.toISOString(), devicesMoved: moved },
+            outcome: 'CREATED',
+          });
+          return { deviceGroupId: group.id };
         });
       } catch (error) {
         if (isUniqueViolation(error, 'name')) throw badInput('input.name', `A device group named "${name}" already exists.`);
@@ -150,12 +169,20 @@ export function createDeviceGroupService(prisma: PrismaClient) {
       }
     },
 
-    async updateDeviceGroup(actor: Actor, input: UpdateDeviceGroupInput) {
+    async updateDeviceGroup(actor: Actor, input: UpdateDeviceGroupInput): Promise<DeviceGroupResult> {
       requireRole(actor, 'admin');
       const name = checkName(input.name);
       if (input.rank != null && input.rank < 1) throw badInput('input.rank', 'rank must be 1 or more (1 is the highest).');
+      const { idempotencyKey, ...request } = input;
+      // A replay answers as a new call would for a group no longer in the caller's scope.
+      const rescope = async (tx: Transaction, stored: DeviceGroupResult) => {
+        const visible = await tx.deviceGroup.findFirst({ where: { id: stored.deviceGroupId, ...visibleGroups(actor) }, select: { id: true } });
+        if (!visible) throw notFound('Device group', 'input.id');
+        return stored;
+      };
       try {
-        return await prisma.$transaction(async (tx) => {
+        return await runMutation(deps, actor, { operation: 'updateDeviceGroup', idempotencyKey, input: request, rescope }, async (work) => {
+          const { tx } = work;
           const tenant = await lockTenantGroups(tx, actor.tenantId);
           const group = await tx.deviceGroup.findFirst({ where: { id: input.id, ...visibleGroups(actor) } });
           if (!group) throw notFound('Device group', 'input.id');
@@ -187,18 +214,15 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             },
           });
           const moved = input.rules !== undefined || rank !== group.rank ? await reevaluateMembership(tx, actor.tenantId) : 0;
-          await writeAuditEvents(tx, [
-            byActor(actor, {
-              operation: 'updateDeviceGroup',
-              targetType: 'DeviceGroup',
-              targetIds: [group.id],
-              deviceGroupIds: [group.id],
-              before: { name: group.name, description: group.description, automationLevel: group.automationLevel, rank: group.rank },
-              after: { name: updated.name, description: updated.description, automationLevel: updated.automationLevel, rank: updated.rank, devicesMoved: moved },
-              outcome: 'UPDATED',
-            }),
-          ]);
-          return updated;
+          audit(work, {
+            targetType: 'DeviceGroup',
+            targetIds: [group.id],
+            deviceGroupIds: [group.id],
+            before: { name: group.name, description: group.description, automationLevel: group.automationLevel, rank: group.rank },
+            after: { name: updated.name, description: updated.description, automationLevel: updated.automationLevel, rank: updated.rank, devicesMoved: moved },
+            outcome: 'UPDATED',
+          });
+          return { deviceGroupId: updated.id };
         });
       } catch (error) {
         if (name && isUniqueViolation(error, 'name')) throw badInput('input.name', `A device group named "${name}" already exists.`);
@@ -206,23 +230,25 @@ export function createDeviceGroupService(prisma: PrismaClient) {
       }
     },
 
-    async registerDevice(actor: Actor, input: RegisterDeviceInput) {
+    async registerDevice(actor: Actor, input: RegisterDeviceInput): Promise<RegisterDeviceResult> {
       requireRole(actor, 'admin', 'ingest');
       const hostname = input.hostname.trim();
       if (!hostname) throw badInput('input.hostname', 'hostname must not be empty.');
       if (hostname.length > 255) throw badInput('input.hostname', 'hostname must be at most 255 characters.');
       const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
-      return prisma.$transaction(async (tx) => {
+      const request = { hostname, osPlatform: input.osPlatform, deviceGroupId: input.deviceGroupId ?? null, domain: input.domain ?? null, tags };
+      return runMutation(deps, actor, { operation: 'registerDevice', idempotencyKey: input.idempotencyKey, input: request }, async (work) => {
+        const { tx } = work;
         // Registering a known hostname again returns the device as it is: agents re-register on boot.
         const existing = await tx.device.findUnique({ where: { tenantId_hostname: { tenantId: actor.tenantId, hostname } } });
-        if (existing) return { device: existing, created: false };
-        const groups = await tx.deviceGroup.findMany({ where: { tenantId: actor.tenantId } });
+        if (existing) return { deviceId: existing.id, created: false };
         let groupId: string;
         if (input.deviceGroupId) {
           const explicit = await tx.deviceGroup.findFirst({ where: { id: input.deviceGroupId, ...visibleGroups(actor) } });
           if (!explicit) throw notFound('Device group', 'input.deviceGroupId');
           groupId = explicit.id;
         } else {
+          const groups = await tx.deviceGroup.findMany({ where: { tenantId: actor.tenantId } });
           groupId = chooseDeviceGroup(groups, { hostname, domain: input.domain ?? null, tags }).id;
         }
         const device = await tx.device.create({
@@ -234,13 +260,17 @@ export function createDeviceGroupService(prisma: PrismaClient) {
             tags,
             deviceGroupId: groupId,
             groupAssignedExplicitly: Boolean(input.deviceGroupId),
-            lastSeenAt: new Date(),
+            lastSeenAt: work.now,
           },
         });
-        await writeAuditEvents(tx, [
-          byActor(actor, { operation: 'registerDevice', targetType: 'Device', targetIds: [device.id], deviceGroupIds: [groupId], after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags }, outcome: 'CREATED' }),
-        ]);
-        return { device, created: true };
+        audit(work, {
+          targetType: 'Device',
+          targetIds: [device.id],
+          deviceGroupIds: [groupId],
+          after: { hostname, osPlatform: input.osPlatform, deviceGroupId: groupId, tags },
+          outcome: 'CREATED',
+        });
+        return { deviceId: device.id, created: true };
       });
     },
   };

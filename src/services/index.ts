@@ -72,7 +72,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     prisma,
     options,
     ensureTenant: createTenantProvisioner(prisma),
-    deviceGroups: createDeviceGroupService(prisma),
+    deviceGroups: createDeviceGroupService(deps),
     executorMode: mode,
     reportAlert: (actor: Actor, input: ReportAlertInput) => reportAlert(deps, actor, input),
     submitInvestigationFindings: (actor: Actor, input: SubmitFindingsInput) => submitInvestigationFindings(deps, actor, input),

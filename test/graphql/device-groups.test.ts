@@ -45,6 +45,34 @@ describe('device groups', () => {
     expect(await ranks(token)).toEqual(['1:Servers', '2:Ungrouped devices']);
   });
 
+  it('replays a create, update or registration retried with its idempotency key, and refuses the key for other input', async () => {
+    const token = await server.token({ tid: 'group-retries' });
+    const input = { name: 'Retried', automationLevel: 'FULL', idempotencyKey: 'create-1' };
+    const first = await server.gqlData(CREATE, { input }, token);
+    // Without the key the retry would be a duplicate name; with it, the first answer.
+    const retry = await server.gqlData(CREATE, { input }, token);
+    expect(retry.createDeviceGroup.deviceGroup).toEqual(first.createDeviceGroup.deviceGroup);
+    const reused = await server.gql(CREATE, { input: { ...input, name: 'Other' } }, token);
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
+    expect(await ranks(token)).toEqual(['1:Retried', '2:Ungrouped devices']);
+
+    const id = first.createDeviceGroup.deviceGroup.id;
+    const move = { id, automationLevel: 'SEMI_REQUIRE_APPROVAL_ANY', idempotencyKey: 'update-1' };
+    await server.gqlData(UPDATE, { input: move }, token);
+    await server.gqlData(UPDATE, { input: { id, automationLevel: 'FULL' } }, token); // someone changes it back
+    const replayed = await server.gqlData(UPDATE, { input: move }, token);
+    // The replay does not apply the change again: the group stays as the later call left it.
+    expect(replayed.updateDeviceGroup.deviceGroup).toMatchObject({ id, automationLevel: 'FULL' });
+
+    const register = { hostname: 'retried-01', osPlatform: 'LINUX', idempotencyKey: 'register-1' };
+    const device = await server.gqlData(REGISTER, { input: register }, token);
+    expect((await server.gqlData(REGISTER, { input: register }, token)).registerDevice.device.id).toBe(device.registerDevice.device.id);
+
+    const operations = ['createDeviceGroup', 'updateDeviceGroup', 'registerDevice'];
+    const audited = await server.prisma.auditEvent.groupBy({ by: ['operation'], where: { tenantId: 'group-retries', operation: { in: operations } }, _count: true });
+    expect(Object.fromEntries(audited.map((row) => [row.operation, row._count]))).toEqual({ createDeviceGroup: 1, updateDeviceGroup: 2, registerDevice: 1 });
+  });
+
   it('lets only admins manage groups', async () => {
     const viewer = await server.token({ tid: 'roles', roles: ['viewer'] });
     const responder = await server.token({ tid: 'roles', roles: ['responder'] });

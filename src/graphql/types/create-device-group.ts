@@ -1,7 +1,6 @@
-import type { DeviceGroup } from '../../generated/prisma/client.js';
-import { actorFrom } from '../../services/actor.js';
 import { builder } from '../builder.js';
-import { DeviceGroupRef } from './device-group.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
+import { deviceGroupPayload } from './device-group.js';
 import { DeviceGroupRulesInput } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
 import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
@@ -17,17 +16,13 @@ const CreateDeviceGroupInput = builder.inputType('CreateDeviceGroupInput', {
   }),
 });
 
-const CreateDeviceGroupPayload = builder
-  .objectRef<{ deviceGroup: DeviceGroup }>('CreateDeviceGroupPayload')
-  .implement({ fields: (t) => ({ deviceGroup: t.field({ type: DeviceGroupRef, resolve: (payload) => payload.deviceGroup }) }) });
+const CreateDeviceGroupPayload = deviceGroupPayload('CreateDeviceGroupPayload');
 
 builder.mutationField('createDeviceGroup', (t) =>
   t.field({
     type: CreateDeviceGroupPayload,
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateDeviceGroupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({
-      deviceGroup: await ctx.services.deviceGroups.createDeviceGroup(actorFrom(ctx.identity, ctx.requestId), input),
-    }),
+    resolve: (_root, { input }, ctx) => withInputFields(() => ctx.services.deviceGroups.createDeviceGroup(actorOf(ctx), input)),
   }),
 );

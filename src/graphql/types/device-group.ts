@@ -1,4 +1,5 @@
 import { visibleDevices, visibleGroups } from '../../auth/scope.js';
+import type { DeviceGroupResult } from '../../services/device-groups.js';
 import { builder } from '../builder.js';
 import { DeviceConnection } from './device.js';
 import { asUuid } from '../ids.js';
@@ -40,3 +41,19 @@ builder.queryField('deviceGroups', (t) =>
 );
 
 export const DeviceGroupConnection = builder.connectionObject({ type: DeviceGroupRef, name: 'DeviceGroupConnection' }, { name: 'DeviceGroupEdge' });
+
+/**
+ * A mutation payload holding the group the call wrote, read back by id (also on a replay) in the
+ * caller's tenant: the caller named or created it, and a replay was re-checked by the service.
+ */
+export function deviceGroupPayload(name: string) {
+  return builder.objectRef<DeviceGroupResult>(name).implement({
+    fields: (t) => ({
+      deviceGroup: t.prismaField({
+        type: 'DeviceGroup',
+        resolve: (query, payload, _args, ctx) =>
+          ctx.prisma.deviceGroup.findFirstOrThrow({ ...query, where: { id: payload.deviceGroupId, tenantId: ctx.identity.tenantId } }),
+      }),
+    }),
+  });
+}

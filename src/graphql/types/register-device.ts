@@ -1,8 +1,8 @@
-import type { Device } from '../../generated/prisma/client.js';
-import { actorFrom } from '../../services/actor.js';
+import type { RegisterDeviceResult } from '../../services/device-groups.js';
 import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
-import { DeviceRef } from './device.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
+import './device.js';
 import { OsPlatformEnum } from './enums.js';
 import { hostnameSchema, tagsSchema } from '../validation.js';
 
@@ -17,21 +17,28 @@ const RegisterDeviceInput = builder.inputType('RegisterDeviceInput', {
   }),
 });
 
-const RegisterDevicePayload = builder
-  .objectRef<{ device: Device }>('RegisterDevicePayload')
-  .implement({ fields: (t) => ({ device: t.field({ type: DeviceRef, resolve: (payload) => payload.device }) }) });
+const RegisterDevicePayload = builder.objectRef<RegisterDeviceResult>('RegisterDevicePayload').implement({
+  fields: (t) => ({
+    // The device registered (or already known by its hostname): the registrant named it.
+    device: t.prismaField({
+      type: 'Device',
+      resolve: (query, payload, _args, ctx) =>
+        ctx.prisma.device.findFirstOrThrow({ ...query, where: { id: payload.deviceId, tenantId: ctx.identity.tenantId } }),
+    }),
+  }),
+});
 
 builder.mutationField('registerDevice', (t) =>
   t.field({
     type: RegisterDevicePayload,
     authScopes: { admin: true, ingest: true },
     args: { input: t.arg({ type: RegisterDeviceInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { device } = await ctx.services.deviceGroups.registerDevice(actorFrom(ctx.identity, ctx.requestId), {
-        ...input,
-        deviceGroupId: input.deviceGroupId ? idOf('input.deviceGroupId', 'DeviceGroup', input.deviceGroupId) : null,
-      });
-      return { device };
-    },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.deviceGroups.registerDevice(actorOf(ctx), {
+          ...input,
+          deviceGroupId: input.deviceGroupId ? idOf('input.deviceGroupId', 'DeviceGroup', input.deviceGroupId) : null,
+        }),
+      ),
   }),
 );

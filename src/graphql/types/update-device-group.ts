@@ -1,8 +1,7 @@
-import type { DeviceGroup } from '../../generated/prisma/client.js';
-import { actorFrom } from '../../services/actor.js';
 import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
-import { DeviceGroupRef } from './device-group.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
+import { deviceGroupPayload } from './device-group.js';
 import { DeviceGroupRulesInput } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
 import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
@@ -19,20 +18,16 @@ const UpdateDeviceGroupInput = builder.inputType('UpdateDeviceGroupInput', {
   }),
 });
 
-const UpdateDeviceGroupPayload = builder
-  .objectRef<{ deviceGroup: DeviceGroup }>('UpdateDeviceGroupPayload')
-  .implement({ fields: (t) => ({ deviceGroup: t.field({ type: DeviceGroupRef, resolve: (payload) => payload.deviceGroup }) }) });
+const UpdateDeviceGroupPayload = deviceGroupPayload('UpdateDeviceGroupPayload');
 
 builder.mutationField('updateDeviceGroup', (t) =>
   t.field({
     type: UpdateDeviceGroupPayload,
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateDeviceGroupInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({
-      deviceGroup: await ctx.services.deviceGroups.updateDeviceGroup(actorFrom(ctx.identity, ctx.requestId), {
-        ...input,
-        id: idOf('input.id', 'DeviceGroup', input.id),
-      }),
-    }),
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.deviceGroups.updateDeviceGroup(actorOf(ctx), { ...input, id: idOf('input.id', 'DeviceGroup', input.id) }),
+      ),
   }),
 );
