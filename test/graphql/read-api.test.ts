@@ -182,10 +182,17 @@ describe('pagination and filters', () => {
   });
 
   it('lists actions newest first, as the History tab shows them', async () => {
-    const data = await server.gqlData('{ remediationActions(first: 100) { edges { node { createdAt } } } }');
-    const times = data.remediationActions.edges.map((e: { node: { createdAt: string } }) => Date.parse(e.node.createdAt));
-    expect(times).toHaveLength(3);
-    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // Distinct creation times, oldest first in id order, so that any other order shows.
+    const rows = await server.prisma.remediationAction.findMany({ where: { tenantId: 'tenant-a' }, orderBy: { id: 'asc' } });
+    expect(rows).toHaveLength(3);
+    const base = Date.now() - 3_600_000;
+    for (const [i, row] of rows.entries()) {
+      await server.prisma.remediationAction.update({ where: { id: row.id }, data: { createdAt: new Date(base + i * 60_000) } });
+    }
+    const data = await server.gqlData('{ remediationActions(first: 100) { edges { node { id } } } }');
+    expect(data.remediationActions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
+      [...rows].reverse().map((row) => globalId('RemediationAction', row.id)),
+    );
   });
 
   it('refuses an id of the wrong type in a filter, naming the field', async () => {
