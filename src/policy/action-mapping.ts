@@ -132,3 +132,13 @@ export function manualActionTargetKey(input: { type: ManualActionType; deviceId:
     ? `${input.type}:${input.deviceId}`
     : `${input.type}:${input.deviceId}:${(input.sha256 ?? '').toLowerCase()}`;
 }
+
+/**
+ * Manual actions that change Quell's own data (an investigation, an indicator) rather than the
+ * endpoint: Quell carries them out itself, whatever the executor; endpoint agents never get them.
+ */
+export const SERVER_SIDE_ACTION_TYPES: ReadonlyArray<RemediationActionType> = ['INITIATE_INVESTIGATION', 'ADD_INDICATOR'];
+
+export function isServerSideActionType(type: RemediationActionType): boolean {
+  return SERVER_SIDE_ACTION_TYPES.includes(type);
+}

@@ -25,11 +25,13 @@ export {
   INFORMATIONAL_EVIDENCE_KINDS,
   MANUAL_ACTION_CATALOGUE,
   MANUAL_ACTION_TYPES,
+  SERVER_SIDE_ACTION_TYPES,
   airActionTypeFor,
   isDeviceActionType,
   isFileActionType,
   isInformationalEvidenceKind,
   isManualActionType,
+  isServerSideActionType,
   isSha256,
   manualActionTargetKey,
   requiresSha256,
@@ -62,6 +64,7 @@ export {
 } from './plans.js';
 export {
   CANCELLABLE_STATUSES,
+  DISPATCHED_STATUSES,
   FINAL_STATUSES,
   InvalidTransitionError,
   OPEN_STATUSES,
@@ -71,6 +74,7 @@ export {
   canTransition,
   cancellableStatuses,
   isCancellableStatus,
+  isDispatchedStatus,
   isFinalStatus,
   isOpenStatus,
 } from './status-machine.js';
@@ -92,3 +96,4 @@ export {
   type EvidenceRemediationStatus,
 } from './evidence-remediation-status.js';
 export { chooseDeviceGroup, rulesMatch, type DeviceFacts, type GroupCandidate, type MembershipRules } from './device-group-membership.js';
+export { SPREADING_EVIDENCE_KINDS, SPREADING_VERDICTS, spreadsToOtherDevices, strongerVerdict } from './spread-rules.js';

@@ -31,6 +31,9 @@ export const FINAL_STATUSES: ReadonlyArray<RemediationActionStatus> = ['COMPLETE
 /** Open statuses: the action is pending or in progress on its target (the duplicate rule of SPEC §2.4). */
 export const OPEN_STATUSES: ReadonlyArray<RemediationActionStatus> = ['PENDING_APPROVAL', 'IN_PROGRESS'];
 
+/** Dispatched statuses: an executor has work to do (carry the action out, or undo it) (SPEC §3.5). */
+export const DISPATCHED_STATUSES: ReadonlyArray<RemediationActionStatus> = ['IN_PROGRESS', 'UNDO_IN_PROGRESS'];
+
 /** Statuses from which an action can be cancelled (derived from the table). */
 export const CANCELLABLE_STATUSES: ReadonlyArray<RemediationActionStatus> = (
   Object.keys(STATUS_TRANSITIONS) as RemediationActionStatus[]
@@ -75,6 +78,10 @@ export function isFinalStatus(status: RemediationActionStatus): boolean {
 /** PENDING_APPROVAL or IN_PROGRESS. */
 export function isOpenStatus(status: RemediationActionStatus): boolean {
   return OPEN_STATUSES.includes(status);
+}
+
+export function isDispatchedStatus(status: RemediationActionStatus): boolean {
+  return DISPATCHED_STATUSES.includes(status);
 }
 
 export function isCancellableStatus(status: RemediationActionStatus): boolean {

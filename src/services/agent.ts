@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
 import { isUuid } from '../db/uuid.js';
+import { DISPATCHED_STATUSES, SERVER_SIDE_ACTION_TYPES, isDispatchedStatus, isServerSideActionType } from '../policy/index.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 import type { Actor } from './actor.js';
 import { lockActions } from './action-transitions.js';
 import { forbiddenAction } from './errors.js';
-import { SERVER_SIDE_ACTION_TYPES, settleActions } from './execution.js';
+import { settleActions } from './execution.js';
 import { notFoundOutcome, type ActionOutcomeResult } from './outcomes.js';
 import { requireRole } from './roles.js';
 import { idSchema, idempotencyKeySchema, parseInput } from './validation.js';
@@ -29,7 +30,7 @@ export async function listAgentWork(deps: ServiceDeps, actor: Actor) {
     where: {
       tenantId: actor.tenantId,
       deviceId,
-      status: { in: ['IN_PROGRESS', 'UNDO_IN_PROGRESS'] },
+      status: { in: [...DISPATCHED_STATUSES] },
       type: { notIn: [...SERVER_SIDE_ACTION_TYPES] },
     },
     include: { evidence: true },
@@ -49,7 +50,7 @@ export interface AgentWorkCriteria {
 export function agentWorkCriteria(actor: Actor): AgentWorkCriteria {
   return {
     deviceId: agentDevice(actor),
-    isDispatch: (type, status) => DISPATCHED.has(status) && !SERVER_SIDE_ACTION_TYPES.has(type),
+    isDispatch: (type, status) => isDispatchedStatus(status) && !isServerSideActionType(type),
   };
 }
 
@@ -65,8 +66,6 @@ export async function dispatchedWork(deps: ServiceDeps, actor: Actor, actionId: 
     include: { evidence: true },
   });
 }
-
-const DISPATCHED: ReadonlySet<RemediationActionStatus> = new Set(['IN_PROGRESS', 'UNDO_IN_PROGRESS']);
 
 const reportSchema = z.object({
   actionId: idSchema,
@@ -94,8 +93,8 @@ export async function reportActionOutcome(deps: ServiceDeps, actor: Actor, raw: 
   };
   return runMutation(deps, actor, { operation: 'reportActionOutcome', idempotencyKey, input: request, rescope }, async (work) => {
     const [row] = await lockActions(work, [input.actionId], { deviceId });
-    if (!row || SERVER_SIDE_ACTION_TYPES.has(row.type)) return notFoundOutcome(input.actionId);
-    if (row.status !== 'IN_PROGRESS' && row.status !== 'UNDO_IN_PROGRESS') {
+    if (!row || isServerSideActionType(row.type)) return notFoundOutcome(input.actionId);
+    if (!isDispatchedStatus(row.status)) {
       return {
         id: row.id,
         actionId: row.id,

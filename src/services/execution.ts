@@ -1,13 +1,11 @@
 import type { RemediationActionType } from '../generated/prisma/enums.js';
+import { DISPATCHED_STATUSES, SERVER_SIDE_ACTION_TYPES } from '../policy/index.js';
 import { systemActor } from './actor.js';
 import { lockActions, transitionActions, type ActionRow, type Transitioned } from './action-transitions.js';
 import { runSystemWork, type Executor, type ServiceDeps, type Work } from './work.js';
 
-/**
- * Actions Quell carries out itself whatever the executor: they change Quell's own data (an
- * investigation, the tenant's indicator list), not the endpoint.
- */
-export const SERVER_SIDE_ACTION_TYPES: ReadonlySet<RemediationActionType> = new Set(['INITIATE_INVESTIGATION', 'ADD_INDICATOR']);
+/** Actions Quell carries out itself whatever the executor (the policy's server-side types). */
+const SERVER_SIDE: ReadonlySet<RemediationActionType> = new Set(SERVER_SIDE_ACTION_TYPES);
 
 export type ExecutionOutcome = 'COMPLETED' | 'FAILED';
 
@@ -96,7 +94,7 @@ export function createAgentExecutor(deps: () => ServiceDeps): Executor {
     mode: 'agent',
     async dispatched(tenantId, actionIds, requestId) {
       try {
-        await completeDispatched(deps(), tenantId, actionIds, { subject: 'executor:quell', requestId, onlyTypes: SERVER_SIDE_ACTION_TYPES });
+        await completeDispatched(deps(), tenantId, actionIds, { subject: 'executor:quell', requestId, onlyTypes: SERVER_SIDE });
       } catch (error) {
         deps().onError(error, 'server-side executor');
       }
@@ -111,10 +109,10 @@ export function createAgentExecutor(deps: () => ServiceDeps): Executor {
  */
 export async function completeStaleDispatched(deps: ServiceDeps, olderThanMs: number): Promise<number> {
   const cutoff = new Date(deps.now().getTime() - olderThanMs);
-  const onlyTypes = deps.executor.mode === 'agent' ? SERVER_SIDE_ACTION_TYPES : undefined;
+  const onlyTypes = deps.executor.mode === 'agent' ? SERVER_SIDE : undefined;
   const stale = await deps.prisma.remediationAction.findMany({
     where: {
-      status: { in: ['IN_PROGRESS', 'UNDO_IN_PROGRESS'] },
+      status: { in: [...DISPATCHED_STATUSES] },
       updatedAt: { lt: cutoff },
       ...(onlyTypes ? { type: { in: [...onlyTypes] } } : {}),
     },

@@ -1,12 +1,8 @@
 import type { AutomationLevel, EvidenceKind, OsPlatform, Plan, Verdict } from '../generated/prisma/enums.js';
-import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
+import { effectiveAutomationLevel, runsAutomatedInvestigation, spreadsToOtherDevices, strongerVerdict } from '../policy/index.js';
 import type { FindingTarget } from './decision-pass.js';
 import { joinDevices } from './investigation-devices.js';
 import type { Work } from './work.js';
-
-const THREAT: ReadonlySet<Verdict> = new Set(['MALICIOUS', 'SUSPICIOUS']);
-/** The kinds whose sha256 names a file that can be found elsewhere (a file, a process image). */
-const SPREADING_KINDS: ReadonlySet<EvidenceKind> = new Set(['FILE', 'PROCESS']);
 
 /**
  * The same threat elsewhere (SPEC §3.3): a malicious or suspicious file (or process image) sha256
@@ -25,8 +21,8 @@ export async function spreadThreat(
   const verdictBySha = new Map<string, Verdict>();
   const seenOn = new Map<string, Set<string>>();
   for (const target of targets) {
-    if (!target.sha256 || !THREAT.has(target.verdict) || !SPREADING_KINDS.has(target.kind)) continue;
-    if (verdictBySha.get(target.sha256) !== 'MALICIOUS') verdictBySha.set(target.sha256, target.verdict);
+    if (!target.sha256 || !spreadsToOtherDevices(target.kind, target.verdict)) continue;
+    verdictBySha.set(target.sha256, strongerVerdict(verdictBySha.get(target.sha256), target.verdict));
     seenOn.set(target.sha256, (seenOn.get(target.sha256) ?? new Set()).add(target.deviceId));
   }
   if (verdictBySha.size === 0) return [];
