@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { ROLES, type Identity } from './identity.js';
 import { isUuid } from '../db/uuid.js';
@@ -65,9 +66,12 @@ export async function verifyToken(token: string, settings: TokenSettings): Promi
  */
 function deviceIdOfClaim(did: string): string | undefined {
   if (isUuid(did)) return did.toLowerCase();
-  const decoded = Buffer.from(did, 'base64').toString('utf8');
-  const [typename, id] = decoded.split(':');
-  return typename === 'Device' && id !== undefined && isUuid(id) && decoded === `Device:${id}` ? id.toLowerCase() : undefined;
+  try {
+    const { typename, id } = decodeGlobalID(did);
+    return typename === 'Device' && isUuid(id) ? id.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface TokenClaims {

@@ -16,6 +16,7 @@ import { atExpiry, tokenExpiry } from './token-expiry.js';
 export function createSseStreams() {
   const open = new Set<ServerResponse>();
 
+  /** Watches an event-stream response: it ends when its token expires or at shutdown. */
   function track(request: IncomingMessage, response: ServerResponse): void {
     if (open.has(response) || response.writableEnded || response.destroyed) return;
     open.add(response);
@@ -28,8 +29,6 @@ export function createSseStreams() {
   }
 
   return {
-    /** Watches a response known to be an event stream: it ends when its token expires or at shutdown. */
-    track,
     /** A yoga plugin that tracks every event-stream response yoga sends (Node servers only). */
     plugin(): Plugin {
       return {
