@@ -6,7 +6,7 @@
 // latency of a delivery is the time from the writer's commit returning to the client receiving
 // the message, both taken in this process (no clock skew).
 import { readFileSync } from 'node:fs';
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
 import { createPrismaClient } from '../src/db/client.js';
@@ -16,7 +16,6 @@ import { spawnServer } from '../test/support/spawn-server.js';
 import { streamWriter } from '../test/support/stream-writer.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
-
 
 const subscribers = option('subscribers', 1_000);
 const events = option('events', 200);
@@ -33,7 +32,9 @@ const cpuSeconds = (pid: number) => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 const rssMb = (pid: number, field = 'VmRSS') => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : NaN;
 };
 
@@ -49,7 +50,10 @@ try {
   const group = await world.group('Bench group', 'SEMI_REQUIRE_APPROVAL_ANY');
   const device = await world.device(group.id, 'bench-01');
   const writer = streamWriter(prisma, TENANT);
-  const token = await signToken({ sub: 'bench', tid: TENANT, roles: ['viewer'], groups: '*' }, tokenSettingsFromEnv().secret!);
+  const token = await signToken(
+    { sub: 'bench', tid: TENANT, roles: ['viewer'], groups: '*' },
+    tokenSettingsFromEnv().secret!,
+  );
   const rssIdle = rssMb(pid);
 
   // Per subscriber: the action ids received, in order, and the time each arrived.
@@ -57,7 +61,9 @@ try {
   let errors = 0;
   // Counted as they arrive: polling the maps would itself stall the clients' event loop.
   let arrivalsTotal = 0;
-  const start = (await prisma.streamEvent.findFirst({ where: { tenantId: TENANT }, orderBy: { id: 'desc' } }))?.id ?? 0n;
+  const start =
+    (await prisma.streamEvent.findFirst({ where: { tenantId: TENANT }, orderBy: { id: 'desc' } }))
+      ?.id ?? 0n;
   const connectStarted = Date.now();
   for (let batch = 0; batch < subscribers; batch += 100) {
     await Promise.all(
@@ -107,7 +113,10 @@ try {
     const wait = target - performance.now();
     if (wait > 0) await sleep(wait);
     const action = await writer.pendingAction(device);
-    committedAt.set(Buffer.from(`RemediationAction:${action.id}`).toString('base64'), performance.now());
+    committedAt.set(
+      Buffer.from(`RemediationAction:${action.id}`).toString('base64'),
+      performance.now(),
+    );
   }
   const expected = subscribers * events;
   const deadline = Date.now() + 15_000;
@@ -126,7 +135,8 @@ try {
     }
   }
   latencies.sort((x, y) => x - y);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const pick = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const round = (ms: number) => Math.round(ms * 10) / 10;
   console.log(
     JSON.stringify(
@@ -138,7 +148,11 @@ try {
         expected,
         lost: expected - latencies.length,
         duplicatesOrErrors: errors,
-        latencyMs: { median: round(pick(0.5)), p99: round(pick(0.99)), max: round(latencies.at(-1) ?? NaN) },
+        latencyMs: {
+          median: round(pick(0.5)),
+          p99: round(pick(0.99)),
+          max: round(latencies.at(-1) ?? NaN),
+        },
         connectAndWarmUpMs: connectMs,
         // Of one core, over the writing and delivery window: the clients run in this process.
         cpu: { server: serverCpu, clients: benchCpu },

@@ -15,12 +15,16 @@ import { createServices } from '../src/services/index.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
 
-
 const FINDINGS = option('findings', 10_000);
 const RUNS = option('runs', 3);
 const SPREAD = option('spread', 500);
 const TENANT = 'bench-ingest';
-const LEVELS = ['FULL', 'SEMI_REQUIRE_APPROVAL_ANY', 'SEMI_REQUIRE_APPROVAL_CORE_FOLDERS', 'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS'] as const;
+const LEVELS = [
+  'FULL',
+  'SEMI_REQUIRE_APPROVAL_ANY',
+  'SEMI_REQUIRE_APPROVAL_CORE_FOLDERS',
+  'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS',
+] as const;
 const VERDICTS = ['MALICIOUS', 'SUSPICIOUS', 'NO_THREATS_FOUND'] as const;
 
 const database = await throwawayDatabase();
@@ -32,16 +36,28 @@ try {
   await services.ensureTenant(TENANT);
   const actor = { ...systemActor(TENANT, 'bench-ingest'), roles: new Set(['ingest' as const]) };
 
-  await prisma.deviceGroup.updateMany({ where: { tenantId: TENANT, isDefault: true }, data: { rank: LEVELS.length + 1 } });
+  await prisma.deviceGroup.updateMany({
+    where: { tenantId: TENANT, isDefault: true },
+    data: { rank: LEVELS.length + 1 },
+  });
   const groups = [];
   for (const [i, level] of LEVELS.entries()) {
-    groups.push(await prisma.deviceGroup.create({ data: { tenantId: TENANT, name: `Bench ${level}`, automationLevel: level, rank: i + 1 } }));
+    groups.push(
+      await prisma.deviceGroup.create({
+        data: { tenantId: TENANT, name: `Bench ${level}`, automationLevel: level, rank: i + 1 },
+      }),
+    );
   }
   const devices: { id: string }[] = [];
   for (let i = 0; i < 40; i++) {
     devices.push(
       await prisma.device.create({
-        data: { tenantId: TENANT, hostname: `bench-${i}`, osPlatform: 'WINDOWS', deviceGroupId: groups[i % groups.length]!.id },
+        data: {
+          tenantId: TENANT,
+          hostname: `bench-${i}`,
+          osPlatform: 'WINDOWS',
+          deviceGroupId: groups[i % groups.length]!.id,
+        },
       }),
     );
   }
@@ -50,7 +66,12 @@ try {
   const results: { ms: number; statements: number; actions: number }[] = [];
   for (let run = 0; run < RUNS; run++) {
     const origin = devices[run % 20]!;
-    const alert = await services.reportAlert(actor, { deviceId: origin.id, title: `Bench run ${run}`, severity: 'HIGH', evidence: [] });
+    const alert = await services.reportAlert(actor, {
+      deviceId: origin.id,
+      title: `Bench run ${run}`,
+      severity: 'HIGH',
+      evidence: [],
+    });
     // Files seen elsewhere before: the spread finds them by sha256.
     const shared = Array.from({ length: SPREAD }, () => randomBytes(32).toString('hex'));
     for (let i = 0; i < SPREAD; i += 250) {
@@ -72,19 +93,39 @@ try {
       const name = `r${run}-${i}`;
       const evidence =
         place === 0
-          ? { kind: 'FILE' as const, path: `C:\\Windows\\System32\\${name}.dll`, sha256: i < SPREAD ? shared[i] : randomBytes(32).toString('hex') }
+          ? {
+              kind: 'FILE' as const,
+              path: `C:\\Windows\\System32\\${name}.dll`,
+              sha256: i < SPREAD ? shared[i] : randomBytes(32).toString('hex'),
+            }
           : place === 1
-            ? { kind: 'FILE' as const, path: `C:\\Users\\u${i % 7}\\Downloads\\${name}.exe`, sha256: i < SPREAD ? shared[i] : null }
+            ? {
+                kind: 'FILE' as const,
+                path: `C:\\Users\\u${i % 7}\\Downloads\\${name}.exe`,
+                sha256: i < SPREAD ? shared[i] : null,
+              }
             : place === 2
-              ? { kind: 'PROCESS' as const, path: `D:\\apps\\${name}.exe`, processId: i, sha256: i < SPREAD ? shared[i] : null }
+              ? {
+                  kind: 'PROCESS' as const,
+                  path: `D:\\apps\\${name}.exe`,
+                  processId: i,
+                  sha256: i < SPREAD ? shared[i] : null,
+                }
               : place === 3
                 ? { kind: 'REGISTRY_KEY' as const, registryKey: `HKLM\\Software\\Run\\${name}` }
-                : { kind: 'IP_ADDRESS' as const, value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` };
+                : {
+                    kind: 'IP_ADDRESS' as const,
+                    value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+                  };
       return { deviceId: device.id, evidence, verdict };
     });
     statements = 0;
     const started = performance.now();
-    const result = await services.submitInvestigationFindings(actor, { investigationId: alert.investigationId!, findings, complete: true });
+    const result = await services.submitInvestigationFindings(actor, {
+      investigationId: alert.investigationId!,
+      findings,
+      complete: true,
+    });
     const ms = performance.now() - started;
     results.push({ ms, statements, actions: result.actionIds.length });
     console.log(

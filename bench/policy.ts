@@ -3,8 +3,9 @@
  * classification included. Run on demand: `npx tsx bench/policy.ts` (or `npm run bench:policy`).
  * Optional: `BENCH_SECONDS=3`.
  */
-import { decideRemediation, type PolicyInput } from '../src/policy/index.js';
+
 import type { AutomationLevel, EvidenceKind, OsPlatform, Verdict } from '../src/policy/index.js';
+import { decideRemediation, type PolicyInput } from '../src/policy/index.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run measures the same mix. */
 function random(seed: number): () => number {
@@ -20,8 +21,25 @@ function random(seed: number): () => number {
 const rnd = random(20240601);
 const pick = <T>(items: ReadonlyArray<T>): T => items[Math.floor(rnd() * items.length)] as T;
 
-const users = ['alice', 'bob', 'j.smith', 'Administrator', 'svc_backup', 'JOHNSM~1', 'maria.garcia'];
-const names = ['evil.exe', 'invoice.pdf.exe', 'svchost.exe', 'update.dll', 'payload.ps1', 'setup_x64.msi', 'a.tmp', 'mimikatz.exe'];
+const users = [
+  'alice',
+  'bob',
+  'j.smith',
+  'Administrator',
+  'svc_backup',
+  'JOHNSM~1',
+  'maria.garcia',
+];
+const names = [
+  'evil.exe',
+  'invoice.pdf.exe',
+  'svchost.exe',
+  'update.dll',
+  'payload.ps1',
+  'setup_x64.msi',
+  'a.tmp',
+  'mimikatz.exe',
+];
 const windowsFolders = [
   'C:\\Windows\\System32',
   'C:\\Windows\\SysWOW64',
@@ -36,8 +54,26 @@ const windowsFolders = [
   'C:\\Users\\{u}\\Desktop',
   'C:\\Users\\{u}\\Documents\\Projects',
 ];
-const linuxFolders = ['/usr/bin', '/usr/local/lib', '/tmp', '/var/tmp', '/dev/shm', '/home/{u}/Downloads', '/home/{u}/.cache', '/opt/app/bin', '/etc/cron.d', '/srv/www'];
-const macFolders = ['/Applications/Foo.app/Contents/MacOS', '/Users/{u}/Downloads', '/private/var/folders/xy/abc/T', '/Library/LaunchDaemons', '/usr/local/bin', '/Users/{u}/Library/Application Support'];
+const linuxFolders = [
+  '/usr/bin',
+  '/usr/local/lib',
+  '/tmp',
+  '/var/tmp',
+  '/dev/shm',
+  '/home/{u}/Downloads',
+  '/home/{u}/.cache',
+  '/opt/app/bin',
+  '/etc/cron.d',
+  '/srv/www',
+];
+const macFolders = [
+  '/Applications/Foo.app/Contents/MacOS',
+  '/Users/{u}/Downloads',
+  '/private/var/folders/xy/abc/T',
+  '/Library/LaunchDaemons',
+  '/usr/local/bin',
+  '/Users/{u}/Library/Application Support',
+];
 const hostileWindows = [
   'C:\\Users\\{u}\\Downloads\\..\\..\\..\\Windows\\System32\\{n}',
   'c:/windows//system32\\\\{n}',
@@ -57,7 +93,14 @@ const hostileWindows = [
   'relative\\path\\{n}',
   'C:\\..\\..\\{n}',
 ];
-const hostilePosix = ['/tmp/../etc/{n}', '//usr///bin/./{n}', '~/Downloads/{n}', '/tmp/a\\..\\..\\etc/{n}', '/proc/self/root/tmp/{n}', 'file:///tmp/{n}'];
+const hostilePosix = [
+  '/tmp/../etc/{n}',
+  '//usr///bin/./{n}',
+  '~/Downloads/{n}',
+  '/tmp/a\\..\\..\\etc/{n}',
+  '/proc/self/root/tmp/{n}',
+  'file:///tmp/{n}',
+];
 
 function fill(template: string): string {
   return template.replace('{u}', pick(users)).replace('{n}', pick(names));
@@ -72,8 +115,23 @@ const levels: AutomationLevel[] = [
   'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS',
   'NO_AUTOMATED_RESPONSE',
 ];
-const verdicts: Verdict[] = ['MALICIOUS', 'MALICIOUS', 'MALICIOUS', 'SUSPICIOUS', 'NO_THREATS_FOUND'];
-const fileKinds: EvidenceKind[] = ['FILE', 'FILE', 'FILE', 'PROCESS', 'PROCESS', 'DRIVER', 'SERVICE', 'SCHEDULED_TASK'];
+const verdicts: Verdict[] = [
+  'MALICIOUS',
+  'MALICIOUS',
+  'MALICIOUS',
+  'SUSPICIOUS',
+  'NO_THREATS_FOUND',
+];
+const fileKinds: EvidenceKind[] = [
+  'FILE',
+  'FILE',
+  'FILE',
+  'PROCESS',
+  'PROCESS',
+  'DRIVER',
+  'SERVICE',
+  'SCHEDULED_TASK',
+];
 
 function makeInput(): PolicyInput {
   const r = rnd();
@@ -103,7 +161,9 @@ function makeInput(): PolicyInput {
 
 const MIX_SIZE = 4096;
 // Through JSON, as inputs arrive from the API or the database (flat strings, plain objects).
-const inputs = JSON.parse(JSON.stringify(Array.from({ length: MIX_SIZE }, makeInput))) as PolicyInput[];
+const inputs = JSON.parse(
+  JSON.stringify(Array.from({ length: MIX_SIZE }, makeInput)),
+) as PolicyInput[];
 
 let sink = 0;
 function run(batch: ReadonlyArray<PolicyInput>, iterations: number): void {
@@ -149,7 +209,7 @@ function calibrate(): number {
 }
 
 const format = (n: number): string => Math.round(n).toLocaleString('en-US');
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 2.5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 2.5);
 
 const perSecond = measure(inputs, seconds, 5);
 
@@ -171,10 +231,18 @@ const hostile = (input: PolicyInput): boolean => {
   return typeof path === 'string' && decideRemediation(input).normalizedPath !== path;
 };
 
-console.log(`policy engine: ${format(perSecond)} decisions/second on one core (target >= 2,000,000)`);
+console.log(
+  `policy engine: ${format(perSecond)} decisions/second on one core (target >= 2,000,000)`,
+);
 console.log(`  mix of ${MIX_SIZE} inputs: ${[...counts].map(([d, n]) => `${d} ${n}`).join(', ')}`);
 console.log(`  parts of the mix (decisions/second):`);
-console.log(`    plain paths, already normalised:     ${format(part((i) => typeof i.evidence.path === 'string' && !hostile(i)))}`);
+console.log(
+  `    plain paths, already normalised:     ${format(part((i) => typeof i.evidence.path === 'string' && !hostile(i)))}`,
+);
 console.log(`    paths that need normalising/refused: ${format(part(hostile))}`);
-console.log(`    no path (registry, informational):   ${format(part((i) => typeof i.evidence.path !== 'string'))}`);
-console.log(`  machine calibration: ${calibrate().toFixed(2)} ns per character of a plain charCodeAt loop (checksum ${sink % 1000})`);
+console.log(
+  `    no path (registry, informational):   ${format(part((i) => typeof i.evidence.path !== 'string'))}`,
+);
+console.log(
+  `  machine calibration: ${calibrate().toFixed(2)} ns per character of a plain charCodeAt loop (checksum ${sink % 1000})`,
+);

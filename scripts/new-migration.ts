@@ -21,18 +21,28 @@ interface WasmEngine {
 
 async function loadEngine(schema: string, adapter: PrismaPg): Promise<WasmEngine> {
   const dir = new URL('../node_modules/@prisma/schema-engine-wasm/', import.meta.url);
-  const bindings = (await import(new URL('schema_engine_bg.js', dir).href)) as Record<string, unknown> & {
+  const bindings = (await import(new URL('schema_engine_bg.js', dir).href)) as Record<
+    string,
+    unknown
+  > & {
     __wbg_set_wasm(exports: WebAssembly.Exports): void;
-    SchemaEngine: { new: (options: unknown, log: (line: string) => void, adapter: unknown) => Promise<WasmEngine> };
+    SchemaEngine: {
+      new: (options: unknown, log: (line: string) => void, adapter: unknown) => Promise<WasmEngine>;
+    };
   };
   const { instance } = await WebAssembly.instantiate(
     new Uint8Array(readFileSync(new URL('schema_engine_bg.wasm', dir))),
-    { './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports });
+    { './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports },
+  );
   bindings.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as (() => void) | undefined)?.();
   // As the Prisma CLI does: the engine expects the adapter wrapped in Result-returning bindings.
   const bound = bindMigrationAwareSqlAdapterFactory(adapter);
-  return bindings.SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, () => undefined, bound);
+  return bindings.SchemaEngine.new(
+    { datamodels: [['schema.prisma', schema]] },
+    () => undefined,
+    bound,
+  );
 }
 
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_').toLowerCase();
@@ -41,7 +51,10 @@ if (!name) {
   process.exit(2);
 }
 const schema = readFileSync(new URL('../prisma/schema.prisma', import.meta.url), 'utf8');
-const cluster = await startEmbeddedPostgres({ dataDir: join(tmpdir(), `quell-migration-${process.pid}`), throwaway: true });
+const cluster = await startEmbeddedPostgres({
+  dataDir: join(tmpdir(), `quell-migration-${process.pid}`),
+  throwaway: true,
+});
 try {
   const snapshots = readMigrations()
     .map((m) => join(MIGRATIONS_DIR, m.name, 'schema.prisma'))
@@ -50,7 +63,10 @@ try {
   const engine = await loadEngine(schema, new PrismaPg({ connectionString: cluster.url }));
   const result = await engine.diff({
     from: previous
-      ? { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: readFileSync(previous, 'utf8') }] }
+      ? {
+          tag: 'schemaDatamodel',
+          files: [{ path: 'schema.prisma', content: readFileSync(previous, 'utf8') }],
+        }
       : { tag: 'empty' },
     to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
     script: true,
@@ -64,7 +80,7 @@ try {
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
     const folder = join(MIGRATIONS_DIR, `${stamp}_${name}`);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'migration.sql'), sql + '\n');
+    writeFileSync(join(folder, 'migration.sql'), `${sql}\n`);
     writeFileSync(join(folder, 'schema.prisma'), schema);
     console.log(`wrote ${join(folder, 'migration.sql')}`);
   }

@@ -12,10 +12,15 @@ const server = await startQuell({
   production, // the services read QUELL_PENDING_TTL_HOURS, QUELL_IDEMPOTENCY_TTL_HOURS and QUELL_EXECUTOR
 });
 
-console.log(`Quell is serving GraphQL at ${server.graphqlUrl} (HTTP, WebSocket, SSE); health at ${server.url}/health`);
+console.log(
+  `Quell is serving GraphQL at ${server.graphqlUrl} (HTTP, WebSocket, SSE); health at ${server.url}/health`,
+);
 const secret = tokenSettingsFromEnv().secret;
 if (!production && secret) {
-  const token = await signToken({ sub: 'dev-admin', tid: 'demo', roles: ['admin', 'ingest'], groups: '*' }, secret);
+  const token = await signToken(
+    { sub: 'dev-admin', tid: 'demo', roles: ['admin', 'ingest'], groups: '*' },
+    secret,
+  );
   console.log(`Development admin token (tenant "demo"):\n  Authorization: Bearer ${token}`);
 }
 

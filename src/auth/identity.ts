@@ -17,7 +17,10 @@ export function hasRole(identity: Identity, role: Role): boolean {
   // admin includes responder, and every role that may change things may also read.
   if (role === 'responder') return identity.roles.has('admin');
   // ingest reads what it reports (an alert's investigation, to submit its findings).
-  if (role === 'viewer') return identity.roles.has('admin') || identity.roles.has('responder') || identity.roles.has('ingest');
+  if (role === 'viewer')
+    return (
+      identity.roles.has('admin') || identity.roles.has('responder') || identity.roles.has('ingest')
+    );
   return false;
 }
 

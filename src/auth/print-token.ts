@@ -14,8 +14,13 @@ const { values } = parseArgs({
 });
 
 const secret = tokenSettingsFromEnv().secret;
-if (!secret) throw new Error('Tokens of an identity provider (QUELL_JWKS_URL) cannot be minted here.');
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+if (!secret)
+  throw new Error('Tokens of an identity provider (QUELL_JWKS_URL) cannot be minted here.');
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const { sub = 'dev-admin', tid = 'demo', roles = 'admin,ingest', groups = '*' } = values;
 const token = await signToken(
   {

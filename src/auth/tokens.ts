@@ -1,8 +1,14 @@
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import {
+  createRemoteJWKSet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { z } from 'zod';
-import { ROLES, type Identity } from './identity.js';
 import { isUuid } from '../db/uuid.js';
+import { type Identity, ROLES } from './identity.js';
 
 export interface TokenSettings {
   /** HS256 secret for self-hosting. */
@@ -18,7 +24,8 @@ const DEVELOPMENT_SECRET = 'quell-development-secret-do-not-use-in-production';
 
 export function tokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSettings {
   const jwksUrl = env.QUELL_JWKS_URL;
-  const secret = env.QUELL_JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SECRET);
+  const secret =
+    env.QUELL_JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SECRET);
   if (!jwksUrl && !secret) {
     throw new Error('QUELL_JWT_SECRET (or QUELL_JWKS_URL) must be set in production');
   }
@@ -54,7 +61,8 @@ export async function verifyToken(token: string, settings: TokenSettings): Promi
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('token claims are incomplete');
   const { sub, tid, roles, groups, did } = claims.data;
-  const groupClaim = groups === '*' || (Array.isArray(groups) && groups.includes('*')) ? 'all' : groups;
+  const groupClaim =
+    groups === '*' || (Array.isArray(groups) && groups.includes('*')) ? 'all' : groups;
   const deviceId = did === undefined ? null : deviceIdOfClaim(did);
   if (deviceId === undefined) throw new InvalidTokenError('claim did must be a device id');
   return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId };
@@ -83,7 +91,11 @@ export interface TokenClaims {
 }
 
 /** Signs an HS256 token: the development token printed at start, tests and scripts. */
-export async function signToken(claims: TokenClaims, secret: Uint8Array, expiresIn = '12h'): Promise<string> {
+export async function signToken(
+  claims: TokenClaims,
+  secret: Uint8Array,
+  expiresIn = '12h',
+): Promise<string> {
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()

@@ -1,5 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,7 +50,8 @@ async function binariesRoot(runAsRoot: boolean): Promise<string> {
   const native = dirname(dirname(binaries.postgres));
   if (!runAsRoot || readableByOthers(native)) return native;
   // The checkout is private to root (e.g. under /root): copy the binaries once to a readable place.
-  const version = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')).version as string;
+  const version = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8'))
+    .version as string;
   const copy = join(tmpdir(), `quell-postgres-${version}`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     rmSync(copy, { recursive: true, force: true });
@@ -90,7 +101,12 @@ export async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-function run(binary: string, args: string[], asUser: boolean, log: (line: string) => void): ChildProcess {
+function run(
+  binary: string,
+  args: string[],
+  asUser: boolean,
+  log: (line: string) => void,
+): ChildProcess {
   const child = spawn(binary, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
@@ -141,7 +157,9 @@ async function waitUntilReady(url: string, server: ChildProcess, output: string[
   throw new Error(`PostgreSQL did not start:\n${output.slice(-30).join('\n')}`);
 }
 
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
   const asUser = process.getuid?.() === 0;
   const root = await binariesRoot(asUser);
   const output: string[] = [];
@@ -156,17 +174,36 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     prepareDirectory(dataDir, asUser);
-    const init = run(join(root, 'bin', 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], asUser, log);
+    const init = run(
+      join(root, 'bin', 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+      asUser,
+      log,
+    );
     if ((await waitForExit(init)) !== 0) throw new Error(`initdb failed:\n${output.join('\n')}`);
   }
   removeStalePid(dataDir);
   const port = options.port || (await freePort());
   const socketDir = join(tmpdir(), `quell-pg-socket-${port}`);
   prepareDirectory(socketDir, asUser);
-  const durability = options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const durability = options.throwaway
+    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+    : [];
   const server = run(
     join(root, 'bin', 'postgres'),
-    ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...durability],
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      socketDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      ...durability,
+    ],
     asUser,
     log,
   );

@@ -45,7 +45,10 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
  * `_prisma_migrations` as Prisma does. Refuses to go on when an applied migration was edited.
  * Returns the names it applied.
  */
-export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function applyMigrations(
+  databaseUrl: string,
+  dir = MIGRATIONS_DIR,
+): Promise<string[]> {
   const migrations = readMigrations(dir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -61,7 +64,9 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       const known = checksums.get(migration.name);
       if (known !== undefined) {
         if (known !== migration.checksum) {
-          throw new Error(`Migration ${migration.name} was changed after it was applied; write a new migration instead.`);
+          throw new Error(
+            `Migration ${migration.name} was changed after it was applied; write a new migration instead.`,
+          );
         }
         continue;
       }

@@ -11,7 +11,10 @@ try {
   await applyMigrations(database.url);
   const prisma = createPrismaClient(database.url);
   const tenant = process.env.QUELL_SEED_TENANT ?? 'demo';
-  const byStatus = await seedDemoTenant(createServices(prisma), { tenant, devices: Number(process.env.QUELL_SEED_DEVICES ?? 300) });
+  const byStatus = await seedDemoTenant(createServices(prisma), {
+    tenant,
+    devices: Number(process.env.QUELL_SEED_DEVICES ?? 300),
+  });
   if (byStatus) console.log(`Tenant "${tenant}" seeded; actions by status:`, byStatus);
   await prisma.$disconnect();
 } finally {

@@ -22,11 +22,14 @@ export const STREAM_CHANNEL = 'quell_stream';
  * a reader that has seen id N will never later see a smaller id appear (no gap on resume).
  * The NOTIFY is delivered only if the transaction commits.
  */
-export async function appendActionEvents(tx: Transaction, changes: readonly ActionStatusChange[]): Promise<void> {
+export async function appendActionEvents(
+  tx: Transaction,
+  changes: readonly ActionStatusChange[],
+): Promise<void> {
   if (changes.length === 0) return;
   const tenants = [...new Set(changes.map((c) => c.tenantId))].sort();
   for (const tenantId of tenants) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'quell-stream:' + tenantId}, 0))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quell-stream:${tenantId}`}, 0))`;
   }
   await tx.$executeRaw`
     INSERT INTO stream_events ("tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")

@@ -13,7 +13,10 @@ export class EventLoader<V> {
   private current = new Map<string, Promise<V | null>>();
   private previous = new Map<string, Promise<V | null>>();
   private rotatedAt = Date.now();
-  private readonly pending = new Map<string, { fetch: Fetch<V>; wanted: Map<string, Waiter<V>[]> }>();
+  private readonly pending = new Map<
+    string,
+    { fetch: Fetch<V>; wanted: Map<string, Waiter<V>[]> }
+  >();
   private scheduled = false;
 
   constructor(private readonly keepMs = 1_000) {}
@@ -58,7 +61,8 @@ export class EventLoader<V> {
     for (const { fetch, wanted } of batches) {
       fetch([...wanted.keys()]).then(
         (rows) => {
-          for (const [id, waiters] of wanted) for (const w of waiters) w.resolve(rows.get(id) ?? null);
+          for (const [id, waiters] of wanted)
+            for (const w of waiters) w.resolve(rows.get(id) ?? null);
         },
         (error: unknown) => {
           for (const waiters of wanted.values()) for (const w of waiters) w.reject(error);

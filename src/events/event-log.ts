@@ -24,11 +24,19 @@ export interface EventLog {
 export function prismaEventLog(prisma: PrismaClient): EventLog {
   return {
     readAfter: (tenantId, after, limit) =>
-      prisma.streamEvent.findMany({ where: { tenantId, id: { gt: after } }, orderBy: { id: 'asc' }, take: limit }),
+      prisma.streamEvent.findMany({
+        where: { tenantId, id: { gt: after } },
+        orderBy: { id: 'asc' },
+        take: limit,
+      }),
 
     async end(tenantId) {
       // ORDER BY id DESC LIMIT 1 walks the (tenantId, id) index backwards: one row, whatever the log size.
-      const last = await prisma.streamEvent.findFirst({ where: { tenantId }, orderBy: { id: 'desc' }, select: { id: true } });
+      const last = await prisma.streamEvent.findFirst({
+        where: { tenantId },
+        orderBy: { id: 'desc' },
+        select: { id: true },
+      });
       return last?.id ?? 0n;
     },
 

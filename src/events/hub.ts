@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/client.js';
 import { STREAM_CHANNEL } from './append.js';
 import { EventLoader } from './event-loader.js';
-import { prismaEventLog, type EventLog, type LoggedEvent } from './event-log.js';
+import { type EventLog, type LoggedEvent, prismaEventLog } from './event-log.js';
 import { PgListener } from './listener.js';
 import { EventSubscription } from './subscription.js';
 import { TenantFeed } from './tenant-feed.js';
@@ -61,7 +61,12 @@ export class StreamHub {
     this.log = prismaEventLog(options.prisma);
     this.pageSize = options.pageSize ?? 500;
     this.maxQueued = options.maxQueuedPerSubscriber ?? 1_000;
-    this.onError = options.onError ?? ((error, where) => console.error(`[streams] ${where}: ${error instanceof Error ? error.message : String(error)}`));
+    this.onError =
+      options.onError ??
+      ((error, where) =>
+        console.error(
+          `[streams] ${where}: ${error instanceof Error ? error.message : String(error)}`,
+        ));
     this.listener =
       options.listen === false
         ? null
@@ -76,7 +81,10 @@ export class StreamHub {
 
   async start(): Promise<void> {
     await this.listener?.start();
-    this.catchUpTimer = setInterval(() => void this.catchUp(), this.options.catchUpIntervalMs ?? 1_000);
+    this.catchUpTimer = setInterval(
+      () => void this.catchUp(),
+      this.options.catchUpIntervalMs ?? 1_000,
+    );
     this.catchUpTimer.unref();
   }
 
@@ -92,7 +100,13 @@ export class StreamHub {
     const start = request.after === null || request.after > end ? end : request.after;
     const feed = this.feedFor(request.tenantId);
     const subscription = new EventSubscription<T>(
-      { tenantId: request.tenantId, start, matches: request.matches, transform: request.transform, prefetch: request.prefetch },
+      {
+        tenantId: request.tenantId,
+        start,
+        matches: request.matches,
+        transform: request.transform,
+        prefetch: request.prefetch,
+      },
       {
         feed,
         log: this.log,
@@ -120,7 +134,9 @@ export class StreamHub {
   }
 
   stats(tenantId?: string): StreamHubStats {
-    const subs = [...this.subscriptions].filter((s) => tenantId === undefined || s.tenantId === tenantId);
+    const subs = [...this.subscriptions].filter(
+      (s) => tenantId === undefined || s.tenantId === tenantId,
+    );
     return {
       tenants: this.feeds.size,
       subscribers: subs.length,
@@ -141,7 +157,9 @@ export class StreamHub {
   private feedFor(tenantId: string): TenantFeed {
     let feed = this.feeds.get(tenantId);
     if (!feed) {
-      feed = new TenantFeed(tenantId, this.log, this.pageSize, (error) => this.onError(error, `feed ${tenantId}`));
+      feed = new TenantFeed(tenantId, this.log, this.pageSize, (error) =>
+        this.onError(error, `feed ${tenantId}`),
+      );
       this.feeds.set(tenantId, feed);
     }
     return feed;

@@ -53,7 +53,10 @@ export class PgListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      keepAlive: true,
+    });
     client.on('notification', (message) => {
       if (message.channel === this.options.channel) this.options.onNotify(message.payload ?? '');
     });
@@ -103,8 +106,13 @@ export class PgListener {
   private async ping(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5_000).unref());
-    const outcome = await Promise.race([client.query('SELECT 1').then(() => 'ok' as const), timeout]).catch(() => 'failed' as const);
+    const timeout = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), 5_000).unref(),
+    );
+    const outcome = await Promise.race([
+      client.query('SELECT 1').then(() => 'ok' as const),
+      timeout,
+    ]).catch(() => 'failed' as const);
     if (outcome !== 'ok') this.lost(client, new Error(`LISTEN connection ping ${outcome}`));
   }
 }

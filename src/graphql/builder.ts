@@ -9,12 +9,18 @@ import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import type { QuellContext } from './context.js';
 import { badUserInput, forbidden } from './errors.js';
-import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, pageSizeSchema } from './pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeSchema } from './pagination.js';
 
 export const builder = new SchemaBuilder<{
   Context: QuellContext;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { viewer: boolean; responder: boolean; admin: boolean; ingest: boolean; agent: boolean };
+  AuthScopes: {
+    viewer: boolean;
+    responder: boolean;
+    admin: boolean;
+    ingest: boolean;
+    agent: boolean;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     ID: { Input: string; Output: string | number | bigint };
@@ -66,7 +72,9 @@ export const builder = new SchemaBuilder<{
   validation: {
     validationError: (result) => {
       const issue = result.issues[0];
-      const field = issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') ?? 'input';
+      const field =
+        issue?.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') ??
+        'input';
       return badUserInput(field, `${field}: ${issue?.message ?? 'invalid value'}`);
     },
   },
@@ -87,6 +95,7 @@ async function nullWhenNotFound<T>(value: Promise<T> | T): Promise<T | null> {
 // Every connection of the contract has a totalCount, loaded with the same scope as its page.
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
-    resolve: (parent) => (typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount),
+    resolve: (parent) =>
+      typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount,
   }),
 );

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { DomainError } from '../services/errors.js';
+import type { DomainError } from '../services/errors.js';
 
 /** The `extensions.code` values clients can switch on, besides the ActionErrorCode enum. */
 export type ErrorCode =
@@ -13,7 +13,11 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INTERNAL_SERVER_ERROR';
 
-export function graphQLError(code: ErrorCode | string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+export function graphQLError(
+  code: ErrorCode | string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
@@ -31,5 +35,8 @@ export function badUserInput(field: string, message: string): GraphQLError {
 
 /** Turns a service's DomainError into the typed GraphQL error clients see. */
 export function toGraphQLError(error: DomainError): GraphQLError {
-  return graphQLError(error.code, error.message, { ...(error.field ? { field: error.field } : {}), ...error.details });
+  return graphQLError(error.code, error.message, {
+    ...(error.field ? { field: error.field } : {}),
+    ...error.details,
+  });
 }

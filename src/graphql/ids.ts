@@ -5,9 +5,17 @@ import { DomainError } from '../services/errors.js';
 export { asUuid };
 
 /** The raw id of a global id that must name a `typename`; otherwise BAD_USER_INPUT on `field`. */
-export function idOf(field: string, typename: string, globalId: { typename: string; id: string }): string {
+export function idOf(
+  field: string,
+  typename: string,
+  globalId: { typename: string; id: string },
+): string {
   if (globalId.typename !== typename) {
-    throw new DomainError('BAD_USER_INPUT', `${field}: expects a ${typename} id; got a ${globalId.typename} id.`, field);
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `${field}: expects a ${typename} id; got a ${globalId.typename} id.`,
+      field,
+    );
   }
   return asUuid(globalId.id);
 }

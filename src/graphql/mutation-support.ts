@@ -1,9 +1,9 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { actorFrom, type Actor } from '../services/actor.js';
+import { asUuid, NIL_UUID } from '../db/uuid.js';
+import { type Actor, actorFrom } from '../services/actor.js';
 import { DomainError } from '../services/errors.js';
 import type { QuellContext } from './context.js';
 import { toGraphQLError } from './errors.js';
-import { asUuid, NIL_UUID } from '../db/uuid.js';
 
 /** The services' actor for this request. */
 export function actorOf(ctx: QuellContext): Actor {
@@ -20,8 +20,12 @@ export async function withInputFields<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.field && !error.field.startsWith('input.')) {
-      const message = error.message.startsWith(`${error.field}:`) ? `input.${error.message}` : error.message;
-      throw toGraphQLError(new DomainError(error.code, message, `input.${error.field}`, error.details));
+      const message = error.message.startsWith(`${error.field}:`)
+        ? `input.${error.message}`
+        : error.message;
+      throw toGraphQLError(
+        new DomainError(error.code, message, `input.${error.field}`, error.details),
+      );
     }
     // A typed error the client can act on, not an unexpected one (which the server would log).
     throw toGraphQLError(error);

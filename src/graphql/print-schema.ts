@@ -5,5 +5,5 @@ import { printSchema } from 'graphql';
 import { schema } from './schema.js';
 
 const target = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
-writeFileSync(target, printSchema(schema) + '\n');
+writeFileSync(target, `${printSchema(schema)}\n`);
 console.log(`wrote ${target}`);

@@ -15,5 +15,8 @@ export const hostnameSchema = z
   .trim()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
-  .regex(/^[^\s\u0000-\u001f]+$/, 'must not contain spaces or control characters');
-export const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(50, 'at most 50 tags').nullish();
+  .regex(/^[^\s\p{Cc}]+$/u, 'must not contain spaces or control characters');
+export const tagsSchema = z
+  .array(z.string().trim().min(1).max(100))
+  .max(50, 'at most 50 tags')
+  .nullish();

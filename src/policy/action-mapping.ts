@@ -6,7 +6,9 @@ import type { EvidenceKind, RemediationActionType } from './vocabulary.js';
  */
 
 /** AIR remediation per evidence kind; null for informational evidence (no AIR action exists). */
-export const AIR_ACTION_BY_EVIDENCE_KIND: Readonly<Record<EvidenceKind, RemediationActionType | null>> = {
+export const AIR_ACTION_BY_EVIDENCE_KIND: Readonly<
+  Record<EvidenceKind, RemediationActionType | null>
+> = {
   FILE: 'QUARANTINE_FILE',
   PROCESS: 'KILL_PROCESS',
   REGISTRY_KEY: 'REMOVE_REGISTRY_KEY',
@@ -19,7 +21,11 @@ export const AIR_ACTION_BY_EVIDENCE_KIND: Readonly<Record<EvidenceKind, Remediat
 };
 
 /** Evidence kinds that are informational: verdicts allowed, no AIR action. */
-export const INFORMATIONAL_EVIDENCE_KINDS: ReadonlyArray<EvidenceKind> = ['IP_ADDRESS', 'URL', 'USER'];
+export const INFORMATIONAL_EVIDENCE_KINDS: ReadonlyArray<EvidenceKind> = [
+  'IP_ADDRESS',
+  'URL',
+  'USER',
+];
 
 /**
  * What "the artifact's file" is for each kind (SPEC §2.1), all carried in the evidence `path`:
@@ -43,7 +49,8 @@ export const ARTIFACT_FILE: Readonly<Record<EvidenceKind, 'required' | 'optional
 
 /** The AIR action type for an evidence kind (null: informational evidence). */
 export function airActionTypeFor(kind: EvidenceKind): RemediationActionType | null {
-  if (!Object.hasOwn(AIR_ACTION_BY_EVIDENCE_KIND, kind)) throw new TypeError(`unknown evidence kind: ${String(kind)}`);
+  if (!Object.hasOwn(AIR_ACTION_BY_EVIDENCE_KIND, kind))
+    throw new TypeError(`unknown evidence kind: ${String(kind)}`);
   return AIR_ACTION_BY_EVIDENCE_KIND[kind];
 }
 
@@ -70,7 +77,10 @@ export const DEVICE_ACTION_TYPES = [
 ] as const satisfies ReadonlyArray<RemediationActionType>;
 export type DeviceActionType = (typeof DEVICE_ACTION_TYPES)[number];
 
-export const FILE_ACTION_TYPES = ['STOP_AND_QUARANTINE_FILE', 'ADD_INDICATOR'] as const satisfies ReadonlyArray<RemediationActionType>;
+export const FILE_ACTION_TYPES = [
+  'STOP_AND_QUARANTINE_FILE',
+  'ADD_INDICATOR',
+] as const satisfies ReadonlyArray<RemediationActionType>;
 export type FileActionType = (typeof FILE_ACTION_TYPES)[number];
 
 /**
@@ -126,7 +136,11 @@ export function isSha256(value: string): boolean {
  * target" rule (SPEC §2.4): device actions are one per device and type; file actions one per
  * device, type and (lower-case) sha256.
  */
-export function manualActionTargetKey(input: { type: ManualActionType; deviceId: string; sha256?: string | null }): string {
+export function manualActionTargetKey(input: {
+  type: ManualActionType;
+  deviceId: string;
+  sha256?: string | null;
+}): string {
   const spec = MANUAL_ACTION_CATALOGUE[input.type];
   return spec.target === 'DEVICE'
     ? `${input.type}:${input.deviceId}`
@@ -137,7 +151,10 @@ export function manualActionTargetKey(input: { type: ManualActionType; deviceId:
  * Manual actions that change Quell's own data (an investigation, an indicator) rather than the
  * endpoint: Quell carries them out itself, whatever the executor; endpoint agents never get them.
  */
-export const SERVER_SIDE_ACTION_TYPES: ReadonlyArray<RemediationActionType> = ['INITIATE_INVESTIGATION', 'ADD_INDICATOR'];
+export const SERVER_SIDE_ACTION_TYPES: ReadonlyArray<RemediationActionType> = [
+  'INITIATE_INVESTIGATION',
+  'ADD_INDICATOR',
+];
 
 export function isServerSideActionType(type: RemediationActionType): boolean {
   return SERVER_SIDE_ACTION_TYPES.includes(type);

@@ -2,13 +2,13 @@ import {
   AMBIGUOUS_SHORT_NAME_BIT,
   CLASSES_NONE,
   CLASSES_UNKNOWN,
-  LINK_FOLDER_BIT,
   classesFromBits,
+  LINK_FOLDER_BIT,
 } from './location-matcher.js';
 import { preparePathText } from './path-text.js';
 import { parsePosixPath, plainPosixPathBits } from './posix-path.js';
 import type { LocationClass, OsPlatform } from './vocabulary.js';
-import { parseWindowsPath, plainWindowsPathBits, type ParsedLocation } from './windows-path.js';
+import { type ParsedLocation, parseWindowsPath, plainWindowsPathBits } from './windows-path.js';
 
 /**
  * Where a file path lies, as the policy engine sees it (SPEC §2.2).
@@ -46,13 +46,19 @@ function notUnderstood(reason: string, normalizedPath: string | null = null): Pa
  * Classifies an attacker-influenced path on the device's platform. Never throws for any string
  * (an unknown platform is a programming error and throws a TypeError).
  */
-export function classifyPath(path: string | null | undefined, platform: OsPlatform): PathClassification {
+export function classifyPath(
+  path: string | null | undefined,
+  platform: OsPlatform,
+): PathClassification {
   const windows = platform === 'WINDOWS';
-  if (!windows && platform !== 'LINUX' && platform !== 'MACOS') throw new TypeError(`unknown OS platform: ${String(platform)}`);
+  if (!windows && platform !== 'LINUX' && platform !== 'MACOS')
+    throw new TypeError(`unknown OS platform: ${String(platform)}`);
   if (path === null || path === undefined || path === '') return NO_PATH_CLASSIFICATION;
   if (typeof path !== 'string') return notUnderstood('the path is not text');
   // Fast path: a plain path is already normalised and is matched in place.
-  const plainBits = windows ? plainWindowsPathBits(path) : plainPosixPathBits(path, platform === 'MACOS');
+  const plainBits = windows
+    ? plainWindowsPathBits(path)
+    : plainPosixPathBits(path, platform === 'MACOS');
   if (plainBits >= 0) return fromBits(plainBits, path);
   const prepared = preparePathText(path, !windows);
   if (!prepared.ok) return notUnderstood(prepared.reason);
@@ -65,10 +71,16 @@ export function classifyPath(path: string | null | undefined, platform: OsPlatfo
 
 function fromBits(bits: number, normalizedPath: string): PathClassification {
   if (bits & AMBIGUOUS_SHORT_NAME_BIT) {
-    return notUnderstood('it uses an 8.3 short name that may stand for a well-known folder', normalizedPath);
+    return notUnderstood(
+      'it uses an 8.3 short name that may stand for a well-known folder',
+      normalizedPath,
+    );
   }
   if (bits & LINK_FOLDER_BIT) {
-    return notUnderstood('it goes through a folder of links (such as /proc), so the file may lie anywhere', normalizedPath);
+    return notUnderstood(
+      'it goes through a folder of links (such as /proc), so the file may lie anywhere',
+      normalizedPath,
+    );
   }
   return { classes: classesFromBits(bits), normalizedPath, understood: true };
 }

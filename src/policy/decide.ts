@@ -1,26 +1,32 @@
 import { AIR_ACTION_BY_EVIDENCE_KIND, ARTIFACT_FILE } from './action-mapping.js';
-import { NO_PATH_CLASSIFICATION, classifyPath, type PathClassification } from './classify-path.js';
+import { classifyPath, NO_PATH_CLASSIFICATION, type PathClassification } from './classify-path.js';
 import { DECISION_TABLE } from './decision-table.js';
 import {
-  LOCATION_FACTS,
   explainDecision,
   explanationSubject,
   explanationTail,
-  unreadableLocationFact,
+  LOCATION_FACTS,
   type RuleApplication,
+  unreadableLocationFact,
 } from './explanation.js';
-import { CLASSES_NONE, CLASSES_OS, CLASSES_OS_AND_TEMP, CLASSES_OTHER, CLASSES_TEMP } from './location-matcher.js';
+import {
+  CLASSES_NONE,
+  CLASSES_OS,
+  CLASSES_OS_AND_TEMP,
+  CLASSES_OTHER,
+  CLASSES_TEMP,
+} from './location-matcher.js';
 import {
   AUTOMATION_LEVELS,
-  EVIDENCE_KINDS,
-  VERDICTS,
-  isOneOf,
   type AutomationLevel,
+  EVIDENCE_KINDS,
   type EvidenceKind,
+  isOneOf,
   type LocationClass,
   type OsPlatform,
   type PolicyDecision,
   type RemediationActionType,
+  VERDICTS,
   type Verdict,
 } from './vocabulary.js';
 
@@ -70,7 +76,12 @@ export interface TableDecision {
  *   too: nothing is remediated automatically on a path the engine could not read (SPEC §2.2).
  * - The action type is the kind's AIR action when an action is created, else null.
  */
-export function applyDecisionTable(level: AutomationLevel, verdict: Verdict, kind: EvidenceKind, location: LocationFacts): TableDecision {
+export function applyDecisionTable(
+  level: AutomationLevel,
+  verdict: Verdict,
+  kind: EvidenceKind,
+  location: LocationFacts,
+): TableDecision {
   const cell = DECISION_TABLE[level][verdict];
   const airAction = AIR_ACTION_BY_EVIDENCE_KIND[kind];
   let decision: PolicyDecision;
@@ -82,7 +93,12 @@ export function applyDecisionTable(level: AutomationLevel, verdict: Verdict, kin
     decision = 'NO_ACTION';
     rule = 'informational';
   } else if (typeof cell === 'string' && !(cell === 'automatic' && !location.understood)) {
-    decision = cell === 'automatic' ? 'TAKE_AUTOMATICALLY' : cell === 'approval' ? 'REQUIRE_APPROVAL' : 'NO_ACTION';
+    decision =
+      cell === 'automatic'
+        ? 'TAKE_AUTOMATICALLY'
+        : cell === 'approval'
+          ? 'REQUIRE_APPROVAL'
+          : 'NO_ACTION';
     rule = 'always';
   } else if (!location.understood) {
     // SPEC §2.2: a path the engine cannot understand never leads to an automatic action, even
@@ -100,7 +116,8 @@ export function applyDecisionTable(level: AutomationLevel, verdict: Verdict, kin
     decision = holds ? 'TAKE_AUTOMATICALLY' : 'REQUIRE_APPROVAL';
     rule = holds ? 'holds' : 'not';
   }
-  const actionType = decision === 'TAKE_AUTOMATICALLY' || decision === 'REQUIRE_APPROVAL' ? airAction : null;
+  const actionType =
+    decision === 'TAKE_AUTOMATICALLY' || decision === 'REQUIRE_APPROVAL' ? airAction : null;
   return { decision, actionType, rule };
 }
 
@@ -123,7 +140,10 @@ const FACT_UNREADABLE = 6;
 const FACTS: ReadonlyArray<{ readonly location: LocationFacts; readonly phrase: string | null }> = [
   { location: { understood: true, classes: CLASSES_OS }, phrase: LOCATION_FACTS.OS_DIRECTORY },
   { location: { understood: true, classes: CLASSES_TEMP }, phrase: LOCATION_FACTS.TEMP_FOLDER },
-  { location: { understood: true, classes: CLASSES_OS_AND_TEMP }, phrase: LOCATION_FACTS.OS_DIRECTORY_AND_TEMP_FOLDER },
+  {
+    location: { understood: true, classes: CLASSES_OS_AND_TEMP },
+    phrase: LOCATION_FACTS.OS_DIRECTORY_AND_TEMP_FOLDER,
+  },
   { location: { understood: true, classes: CLASSES_OTHER }, phrase: LOCATION_FACTS.OTHER },
   { location: { understood: true, classes: CLASSES_NONE }, phrase: LOCATION_FACTS.NONE },
   { location: { understood: false, classes: CLASSES_NONE }, phrase: LOCATION_FACTS.MISSING },
@@ -144,10 +164,16 @@ interface CompiledOutcome extends TableDecision {
   readonly tail: string;
 }
 
-function compileOutcome(level: AutomationLevel, verdict: Verdict, kind: EvidenceKind, fact: number): CompiledOutcome {
+function compileOutcome(
+  level: AutomationLevel,
+  verdict: Verdict,
+  kind: EvidenceKind,
+  fact: number,
+): CompiledOutcome {
   const { location, phrase } = FACTS[fact] as (typeof FACTS)[number];
   const decided = applyDecisionTable(level, verdict, kind, location);
-  const locationFact = decided.rule === 'informational' ? LOCATION_FACTS.INFORMATIONAL : (phrase ?? '');
+  const locationFact =
+    decided.rule === 'informational' ? LOCATION_FACTS.INFORMATIONAL : (phrase ?? '');
   const facts = { automationLevel: level, verdict, kind, ...decided, locationFact };
   return {
     ...decided,
@@ -161,7 +187,10 @@ function compileOutcome(level: AutomationLevel, verdict: Verdict, kind: Evidence
   };
 }
 
-function recordOf<K extends string, V>(keys: ReadonlyArray<K>, value: (key: K) => V): Readonly<Record<K, V>> {
+function recordOf<K extends string, V>(
+  keys: ReadonlyArray<K>,
+  value: (key: K) => V,
+): Readonly<Record<K, V>> {
   return Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
 }
 
@@ -173,13 +202,20 @@ interface CompiledCell {
 
 const COMPILED = recordOf(AUTOMATION_LEVELS, (level) =>
   recordOf(VERDICTS, (verdict) =>
-    recordOf(EVIDENCE_KINDS, (kind): CompiledCell => ({ compiled: true, byFact: FACTS.map((_, fact) => compileOutcome(level, verdict, kind, fact)) })),
+    recordOf(
+      EVIDENCE_KINDS,
+      (kind): CompiledCell => ({
+        compiled: true,
+        byFact: FACTS.map((_, fact) => compileOutcome(level, verdict, kind, fact)),
+      }),
+    ),
   ),
 );
 
 function factOf(classification: PathClassification): number {
   const classes = classification.classes;
-  if (!classification.understood) return classification.reason === undefined ? FACT_MISSING : FACT_UNREADABLE;
+  if (!classification.understood)
+    return classification.reason === undefined ? FACT_MISSING : FACT_UNREADABLE;
   if (classes === CLASSES_OS) return FACT_OS;
   if (classes === CLASSES_TEMP) return FACT_TEMP;
   if (classes === CLASSES_OS_AND_TEMP) return FACT_OS_AND_TEMP;
@@ -206,7 +242,8 @@ function invalid(what: string, value: unknown): never {
 }
 
 function invalidInput(input: PolicyInput): never {
-  if (!isOneOf(AUTOMATION_LEVELS, input.automationLevel)) invalid('automation level', input.automationLevel);
+  if (!isOneOf(AUTOMATION_LEVELS, input.automationLevel))
+    invalid('automation level', input.automationLevel);
   if (!isOneOf(VERDICTS, input.verdict)) invalid('verdict', input.verdict);
   invalid('evidence kind', input.evidence.kind);
 }
@@ -222,14 +259,16 @@ export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   // An inherited key (`toString`, `__proto__`) finds something that is not a compiled cell.
   const cell = COMPILED[automationLevel]?.[verdict]?.[kind];
   if (cell?.compiled !== true) invalidInput(input);
-  if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS') invalid('OS platform', osPlatform);
+  if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS')
+    invalid('OS platform', osPlatform);
   const outcomes = cell.byFact;
 
   const file = (outcomes[0] as CompiledOutcome).file;
   let classification: PathClassification = NO_PATH_CLASSIFICATION;
   if (file !== 'none') {
     classification = classifyPath(evidence.path, osPlatform);
-    if (file === 'required' && classification === NO_PATH_CLASSIFICATION) classification = MISSING_REQUIRED_PATH;
+    if (file === 'required' && classification === NO_PATH_CLASSIFICATION)
+      classification = MISSING_REQUIRED_PATH;
   }
   const fact = factOf(classification);
   const outcome = outcomes[fact] as CompiledOutcome;

@@ -24,7 +24,9 @@ export type DecisionCell =
   | { readonly approvalIf: LocationClass }
   | { readonly automaticIf: LocationClass };
 
-export const DECISION_TABLE: Readonly<Record<AutomationLevel, Readonly<Record<Verdict, DecisionCell>>>> = {
+export const DECISION_TABLE: Readonly<
+  Record<AutomationLevel, Readonly<Record<Verdict, DecisionCell>>>
+> = {
   FULL: {
     MALICIOUS: 'automatic',
     SUSPICIOUS: 'approval',
@@ -68,33 +70,42 @@ export const LEVEL_RULE_TEXT: Readonly<Record<AutomationLevel, LevelRuleText>> =
     always: {
       MALICIOUS: 'the group (FULL) remediates malicious threats automatically, wherever they are',
       SUSPICIOUS: 'the group (FULL) requires approval for suspicious verdicts',
-      NO_THREATS_FOUND: 'nothing needs remediating under the group\'s level (FULL)',
+      NO_THREATS_FOUND: "nothing needs remediating under the group's level (FULL)",
     },
   },
   SEMI_REQUIRE_APPROVAL_ANY: {
     always: {
       MALICIOUS: 'the group (SEMI_REQUIRE_APPROVAL_ANY) requires approval for any remediation',
       SUSPICIOUS: 'the group (SEMI_REQUIRE_APPROVAL_ANY) requires approval for any remediation',
-      NO_THREATS_FOUND: 'nothing needs remediating under the group\'s level (SEMI_REQUIRE_APPROVAL_ANY)',
+      NO_THREATS_FOUND:
+        "nothing needs remediating under the group's level (SEMI_REQUIRE_APPROVAL_ANY)",
     },
   },
   SEMI_REQUIRE_APPROVAL_CORE_FOLDERS: {
     always: {
-      MALICIOUS: 'the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for core folders',
-      SUSPICIOUS: 'the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for suspicious verdicts',
-      NO_THREATS_FOUND: 'nothing needs remediating under the group\'s level (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS)',
+      MALICIOUS:
+        'the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for core folders',
+      SUSPICIOUS:
+        'the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for suspicious verdicts',
+      NO_THREATS_FOUND:
+        "nothing needs remediating under the group's level (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS)",
     },
     ifHolds: 'the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for core folders',
     ifNot: 'the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval only for core folders',
   },
   SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS: {
     always: {
-      MALICIOUS: 'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) remediates automatically only in temporary folders',
-      SUSPICIOUS: 'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) requires approval for suspicious verdicts',
-      NO_THREATS_FOUND: 'nothing needs remediating under the group\'s level (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS)',
+      MALICIOUS:
+        'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) remediates automatically only in temporary folders',
+      SUSPICIOUS:
+        'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) requires approval for suspicious verdicts',
+      NO_THREATS_FOUND:
+        "nothing needs remediating under the group's level (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS)",
     },
-    ifHolds: 'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) remediates automatically in temporary folders',
-    ifNot: 'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) requires approval outside temporary folders',
+    ifHolds:
+      'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) remediates automatically in temporary folders',
+    ifNot:
+      'the group (SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS) requires approval outside temporary folders',
   },
   NO_AUTOMATED_RESPONSE: {
     always: {

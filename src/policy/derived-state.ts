@@ -1,4 +1,8 @@
-import type { IncidentRemediationStatus, InvestigationState, RemediationActionStatus } from './vocabulary.js';
+import type {
+  IncidentRemediationStatus,
+  InvestigationState,
+  RemediationActionStatus,
+} from './vocabulary.js';
 
 /**
  * Derived states (SPEC §3.6), computed from the actions, never stored out of sync.
@@ -10,8 +14,17 @@ import type { IncidentRemediationStatus, InvestigationState, RemediationActionSt
  *   remediation that did happen; it does not make the investigation partial).
  * - REJECTED, EXPIRED, FAILED, CANCELLED: not remediated.
  */
-export const REMEDIATED_STATUSES: ReadonlyArray<RemediationActionStatus> = ['COMPLETED', 'UNDO_IN_PROGRESS', 'UNDONE'];
-export const UNREMEDIATED_STATUSES: ReadonlyArray<RemediationActionStatus> = ['REJECTED', 'EXPIRED', 'FAILED', 'CANCELLED'];
+export const REMEDIATED_STATUSES: ReadonlyArray<RemediationActionStatus> = [
+  'COMPLETED',
+  'UNDO_IN_PROGRESS',
+  'UNDONE',
+];
+export const UNREMEDIATED_STATUSES: ReadonlyArray<RemediationActionStatus> = [
+  'REJECTED',
+  'EXPIRED',
+  'FAILED',
+  'CANCELLED',
+];
 
 export type InvestigationTerminal = 'FAILED' | 'TERMINATED_BY_USER' | 'TERMINATED_BY_SYSTEM';
 
@@ -52,7 +65,9 @@ export function deriveInvestigationState(facts: InvestigationFacts): Investigati
  * cancelled, or when some are remediated while others are still executing; NONE when the only
  * other actions are still executing (nothing remediated yet).
  */
-export function deriveIncidentRemediationStatus(actionStatuses: ReadonlyArray<RemediationActionStatus>): IncidentRemediationStatus {
+export function deriveIncidentRemediationStatus(
+  actionStatuses: ReadonlyArray<RemediationActionStatus>,
+): IncidentRemediationStatus {
   if (actionStatuses.length === 0) return 'NONE';
   if (actionStatuses.includes('PENDING_APPROVAL')) return 'PENDING_APPROVAL';
   let remediated = 0;
@@ -84,7 +99,9 @@ export const INVESTIGATION_STATE_URGENCY: ReadonlyArray<InvestigationState> = [
 ];
 
 /** An incident's `automatedInvestigationState`: the most urgent state among its investigations; null without any. */
-export function mostUrgentInvestigationState(states: ReadonlyArray<InvestigationState>): InvestigationState | null {
+export function mostUrgentInvestigationState(
+  states: ReadonlyArray<InvestigationState>,
+): InvestigationState | null {
   let best: InvestigationState | null = null;
   let bestRank = Number.POSITIVE_INFINITY;
   for (const state of states) {

@@ -26,15 +26,22 @@ const same = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: '
 
 export function rulesMatch(rules: MembershipRules, device: DeviceFacts): boolean {
   const checks = [
-    rules.ruleHostnamePrefix === null ? null : device.hostname.toLowerCase().startsWith(rules.ruleHostnamePrefix.toLowerCase()),
-    rules.ruleDomain === null ? null : device.domain !== null && same(device.domain, rules.ruleDomain),
+    rules.ruleHostnamePrefix === null
+      ? null
+      : device.hostname.toLowerCase().startsWith(rules.ruleHostnamePrefix.toLowerCase()),
+    rules.ruleDomain === null
+      ? null
+      : device.domain !== null && same(device.domain, rules.ruleDomain),
     rules.ruleTag === null ? null : device.tags.some((tag) => same(tag, rules.ruleTag!)),
   ].filter((check): check is boolean => check !== null);
   return checks.length > 0 && checks.every(Boolean);
 }
 
 /** The group a device without an explicit placement belongs to. */
-export function chooseDeviceGroup<G extends GroupCandidate>(groups: readonly G[], device: DeviceFacts): G {
+export function chooseDeviceGroup<G extends GroupCandidate>(
+  groups: readonly G[],
+  device: DeviceFacts,
+): G {
   const byRank = [...groups].sort((a, b) => a.rank - b.rank);
   const fallback = byRank.find((g) => g.isDefault);
   if (!fallback) throw new Error('every tenant has a default device group');

@@ -35,7 +35,9 @@ const BY_ACTION_STATUS: Readonly<Record<RemediationActionStatus, EvidenceRemedia
   CANCELLED: 'DECLINED',
 };
 
-export function evidenceRemediationStatusFor(actionStatus: RemediationActionStatus): EvidenceRemediationStatus {
+export function evidenceRemediationStatusFor(
+  actionStatus: RemediationActionStatus,
+): EvidenceRemediationStatus {
   const status = BY_ACTION_STATUS[actionStatus];
   if (status === undefined) throw new TypeError(`unknown action status: ${String(actionStatus)}`);
   return status;

@@ -4,7 +4,10 @@ export const DEFAULT_PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** When an action created (entering PENDING_APPROVAL) at `createdAt` expires. */
 export function pendingExpiresAt(createdAt: Date, ttlMs: number = DEFAULT_PENDING_TTL_MS): Date {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`the pending time-to-live must be a positive number of milliseconds (got ${ttlMs})`);
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new RangeError(
+      `the pending time-to-live must be a positive number of milliseconds (got ${ttlMs})`,
+    );
   const at = createdAt.getTime();
   if (Number.isNaN(at)) throw new RangeError('createdAt is not a valid date');
   return new Date(at + ttlMs);

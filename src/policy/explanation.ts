@@ -1,5 +1,11 @@
 import { LEVEL_RULE_TEXT } from './decision-table.js';
-import type { AutomationLevel, EvidenceKind, PolicyDecision, RemediationActionType, Verdict } from './vocabulary.js';
+import type {
+  AutomationLevel,
+  EvidenceKind,
+  PolicyDecision,
+  RemediationActionType,
+  Verdict,
+} from './vocabulary.js';
 
 /**
  * The sentence that explains a decision to a person:
@@ -16,7 +22,9 @@ const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
 };
 
 /** What the artifact is called, with and without a file path. */
-const ARTIFACT_NOUNS: Readonly<Record<EvidenceKind, { readonly withPath: string; readonly withoutPath: string }>> = {
+const ARTIFACT_NOUNS: Readonly<
+  Record<EvidenceKind, { readonly withPath: string; readonly withoutPath: string }>
+> = {
   FILE: { withPath: 'file', withoutPath: 'file' },
   PROCESS: { withPath: 'process image', withoutPath: 'process' },
   DRIVER: { withPath: 'driver image', withoutPath: 'driver' },
@@ -46,7 +54,12 @@ export function unreadableLocationFact(reason: string): string {
 /** How the level's rule applied: a fixed cell, a location rule that held / did not, the safe side, or informational evidence. */
 export type RuleApplication = 'always' | 'holds' | 'not' | 'safe side' | 'informational';
 
-function ruleText(level: AutomationLevel, verdict: Verdict, rule: RuleApplication, decision: PolicyDecision): string {
+function ruleText(
+  level: AutomationLevel,
+  verdict: Verdict,
+  rule: RuleApplication,
+  decision: PolicyDecision,
+): string {
   const text = LEVEL_RULE_TEXT[level];
   switch (rule) {
     case 'informational':
@@ -90,7 +103,11 @@ export interface ExplanationFacts {
 }
 
 /** "Malicious file " / "Malicious service": the start of the sentence, before the path. */
-export function explanationSubject(verdict: Verdict, kind: EvidenceKind, withPath: boolean): string {
+export function explanationSubject(
+  verdict: Verdict,
+  kind: EvidenceKind,
+  withPath: boolean,
+): string {
   const nouns = ARTIFACT_NOUNS[kind];
   return `${VERDICT_WORDS[verdict]} ${withPath ? nouns.withPath : nouns.withoutPath}`;
 }
@@ -104,5 +121,7 @@ export function explanationTail(facts: ExplanationFacts): string {
 /** The whole sentence; `shownPath` is the path as shown (null: the artifact has no path to show). */
 export function explainDecision(facts: ExplanationFacts, shownPath: string | null): string {
   const subject = explanationSubject(facts.verdict, facts.kind, shownPath !== null);
-  return shownPath === null ? subject + explanationTail(facts) : `${subject} ${shownPath}${explanationTail(facts)}`;
+  return shownPath === null
+    ? subject + explanationTail(facts)
+    : `${subject} ${shownPath}${explanationTail(facts)}`;
 }

@@ -1,4 +1,9 @@
-import { CASE_SENSITIVE_PATHS, LINK_FOLDERS, LOCATION_FOLDERS, USER_SEGMENT } from './location-classes.js';
+import {
+  CASE_SENSITIVE_PATHS,
+  LINK_FOLDERS,
+  LOCATION_FOLDERS,
+  USER_SEGMENT,
+} from './location-classes.js';
 import type { LocationClass, OsPlatform } from './vocabulary.js';
 import { WINDOWS_SHORT_NAMES } from './windows-path-aliases.js';
 
@@ -53,7 +58,10 @@ const HEX4 = /^[0-9a-f]{4}$/;
 /** Whether a short-name segment (lower case, `base~N.ext`) may stand for the long name of `stem`. */
 function mayBeShortNameOf(key: string, stem: ShortNameStem): boolean {
   const base = key.slice(0, key.indexOf('~'));
-  return base === stem.six || (base.length === 6 && base.startsWith(stem.two) && HEX4.test(base.slice(2)));
+  return (
+    base === stem.six ||
+    (base.length === 6 && base.startsWith(stem.two) && HEX4.test(base.slice(2)))
+  );
 }
 
 export interface LocationMatcher {
@@ -98,7 +106,13 @@ export class SegmentBuffer {
   }
 }
 
-const newNode = (): Node => ({ bits: 0, children: [], wildcard: null, shortNames: null, shortNamePrefixes: null });
+const newNode = (): Node => ({
+  bits: 0,
+  children: [],
+  wildcard: null,
+  shortNames: null,
+  shortNamePrefixes: null,
+});
 
 /** A Windows long name that is already a valid 8.3 name gets no distinct short name. */
 function isValid83Name(name: string): boolean {
@@ -109,7 +123,14 @@ function isValid83Name(name: string): boolean {
   return base.length >= 1 && base.length <= 8 && ext.length <= 3;
 }
 
-function addFolder(root: Node, folder: string, bit: number, separator: string, caseSensitive: boolean, shortNames: boolean): void {
+function addFolder(
+  root: Node,
+  folder: string,
+  bit: number,
+  separator: string,
+  caseSensitive: boolean,
+  shortNames: boolean,
+): void {
   const segments = folder.split(separator).filter((s) => s !== '');
   if (segments.length === 0 || segments[0] === USER_SEGMENT) {
     throw new Error(`location table: bad folder ${folder}`);
@@ -126,11 +147,16 @@ function addFolder(root: Node, folder: string, bit: number, separator: string, c
     if (child === undefined) {
       child = newNode();
       const codes = Uint16Array.from(key, (ch) => ch.charCodeAt(0));
-      const foldByOr32 = !caseSensitive && codes.every((c) => (c >= 97 && c <= 122) || (c >= 32 && c <= 63));
+      const foldByOr32 =
+        !caseSensitive && codes.every((c) => (c >= 97 && c <= 122) || (c >= 32 && c <= 63));
       node.children.push({ key, codes, foldByOr32, node: child });
       if (shortNames && !isValid83Name(key)) {
         const squeezed = key.replace(/[\s.]/g, '');
-        (node.shortNamePrefixes ??= []).push({ six: squeezed.slice(0, 6), two: squeezed.slice(0, 2) });
+        node.shortNamePrefixes ??= [];
+        node.shortNamePrefixes.push({
+          six: squeezed.slice(0, 6),
+          two: squeezed.slice(0, 2),
+        });
         for (const shortName of WINDOWS_SHORT_NAMES[key] ?? []) {
           node.shortNames ??= new Map();
           node.shortNames.set(shortName, key);
@@ -177,7 +203,13 @@ function segmentEquals(path: string, start: number, child: Child, caseSensitive:
  * the single branch the tables have at each level; a node with both named children and a
  * `<user>` wildcard (not in the current tables, but allowed) explores the wildcard recursively.
  */
-function walk(from: Node, path: string, segments: SegmentBuffer, first: number, caseSensitive: boolean): number {
+function walk(
+  from: Node,
+  path: string,
+  segments: SegmentBuffer,
+  first: number,
+  caseSensitive: boolean,
+): number {
   const bounds = segments.bounds;
   const count = segments.count;
   let bits = 0;
@@ -190,7 +222,10 @@ function walk(from: Node, path: string, segments: SegmentBuffer, first: number, 
     let child: Node | null = null;
     for (let c = 0; c < children.length; c++) {
       const candidate = children[c] as Child;
-      if (candidate.codes.length === length && segmentEquals(path, start, candidate, caseSensitive)) {
+      if (
+        candidate.codes.length === length &&
+        segmentEquals(path, start, candidate, caseSensitive)
+      ) {
         child = candidate.node;
         break;
       }
@@ -200,12 +235,14 @@ function walk(from: Node, path: string, segments: SegmentBuffer, first: number, 
       if (isShortName(key)) {
         const longName = node.shortNames?.get(key);
         if (longName !== undefined) child = children.find((c) => c.key === longName)?.node ?? null;
-        else if (node.shortNamePrefixes.some((stem) => mayBeShortNameOf(key, stem))) return bits | AMBIGUOUS_SHORT_NAME_BIT;
+        else if (node.shortNamePrefixes.some((stem) => mayBeShortNameOf(key, stem)))
+          return bits | AMBIGUOUS_SHORT_NAME_BIT;
       }
     }
     const wildcard = node.wildcard;
     if (child !== null) {
-      if (wildcard !== null) bits |= wildcard.bits | walk(wildcard, path, segments, i + 1, caseSensitive);
+      if (wildcard !== null)
+        bits |= wildcard.bits | walk(wildcard, path, segments, i + 1, caseSensitive);
       node = child;
     } else if (wildcard !== null) {
       node = wildcard;
@@ -223,9 +260,12 @@ function compile(platform: OsPlatform): LocationMatcher {
   const shortNames = platform === 'WINDOWS';
   const root = newNode();
   const table = LOCATION_FOLDERS[platform];
-  for (const folder of table.osDirectories) addFolder(root, folder, OS_DIRECTORY_BIT, separator, caseSensitive, shortNames);
-  for (const folder of table.tempFolders) addFolder(root, folder, TEMP_FOLDER_BIT, separator, caseSensitive, shortNames);
-  for (const folder of LINK_FOLDERS[platform]) addFolder(root, folder, LINK_FOLDER_BIT, separator, caseSensitive, shortNames);
+  for (const folder of table.osDirectories)
+    addFolder(root, folder, OS_DIRECTORY_BIT, separator, caseSensitive, shortNames);
+  for (const folder of table.tempFolders)
+    addFolder(root, folder, TEMP_FOLDER_BIT, separator, caseSensitive, shortNames);
+  for (const folder of LINK_FOLDERS[platform])
+    addFolder(root, folder, LINK_FOLDER_BIT, separator, caseSensitive, shortNames);
   return {
     caseSensitive,
     match: (path, segments, first) => walk(root, path, segments, first, caseSensitive),
@@ -234,7 +274,11 @@ function compile(platform: OsPlatform): LocationMatcher {
 
 /** The most segments any table folder has (the matcher never looks deeper). */
 export const MAX_FOLDER_DEPTH = Math.max(
-  ...Object.values(LOCATION_FOLDERS).flatMap((t) => [...t.osDirectories, ...t.tempFolders].map((f) => f.split(/[\\/]/).filter((x) => x !== '').length)),
+  ...Object.values(LOCATION_FOLDERS).flatMap((t) =>
+    [...t.osDirectories, ...t.tempFolders].map(
+      (f) => f.split(/[\\/]/).filter((x) => x !== '').length,
+    ),
+  ),
 );
 
 export const LOCATION_MATCHERS: Readonly<Record<OsPlatform, LocationMatcher>> = {
@@ -244,15 +288,31 @@ export const LOCATION_MATCHERS: Readonly<Record<OsPlatform, LocationMatcher>> = 
 };
 
 /** Shared, frozen class lists (callers must not mutate them; copy if needed). */
-export const CLASSES_OTHER: ReadonlyArray<LocationClass> = Object.freeze(['OTHER'] as LocationClass[]);
-export const CLASSES_OS: ReadonlyArray<LocationClass> = Object.freeze(['OS_DIRECTORY'] as LocationClass[]);
-export const CLASSES_TEMP: ReadonlyArray<LocationClass> = Object.freeze(['TEMP_FOLDER'] as LocationClass[]);
-export const CLASSES_OS_AND_TEMP: ReadonlyArray<LocationClass> = Object.freeze(['OS_DIRECTORY', 'TEMP_FOLDER'] as LocationClass[]);
-export const CLASSES_NONE: ReadonlyArray<LocationClass> = Object.freeze(['NONE'] as LocationClass[]);
+export const CLASSES_OTHER: ReadonlyArray<LocationClass> = Object.freeze([
+  'OTHER',
+] as LocationClass[]);
+export const CLASSES_OS: ReadonlyArray<LocationClass> = Object.freeze([
+  'OS_DIRECTORY',
+] as LocationClass[]);
+export const CLASSES_TEMP: ReadonlyArray<LocationClass> = Object.freeze([
+  'TEMP_FOLDER',
+] as LocationClass[]);
+export const CLASSES_OS_AND_TEMP: ReadonlyArray<LocationClass> = Object.freeze([
+  'OS_DIRECTORY',
+  'TEMP_FOLDER',
+] as LocationClass[]);
+export const CLASSES_NONE: ReadonlyArray<LocationClass> = Object.freeze([
+  'NONE',
+] as LocationClass[]);
 /** No class could be established: the path was not understood. */
 export const CLASSES_UNKNOWN: ReadonlyArray<LocationClass> = Object.freeze([] as LocationClass[]);
 
-const BY_BITS: ReadonlyArray<ReadonlyArray<LocationClass>> = [CLASSES_OTHER, CLASSES_OS, CLASSES_TEMP, CLASSES_OS_AND_TEMP];
+const BY_BITS: ReadonlyArray<ReadonlyArray<LocationClass>> = [
+  CLASSES_OTHER,
+  CLASSES_OS,
+  CLASSES_TEMP,
+  CLASSES_OS_AND_TEMP,
+];
 
 export function classesFromBits(bits: number): ReadonlyArray<LocationClass> {
   return BY_BITS[bits & (OS_DIRECTORY_BIT | TEMP_FOLDER_BIT)] ?? CLASSES_OTHER;

@@ -3,7 +3,9 @@
  * characters, trim, remove surrounding quotes, and turn a `file://` URL into a path.
  */
 
-export type PreparedPath = { ok: true; text: string; changed: boolean } | { ok: false; reason: string };
+export type PreparedPath =
+  | { ok: true; text: string; changed: boolean }
+  | { ok: false; reason: string };
 
 const fail = (reason: string): PreparedPath => ({ ok: false, reason });
 
@@ -17,7 +19,18 @@ export function hasControlCharacter(text: string): boolean {
 }
 
 function isWhitespaceCode(c: number): boolean {
-  return c === 32 || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x3000 || c === 0x1680 || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f;
+  return (
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0xfeff ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x3000 ||
+    c === 0x1680 ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f
+  );
 }
 
 /**
@@ -27,7 +40,8 @@ function isWhitespaceCode(c: number): boolean {
  * as is a URL naming another host on Linux/macOS.
  */
 function fromFileUrl(rest: string, posix: boolean): PreparedPath {
-  if (rest.includes('?') || rest.includes('#')) return fail('a file URL with a query or a fragment is ambiguous');
+  if (rest.includes('?') || rest.includes('#'))
+    return fail('a file URL with a query or a fragment is ambiguous');
   let host = '';
   let path: string;
   if (rest.startsWith('//')) {
@@ -73,10 +87,14 @@ function fromFileUrl(rest: string, posix: boolean): PreparedPath {
  * ignored; `file:` URLs decoded. POSIX platforms also accept single quotes.
  */
 export function preparePathText(raw: string, posix: boolean): PreparedPath {
-  if (hasControlCharacter(raw)) return fail('the path contains a control character (NUL or another)');
+  if (hasControlCharacter(raw))
+    return fail('the path contains a control character (NUL or another)');
   let text = raw;
   let changed = false;
-  if (text.length > 0 && (isWhitespaceCode(text.charCodeAt(0)) || isWhitespaceCode(text.charCodeAt(text.length - 1)))) {
+  if (
+    text.length > 0 &&
+    (isWhitespaceCode(text.charCodeAt(0)) || isWhitespaceCode(text.charCodeAt(text.length - 1)))
+  ) {
     text = text.trim();
     changed = true;
   }
@@ -86,11 +104,16 @@ export function preparePathText(raw: string, posix: boolean): PreparedPath {
     const close = text.indexOf(quote, 1);
     if (close < 0) return fail('the path has an unbalanced quote');
     const after = text.slice(close + 1);
-    if (after !== '' && !isWhitespaceCode(after.charCodeAt(0))) return fail('the path has text glued to its closing quote');
+    if (after !== '' && !isWhitespaceCode(after.charCodeAt(0)))
+      return fail('the path has text glued to its closing quote');
     text = text.slice(1, close).trim();
     changed = true;
   }
-  if (text.length >= 5 && text.charCodeAt(4) === 58 /* : */ && text.slice(0, 4).toLowerCase() === 'file') {
+  if (
+    text.length >= 5 &&
+    text.charCodeAt(4) === 58 /* : */ &&
+    text.slice(0, 4).toLowerCase() === 'file'
+  ) {
     const fromUrl = fromFileUrl(text.slice(5), posix);
     if (!fromUrl.ok) return fromUrl;
     text = fromUrl.text.trim();

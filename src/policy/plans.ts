@@ -1,5 +1,14 @@
-import { MANUAL_ACTION_TYPES, isManualActionType, type ManualActionType } from './action-mapping.js';
-import { PLANS, type AutomationLevel, type Plan, type RemediationActionType } from './vocabulary.js';
+import {
+  isManualActionType,
+  MANUAL_ACTION_TYPES,
+  type ManualActionType,
+} from './action-mapping.js';
+import {
+  type AutomationLevel,
+  PLANS,
+  type Plan,
+  type RemediationActionType,
+} from './vocabulary.js';
 
 /** SPEC §2.5 as data: what each plan includes. */
 export interface PlanFeatures {
@@ -19,9 +28,21 @@ const BASIC_MANUAL_ACTIONS: ReadonlyArray<ManualActionType> = [
 ];
 
 export const PLAN_FEATURES: Readonly<Record<Plan, PlanFeatures>> = {
-  PLAN_1: { manualActions: BASIC_MANUAL_ACTIONS, customDeviceGroups: true, forcedAutomationLevel: null },
-  PLAN_2: { manualActions: MANUAL_ACTION_TYPES, customDeviceGroups: true, forcedAutomationLevel: null },
-  BUSINESS: { manualActions: BASIC_MANUAL_ACTIONS, customDeviceGroups: false, forcedAutomationLevel: 'FULL' },
+  PLAN_1: {
+    manualActions: BASIC_MANUAL_ACTIONS,
+    customDeviceGroups: true,
+    forcedAutomationLevel: null,
+  },
+  PLAN_2: {
+    manualActions: MANUAL_ACTION_TYPES,
+    customDeviceGroups: true,
+    forcedAutomationLevel: null,
+  },
+  BUSINESS: {
+    manualActions: BASIC_MANUAL_ACTIONS,
+    customDeviceGroups: false,
+    forcedAutomationLevel: 'FULL',
+  },
 };
 
 function planFeatures(plan: Plan): PlanFeatures {
@@ -49,14 +70,19 @@ function listWords(words: ReadonlyArray<string>): string {
 
 /** The plans whose features include a manual action type. */
 export function plansIncluding(type: RemediationActionType): ReadonlyArray<Plan> {
-  return PLANS.filter((plan) => (PLAN_FEATURES[plan].manualActions as ReadonlyArray<RemediationActionType>).includes(type));
+  return PLANS.filter((plan) =>
+    (PLAN_FEATURES[plan].manualActions as ReadonlyArray<RemediationActionType>).includes(type),
+  );
 }
 
 /**
  * May a tenant on `plan` take the manual action `type`? A refusal says which plans include it:
  * "RESTRICT_CODE_EXECUTION is not included in PLAN_1; it is included in PLAN_2."
  */
-export function checkManualActionAllowed(plan: Plan, type: RemediationActionType): ManualActionPermission {
+export function checkManualActionAllowed(
+  plan: Plan,
+  type: RemediationActionType,
+): ManualActionPermission {
   const features = planFeatures(plan);
   if (!isManualActionType(type)) {
     return {
@@ -87,7 +113,10 @@ export function effectiveAutomationLevel(plan: Plan, level: AutomationLevel): Au
 }
 
 /** The group every tenant starts with and every unmatched device falls into (SPEC §1). */
-export const DEFAULT_DEVICE_GROUP = { name: 'Ungrouped devices', automationLevel: 'FULL' } as const satisfies {
+export const DEFAULT_DEVICE_GROUP = {
+  name: 'Ungrouped devices',
+  automationLevel: 'FULL',
+} as const satisfies {
   name: string;
   automationLevel: AutomationLevel;
 };

@@ -1,4 +1,9 @@
-import { LOCATION_MATCHERS, MAX_FOLDER_DEPTH, SegmentBuffer, type LocationMatcher } from './location-matcher.js';
+import {
+  LOCATION_MATCHERS,
+  type LocationMatcher,
+  MAX_FOLDER_DEPTH,
+  SegmentBuffer,
+} from './location-matcher.js';
 import type { ParsedLocation } from './windows-path.js';
 
 /**
@@ -28,7 +33,14 @@ function segmentIs(path: string, i: number, lowerName: string): boolean {
 
 /** The first segment to match: after `/System/Volumes/Data` on macOS, else the first. */
 function firstMatchedSegment(path: string, macos: boolean): number {
-  if (macos && segments.count >= 3 && segmentIs(path, 0, 'system') && segmentIs(path, 1, 'volumes') && segmentIs(path, 2, 'data')) return 3;
+  if (
+    macos &&
+    segments.count >= 3 &&
+    segmentIs(path, 0, 'system') &&
+    segmentIs(path, 1, 'volumes') &&
+    segmentIs(path, 2, 'data')
+  )
+    return 3;
   return 0;
 }
 
@@ -88,18 +100,32 @@ function resolve(path: string, backslashSeparates: boolean): { changed: boolean 
     }
     segments.push(start, end);
   }
-  if (n > 1 && (path.charCodeAt(n - 1) === 47 || (backslashSeparates && path.charCodeAt(n - 1) === 92))) changed = true; // a trailing separator
+  if (
+    n > 1 &&
+    (path.charCodeAt(n - 1) === 47 || (backslashSeparates && path.charCodeAt(n - 1) === 92))
+  )
+    changed = true; // a trailing separator
   return { changed };
 }
 
-export function parsePosixPath(input: string, alreadyChanged: boolean, macos: boolean): ParsedLocation {
+export function parsePosixPath(
+  input: string,
+  alreadyChanged: boolean,
+  macos: boolean,
+): ParsedLocation {
   if (input.charCodeAt(0) !== 47 /* / */) {
-    return { ok: false, reason: input.startsWith('~') ? 'it is relative to a home directory (~)' : 'it is a relative path (it does not start with /)' };
+    return {
+      ok: false,
+      reason: input.startsWith('~')
+        ? 'it is relative to a home directory (~)'
+        : 'it is a relative path (it does not start with /)',
+    };
   }
   const matcher = macos ? MATCHERS.MACOS : MATCHERS.LINUX;
   const literal = resolve(input, false);
   if (typeof literal === 'string') return { ok: false, reason: literal };
-  const normalizedPath = alreadyChanged || literal.changed ? `/${segments.join(input, '/')}` : input;
+  const normalizedPath =
+    alreadyChanged || literal.changed ? `/${segments.join(input, '/')}` : input;
   const bits = classify(input, matcher, macos);
   if (input.includes('\\')) {
     const separated = resolve(input, true);
@@ -107,7 +133,8 @@ export function parsePosixPath(input: string, alreadyChanged: boolean, macos: bo
       return {
         ok: false,
         normalizedPath,
-        reason: 'it contains backslashes, which are ordinary characters here but place the file elsewhere when read as separators',
+        reason:
+          'it contains backslashes, which are ordinary characters here but place the file elsewhere when read as separators',
       };
     }
   }

@@ -10,7 +10,9 @@ import type { RemediationActionStatus } from './vocabulary.js';
  *   UNDO_IN_PROGRESS → UNDONE | COMPLETED (the undo failed; the failure is recorded)
  *   FAILED, REJECTED, EXPIRED, CANCELLED, UNDONE → nothing
  */
-export const STATUS_TRANSITIONS: Readonly<Record<RemediationActionStatus, ReadonlyArray<RemediationActionStatus>>> = {
+export const STATUS_TRANSITIONS: Readonly<
+  Record<RemediationActionStatus, ReadonlyArray<RemediationActionStatus>>
+> = {
   PENDING_APPROVAL: ['IN_PROGRESS', 'REJECTED', 'EXPIRED', 'CANCELLED'],
   IN_PROGRESS: ['COMPLETED', 'FAILED', 'CANCELLED'],
   COMPLETED: ['UNDO_IN_PROGRESS'],
@@ -26,13 +28,26 @@ export const STATUS_TRANSITIONS: Readonly<Record<RemediationActionStatus, Readon
  * Final statuses: the action's outcome is settled. COMPLETED is final (the executor is done)
  * although it can still be undone; UNDO_IN_PROGRESS is not (an undo is under way).
  */
-export const FINAL_STATUSES: ReadonlyArray<RemediationActionStatus> = ['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED', 'UNDONE'];
+export const FINAL_STATUSES: ReadonlyArray<RemediationActionStatus> = [
+  'COMPLETED',
+  'FAILED',
+  'REJECTED',
+  'EXPIRED',
+  'CANCELLED',
+  'UNDONE',
+];
 
 /** Open statuses: the action is pending or in progress on its target (the duplicate rule of SPEC §2.4). */
-export const OPEN_STATUSES: ReadonlyArray<RemediationActionStatus> = ['PENDING_APPROVAL', 'IN_PROGRESS'];
+export const OPEN_STATUSES: ReadonlyArray<RemediationActionStatus> = [
+  'PENDING_APPROVAL',
+  'IN_PROGRESS',
+];
 
 /** Dispatched statuses: an executor has work to do (carry the action out, or undo it) (SPEC §3.5). */
-export const DISPATCHED_STATUSES: ReadonlyArray<RemediationActionStatus> = ['IN_PROGRESS', 'UNDO_IN_PROGRESS'];
+export const DISPATCHED_STATUSES: ReadonlyArray<RemediationActionStatus> = [
+  'IN_PROGRESS',
+  'UNDO_IN_PROGRESS',
+];
 
 /** Statuses from which an action can be cancelled (derived from the table). */
 export const CANCELLABLE_STATUSES: ReadonlyArray<RemediationActionStatus> = (
@@ -51,14 +66,18 @@ export class InvalidTransitionError extends Error {
     const allowed = allowedTransitionsFrom(from);
     super(
       `A remediation action cannot go from ${from} to ${to}` +
-        (allowed.length === 0 ? ` (${from} is final).` : ` (from ${from} it can go to ${allowed.join(', ')}).`),
+        (allowed.length === 0
+          ? ` (${from} is final).`
+          : ` (from ${from} it can go to ${allowed.join(', ')}).`),
     );
     this.name = 'InvalidTransitionError';
   }
 }
 
 /** The statuses `from` can go to (none for a final status or a value outside the vocabulary). */
-export function allowedTransitionsFrom(from: RemediationActionStatus): ReadonlyArray<RemediationActionStatus> {
+export function allowedTransitionsFrom(
+  from: RemediationActionStatus,
+): ReadonlyArray<RemediationActionStatus> {
   return Object.hasOwn(STATUS_TRANSITIONS, from) ? STATUS_TRANSITIONS[from] : [];
 }
 

@@ -18,7 +18,10 @@ export function isUndoable(type: RemediationActionType): boolean {
 }
 
 /** Undoing these can "apply to all instances of this file" (same sha256 on other devices). */
-export const ALL_INSTANCES_ACTION_TYPES: ReadonlyArray<RemediationActionType> = ['QUARANTINE_FILE', 'STOP_AND_QUARANTINE_FILE'];
+export const ALL_INSTANCES_ACTION_TYPES: ReadonlyArray<RemediationActionType> = [
+  'QUARANTINE_FILE',
+  'STOP_AND_QUARANTINE_FILE',
+];
 
 export function appliesToAllInstances(type: RemediationActionType): boolean {
   return ALL_INSTANCES_ACTION_TYPES.includes(type);
@@ -48,7 +51,10 @@ export type UndoBatchCheck =
   | {
       readonly ok: true;
       /** One entry per candidate, in input order: null when it can be undone. */
-      readonly perAction: ReadonlyArray<{ readonly id: string; readonly error: UndoRefusal | null }>;
+      readonly perAction: ReadonlyArray<{
+        readonly id: string;
+        readonly error: UndoRefusal | null;
+      }>;
     };
 
 /**
@@ -61,7 +67,11 @@ export function undoRefusal(action: UndoCandidate): UndoRefusal | null {
   if (!isUndoable(action.type)) {
     return { code: 'NOT_UNDOABLE', message: `${action.type} actions cannot be undone.` };
   }
-  if (action.status === 'UNDONE' || action.status === 'UNDO_IN_PROGRESS' || action.undoneAt !== null) {
+  if (
+    action.status === 'UNDONE' ||
+    action.status === 'UNDO_IN_PROGRESS' ||
+    action.undoneAt !== null
+  ) {
     return {
       code: 'ALREADY_UNDONE',
       message:
@@ -71,7 +81,10 @@ export function undoRefusal(action: UndoCandidate): UndoRefusal | null {
     };
   }
   if (action.status !== 'COMPLETED') {
-    return { code: 'NOT_COMPLETED', message: `Action ${action.id} is ${action.status}; only a COMPLETED action can be undone.` };
+    return {
+      code: 'NOT_COMPLETED',
+      message: `Action ${action.id} is ${action.status}; only a COMPLETED action can be undone.`,
+    };
   }
   return null;
 }
@@ -93,5 +106,8 @@ export function checkUndoBatch(actions: ReadonlyArray<UndoCandidate>): UndoBatch
       },
     };
   }
-  return { ok: true, perAction: actions.map((action) => ({ id: action.id, error: undoRefusal(action) })) };
+  return {
+    ok: true,
+    perAction: actions.map((action) => ({ id: action.id, error: undoRefusal(action) })),
+  };
 }

@@ -17,7 +17,12 @@ export type AutomationLevel = (typeof AUTOMATION_LEVELS)[number];
 export const VERDICTS = ['MALICIOUS', 'SUSPICIOUS', 'NO_THREATS_FOUND'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export const POLICY_DECISIONS = ['TAKE_AUTOMATICALLY', 'REQUIRE_APPROVAL', 'NO_ACTION', 'NO_INVESTIGATION'] as const;
+export const POLICY_DECISIONS = [
+  'TAKE_AUTOMATICALLY',
+  'REQUIRE_APPROVAL',
+  'NO_ACTION',
+  'NO_INVESTIGATION',
+] as const;
 export type PolicyDecision = (typeof POLICY_DECISIONS)[number];
 
 export const LOCATION_CLASSES = ['OS_DIRECTORY', 'TEMP_FOLDER', 'OTHER', 'NONE'] as const;
@@ -84,7 +89,12 @@ export const INVESTIGATION_STATES = [
 ] as const;
 export type InvestigationState = (typeof INVESTIGATION_STATES)[number];
 
-export const INCIDENT_REMEDIATION_STATUSES = ['NONE', 'PENDING_APPROVAL', 'REMEDIATED', 'PARTIALLY_REMEDIATED'] as const;
+export const INCIDENT_REMEDIATION_STATUSES = [
+  'NONE',
+  'PENDING_APPROVAL',
+  'REMEDIATED',
+  'PARTIALLY_REMEDIATED',
+] as const;
 export type IncidentRemediationStatus = (typeof INCIDENT_REMEDIATION_STATUSES)[number];
 
 export const PLANS = ['PLAN_1', 'PLAN_2', 'BUSINESS'] as const;

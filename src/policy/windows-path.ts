@@ -54,7 +54,8 @@ const RECORDED_SEGMENTS = MAX_FOLDER_DEPTH + 1;
 export function plainWindowsPathBits(path: string): number {
   const n = path.length;
   const drive = path.charCodeAt(0);
-  if (n < 4 || path.charCodeAt(1) !== 58 || path.charCodeAt(2) !== 92 || drive < 65 || drive > 90) return -1;
+  if (n < 4 || path.charCodeAt(1) !== 58 || path.charCodeAt(2) !== 92 || drive < 65 || drive > 90)
+    return -1;
   segments.count = 0;
   let start = 3;
   for (let i = 3; i < n; i++) {
@@ -89,7 +90,10 @@ function expandEnvironment(t: string): { ok: true; text: string } | { ok: false;
     const name = t.slice(open + 1, close);
     const value = ENVIRONMENT.get(name.toLowerCase());
     if (value === undefined) {
-      return { ok: false, reason: `it uses the environment variable %${name}%, whose value the engine does not know` };
+      return {
+        ok: false,
+        reason: `it uses the environment variable %${name}%, whose value the engine does not know`,
+      };
     }
     out += t.slice(from, open) + value;
     from = close + 1;
@@ -117,10 +121,18 @@ function uncRoot(t: string): Root | string {
   if (share === '') return 'it is a UNC path without a share';
   if (share.toLowerCase() === ADMIN_SHARE) {
     // \\host\ADMIN$\x is %SystemRoot%\x of that host.
-    return { display: `\\\\${server}\\C$`, text: `Windows\\${t.slice(restStart)}`, start: 0, matchable: true };
+    return {
+      display: `\\\\${server}\\C$`,
+      text: `Windows\\${t.slice(restStart)}`,
+      start: 0,
+      matchable: true,
+    };
   }
-  const isDriveShare = share.length === 2 && share.charCodeAt(1) === 36 /* $ */ && isLetterCode(share.charCodeAt(0));
-  const display = isDriveShare ? `\\\\${server}\\${share.toUpperCase()}` : `\\\\${server}\\${share}`;
+  const isDriveShare =
+    share.length === 2 && share.charCodeAt(1) === 36 /* $ */ && isLetterCode(share.charCodeAt(0));
+  const display = isDriveShare
+    ? `\\\\${server}\\${share.toUpperCase()}`
+    : `\\\\${server}\\${share}`;
   return { display, text: t, start: restStart, matchable: isDriveShare };
 }
 
@@ -128,7 +140,8 @@ function uncRoot(t: string): Root | string {
 function volumeRoot(t: string, prefixLength: number, name: RegExp): Root | string {
   const end = t.indexOf('\\', prefixLength);
   const display = end < 0 ? t : t.slice(0, end);
-  if (!name.test(display.slice(prefixLength))) return 'it names a volume the engine does not recognise';
+  if (!name.test(display.slice(prefixLength)))
+    return 'it names a volume the engine does not recognise';
   return { display, text: t, start: end < 0 ? t.length : end + 1, matchable: true };
 }
 
@@ -136,7 +149,8 @@ const VOLUME_GUID = /^[0-9a-f-]+\}$/i;
 const VOLUME_NUMBER = /^[0-9]+$/;
 
 function driveRoot(t: string): Root | string {
-  if (t.length === 2 || t.charCodeAt(2) !== 92 /* \ */) return 'it is relative to the current directory of a drive';
+  if (t.length === 2 || t.charCodeAt(2) !== 92 /* \ */)
+    return 'it is relative to the current directory of a drive';
   return { display: `${(t[0] ?? '').toUpperCase()}:`, text: t, start: 3, matchable: true };
 }
 
@@ -154,11 +168,18 @@ function devicePathRoot(t: string): Root | string {
 function ntRoot(t: string): Root | string {
   const lower = t.slice(0, 24).toLowerCase();
   if (lower.startsWith(NT_SYSTEMROOT_PREFIX) || lower === NT_SYSTEMROOT_PREFIX.slice(0, -1)) {
-    return { display: 'C:', text: `Windows\\${t.slice(NT_SYSTEMROOT_PREFIX.length)}`, start: 0, matchable: true };
+    return {
+      display: 'C:',
+      text: `Windows\\${t.slice(NT_SYSTEMROOT_PREFIX.length)}`,
+      start: 0,
+      matchable: true,
+    };
   }
-  if (lower.startsWith(NT_VOLUME_PREFIX)) return volumeRoot(t, NT_VOLUME_PREFIX.length, VOLUME_NUMBER);
+  if (lower.startsWith(NT_VOLUME_PREFIX))
+    return volumeRoot(t, NT_VOLUME_PREFIX.length, VOLUME_NUMBER);
   if (lower.startsWith(NT_MUP_PREFIX)) return uncRoot(`\\\\${t.slice(NT_MUP_PREFIX.length)}`);
-  if (lower.startsWith(NT_DEVICE_PREFIX)) return 'it names a device, not a file on a drive or a share';
+  if (lower.startsWith(NT_DEVICE_PREFIX))
+    return 'it names a device, not a file on a drive or a share';
   // \Windows\x: the root of the current drive. The table applies on every drive, so it is understood.
   return { display: '', text: t, start: 1, matchable: true };
 }
@@ -171,12 +192,16 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
     changed = true;
   }
   let devicePrefix = false;
-  if (t.charCodeAt(0) === 92 && (t.startsWith('\\\\?\\') || t.startsWith('\\\\.\\') || t.startsWith('\\??\\'))) {
+  if (
+    t.charCodeAt(0) === 92 &&
+    (t.startsWith('\\\\?\\') || t.startsWith('\\\\.\\') || t.startsWith('\\??\\'))
+  ) {
     t = t.slice(4);
     devicePrefix = true;
     changed = true;
   }
-  if (ILLEGAL_CHARACTERS.test(t)) return fail('it contains a character Windows does not allow in paths (< > " | ? *)');
+  if (ILLEGAL_CHARACTERS.test(t))
+    return fail('it contains a character Windows does not allow in paths (< > " | ? *)');
   if (t.includes('%')) {
     const expanded = expandEnvironment(t);
     if (!expanded.ok) return expanded;
@@ -233,12 +258,18 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
     if (colon >= 0) {
       for (let j = i; j < n; j++) {
         if (text.charCodeAt(j) !== 92) {
-          return fail('a folder name contains ":" (an alternate data stream of a folder, or a drive in the middle of the path)');
+          return fail(
+            'a folder name contains ":" (an alternate data stream of a folder, or a drive in the middle of the path)',
+          );
         }
       }
       // file:stream — an alternate data stream lies where its file (or folder) lies.
       streamEnd = colon;
-      while (streamEnd > start && (text.charCodeAt(streamEnd - 1) === 46 || text.charCodeAt(streamEnd - 1) === 32)) streamEnd--;
+      while (
+        streamEnd > start &&
+        (text.charCodeAt(streamEnd - 1) === 46 || text.charCodeAt(streamEnd - 1) === 32)
+      )
+        streamEnd--;
     }
     segments.push(start, significantEnd);
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -48,7 +48,12 @@ type WsContextExtra = {
  * roles (field auth). Not the subject: results are shared between users of the same scope.
  */
 function scopeKey(identity: Identity): string {
-  return JSON.stringify([identity.tenantId, [...identity.roles].sort(), identity.groups, identity.deviceId]);
+  return JSON.stringify([
+    identity.tenantId,
+    [...identity.roles].sort(),
+    identity.groups,
+    identity.deviceId,
+  ]);
 }
 
 type InitialContext = YogaInitialContext & { wsIdentity?: Identity; req?: IncomingMessage };
@@ -83,7 +88,12 @@ export function createApp(options: AppOptions) {
       // Bad variables are reported here, outside envelop: give them their code as over HTTP.
       const result = withInputErrorCodes(raw);
       return result.errors
-        ? { ...result, errors: result.errors.map((e) => maskError(e, 'Unexpected error.', !production) as GraphQLError) }
+        ? {
+            ...result,
+            errors: result.errors.map(
+              (e) => maskError(e, 'Unexpected error.', !production) as GraphQLError,
+            ),
+          }
         : result;
     },
   });
@@ -92,7 +102,8 @@ export function createApp(options: AppOptions) {
     // Over WebSocket there is no Fetch request, only the upgrade request (`req`, Node headers).
     const upgradeRequestId = initial.req?.headers['x-request-id'];
     const requestId =
-      initial.request?.headers.get('x-request-id') ?? (typeof upgradeRequestId === 'string' ? upgradeRequestId : randomUUID());
+      initial.request?.headers.get('x-request-id') ??
+      (typeof upgradeRequestId === 'string' ? upgradeRequestId : randomUUID());
     let identity = initial.wsIdentity;
     if (!identity) {
       const result = await authenticate(initial.request?.headers.get('authorization'), tokens);
@@ -120,8 +131,12 @@ export function createApp(options: AppOptions) {
   const httpServer: Server = createServer((request, response) => {
     if (request.url === '/ready') {
       prisma.$queryRaw`SELECT 1`.then(
-        () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}'),
-        () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"database unavailable"}'),
+        () =>
+          response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}'),
+        () =>
+          response
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end('{"status":"database unavailable"}'),
       );
       return;
     }
@@ -132,10 +147,14 @@ export function createApp(options: AppOptions) {
     {
       async onConnect(ctx) {
         const header =
-          authorizationFromConnectionParams(ctx.connectionParams) ?? ctx.extra.request.headers['authorization'];
+          authorizationFromConnectionParams(ctx.connectionParams) ??
+          ctx.extra.request.headers.authorization;
         const result = await authenticate(header, tokens);
         if ('error' in result) {
-          ctx.extra.socket.close(result.error === 'missing' ? 4401 : 4403, result.message.slice(0, 120));
+          ctx.extra.socket.close(
+            result.error === 'missing' ? 4401 : 4403,
+            result.message.slice(0, 120),
+          );
           return false;
         }
         ctx.extra.identity = result.identity;
@@ -156,9 +175,12 @@ export function createApp(options: AppOptions) {
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptions) {
           return [
-            new GraphQLError(`At most ${maxSubscriptions} operations may run at once on one connection.`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
+            new GraphQLError(
+              `At most ${maxSubscriptions} operations may run at once on one connection.`,
+              {
+                extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+              },
+            ),
           ];
         }
         const enveloped = yoga.getEnveloped({

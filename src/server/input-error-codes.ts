@@ -1,5 +1,5 @@
 import type { Plugin } from '@envelop/core';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 
 /**
  * Variables that do not fit the schema (an unknown enum value, a missing required field) are the
@@ -38,7 +38,12 @@ const VARIABLE_ERROR = /^Variable "\$(\w+)"(?: got invalid value .*? at "([^"]+)
 function withInputErrorCode(error: GraphQLError): GraphQLError {
   const match = VARIABLE_ERROR.exec(error.message);
   // yoga marks some of these BAD_USER_INPUT itself, without the field.
-  if (!match || (error.extensions.code && error.extensions.code !== 'BAD_USER_INPUT') || error.extensions.field) return error;
+  if (
+    !match ||
+    (error.extensions.code && error.extensions.code !== 'BAD_USER_INPUT') ||
+    error.extensions.field
+  )
+    return error;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field: match[2] ?? match[1] },

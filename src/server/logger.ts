@@ -20,5 +20,8 @@ export function createQuellLogger(production: boolean): YogaLogger {
 
 function isClientError(error: unknown): boolean {
   const original = error instanceof GraphQLError ? error.originalError : error;
-  return original instanceof DomainError || (original instanceof GraphQLError && typeof original.extensions.code === 'string');
+  return (
+    original instanceof DomainError ||
+    (original instanceof GraphQLError && typeof original.extensions.code === 'string')
+  );
 }

@@ -1,14 +1,14 @@
 import {
-  Kind,
-  createSourceEventStream,
-  execute,
-  getOperationAST,
-  print,
-  visit,
   type ASTNode,
+  createSourceEventStream,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  execute,
+  getOperationAST,
+  Kind,
+  print,
+  visit,
 } from 'graphql';
 import { digest } from '../events/digest.js';
 import { EVENT_KEY } from '../events/event-key.js';
@@ -35,11 +35,16 @@ export interface SharedSubscribeOptions {
 export function createSharedSubscribe(options: SharedSubscribeOptions) {
   const results = new TwoGenerationCache<Promise<ExecutionResult>>(options.keepMs ?? 2_000);
 
-  return async function subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  return async function subscribe(
+    args: ExecutionArgs,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return options.mask(source);
     const groupKey = sharingKey(args, options.scopeKey(args.contextValue));
-    const run = (payload: unknown) => Promise.resolve(execute({ ...args, rootValue: payload })).then(options.mask).then(compact);
+    const run = (payload: unknown) =>
+      Promise.resolve(execute({ ...args, rootValue: payload }))
+        .then(options.mask)
+        .then(compact);
     return mapIterator(source[Symbol.asyncIterator](), (payload) => {
       const eventKey = eventKeyOf(payload);
       if (groupKey === null || eventKey === null) return run(payload);
@@ -55,7 +60,9 @@ export function createSharedSubscribe(options: SharedSubscribeOptions) {
  * serialize several times faster. `data` holds only serialized scalars, so the copy is exact.
  */
 function compact(result: ExecutionResult): ExecutionResult {
-  return result.data ? { ...result, data: JSON.parse(JSON.stringify(result.data)) as ExecutionResult['data'] } : result;
+  return result.data
+    ? { ...result, data: JSON.parse(JSON.stringify(result.data)) as ExecutionResult['data'] }
+    : result;
 }
 
 function eventKeyOf(payload: unknown): string | null {
@@ -69,7 +76,10 @@ const printed = new WeakMap<DocumentNode, string>();
 /** Null when the operation is not a single-root-field subscription (then nothing is shared). */
 function sharingKey(args: ExecutionArgs, scope: string): string | null {
   const operation = getOperationAST(args.document, args.operationName);
-  const root = operation?.selectionSet.selections.length === 1 ? operation.selectionSet.selections[0] : undefined;
+  const root =
+    operation?.selectionSet.selections.length === 1
+      ? operation.selectionSet.selections[0]
+      : undefined;
   if (!root || root.kind !== Kind.FIELD) return null;
   // Variables used anywhere but in the root field's arguments can change the result.
   const used = new Set<string>();
@@ -90,12 +100,17 @@ function sharingKey(args: ExecutionArgs, scope: string): string | null {
   return digest(JSON.stringify([text, args.operationName ?? null, relevant, scope]));
 }
 
-function isAsyncIterable(value: AsyncIterable<unknown> | ExecutionResult): value is AsyncIterable<unknown> {
+function isAsyncIterable(
+  value: AsyncIterable<unknown> | ExecutionResult,
+): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 /** Maps a source iterator; return() reaches the source (the hub subscription) at once. */
-function mapIterator<S, T>(source: AsyncIterator<S>, map: (value: S) => Promise<T>): AsyncIterableIterator<T> {
+function mapIterator<S, T>(
+  source: AsyncIterator<S>,
+  map: (value: S) => Promise<T>,
+): AsyncIterableIterator<T> {
   const close = async () => {
     await source.return?.();
   };

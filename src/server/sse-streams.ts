@@ -33,8 +33,16 @@ export function createSseStreams() {
     plugin(): Plugin {
       return {
         onResponse({ response, serverContext }) {
-          if (!(response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream')) return;
-          const { req, res } = (serverContext ?? {}) as { req?: IncomingMessage; res?: ServerResponse };
+          if (
+            !(response.headers.get('content-type') ?? '')
+              .toLowerCase()
+              .startsWith('text/event-stream')
+          )
+            return;
+          const { req, res } = (serverContext ?? {}) as {
+            req?: IncomingMessage;
+            res?: ServerResponse;
+          };
           if (req && res) track(req, res);
         },
       };

@@ -16,7 +16,11 @@ import { audit, type Work } from './work.js';
 export type ActionRow = RemediationAction;
 
 /** File actions are one per device, type and file; other evidence actions one per evidence; device actions one per device and type. */
-const FILE_TARGET_TYPES: ReadonlySet<RemediationActionType> = new Set(['QUARANTINE_FILE', 'STOP_AND_QUARANTINE_FILE', 'ADD_INDICATOR']);
+const FILE_TARGET_TYPES: ReadonlySet<RemediationActionType> = new Set([
+  'QUARANTINE_FILE',
+  'STOP_AND_QUARANTINE_FILE',
+  'ADD_INDICATOR',
+]);
 
 /**
  * The key that makes a second open (pending or in-progress) action on the same target impossible
@@ -28,7 +32,8 @@ export function openTargetKey(target: {
   sha256?: string | null;
   evidenceId?: string | null;
 }): string {
-  if (FILE_TARGET_TYPES.has(target.type) && target.sha256) return `${target.deviceId}:${target.type}:${target.sha256.toLowerCase()}`;
+  if (FILE_TARGET_TYPES.has(target.type) && target.sha256)
+    return `${target.deviceId}:${target.type}:${target.sha256.toLowerCase()}`;
   if (target.evidenceId) return `${target.deviceId}:${target.type}:evidence:${target.evidenceId}`;
   return `${target.deviceId}:${target.type}:`;
 }
@@ -38,12 +43,18 @@ export function openTargetKey(target: {
  * returns them as they are now — after any concurrent change committed — limited to the
  * caller's tenant and `scope`. Ids that are missing or out of scope are simply absent.
  */
-export async function lockActions(work: Work, ids: readonly string[], scope: Prisma.RemediationActionWhereInput = {}): Promise<ActionRow[]> {
+export async function lockActions(
+  work: Work,
+  ids: readonly string[],
+  scope: Prisma.RemediationActionWhereInput = {},
+): Promise<ActionRow[]> {
   const unique = [...new Set(ids)].sort();
   if (unique.length === 0) return [];
   await work.tx.$queryRaw`
     SELECT id FROM remediation_actions WHERE "tenantId" = ${work.actor.tenantId} AND id = ANY(${unique}::uuid[]) ORDER BY id FOR UPDATE`;
-  return work.tx.remediationAction.findMany({ where: { AND: [{ tenantId: work.actor.tenantId, id: { in: unique } }, scope] } });
+  return work.tx.remediationAction.findMany({
+    where: { AND: [{ tenantId: work.actor.tenantId, id: { in: unique } }, scope] },
+  });
 }
 
 export interface NewAction {
@@ -86,9 +97,17 @@ export interface CreateOptions {
   evidenceStatusSet?: ReadonlySet<string>;
 }
 
-export async function createActions(work: Work, actions: readonly NewAction[], options: CreateOptions = {}): Promise<CreatedAction[]> {
+export async function createActions(
+  work: Work,
+  actions: readonly NewAction[],
+  options: CreateOptions = {},
+): Promise<CreatedAction[]> {
   if (actions.length === 0) return [];
-  const rows: CreatedAction[] = actions.map((action) => ({ ...action, id: randomUUID(), openTargetKey: openTargetKey(action) }));
+  const rows: CreatedAction[] = actions.map((action) => ({
+    ...action,
+    id: randomUUID(),
+    openTargetKey: openTargetKey(action),
+  }));
   const tenantId = work.actor.tenantId;
   const inserted = await work.tx.$queryRaw<{ id: string }[]>`
     INSERT INTO remediation_actions (id, "tenantId", "deviceId", "deviceGroupId", type, source, status, "evidenceId",
@@ -139,18 +158,31 @@ export async function createActions(work: Work, actions: readonly NewAction[], o
   const preset = options.evidenceStatusSet ?? new Set<string>();
   await updateEvidenceStatuses(
     work,
-    created.filter((a) => !a.evidenceId || !preset.has(a.evidenceId)).map((a) => ({ evidenceId: a.evidenceId ?? null, status: a.status })),
+    created
+      .filter((a) => !a.evidenceId || !preset.has(a.evidenceId))
+      .map((a) => ({ evidenceId: a.evidenceId ?? null, status: a.status })),
   );
-  const skipped = rows.filter((row) => !createdIds.has(row.id) && row.evidenceId && preset.has(row.evidenceId)).map((row) => row.evidenceId!);
+  const skipped = rows
+    .filter((row) => !createdIds.has(row.id) && row.evidenceId && preset.has(row.evidenceId))
+    .map((row) => row.evidenceId!);
   if (skipped.length > 0) {
-    await work.tx.evidence.updateMany({ where: { id: { in: skipped } }, data: { remediationStatus: 'NONE' } });
+    await work.tx.evidence.updateMany({
+      where: { id: { in: skipped } },
+      data: { remediationStatus: 'NONE' },
+    });
   }
   return created;
 }
 
 function changeOf(
   tenantId: string,
-  action: { id: string; deviceGroupId: string; deviceId: string; incidentId?: string | null; type: RemediationActionType },
+  action: {
+    id: string;
+    deviceGroupId: string;
+    deviceId: string;
+    incidentId?: string | null;
+    type: RemediationActionType;
+  },
   previousStatus: RemediationActionStatus | null,
   status: RemediationActionStatus,
 ): ActionStatusChange {
@@ -167,8 +199,13 @@ function changeOf(
 }
 
 /** Keeps each evidence's remediation status in step with the status of the action taken on it. */
-async function updateEvidenceStatuses(work: Work, pairs: readonly { evidenceId: string | null; status: RemediationActionStatus }[]) {
-  const withEvidence = pairs.filter((p): p is { evidenceId: string; status: RemediationActionStatus } => p.evidenceId !== null);
+async function updateEvidenceStatuses(
+  work: Work,
+  pairs: readonly { evidenceId: string | null; status: RemediationActionStatus }[],
+) {
+  const withEvidence = pairs.filter(
+    (p): p is { evidenceId: string; status: RemediationActionStatus } => p.evidenceId !== null,
+  );
   if (withEvidence.length === 0) return;
   withEvidence.sort((a, b) => (a.evidenceId < b.evidenceId ? -1 : 1));
   await work.tx.$executeRaw`
@@ -250,8 +287,13 @@ export async function transitionActions(
       ...(options.operation ? { operation: options.operation } : {}),
     });
   }
-  await updateEvidenceStatuses(work, result.map(({ after }) => ({ evidenceId: after.evidenceId, status: after.status })));
-  const completed = result.filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED').map(({ after }) => after);
+  await updateEvidenceStatuses(
+    work,
+    result.map(({ after }) => ({ evidenceId: after.evidenceId, status: after.status })),
+  );
+  const completed = result
+    .filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED')
+    .map(({ after }) => after);
   const undone = result.filter(() => to === 'UNDONE').map(({ after }) => after);
   if (completed.length > 0) await applyCompletionEffects(work, completed);
   if (undone.length > 0) await applyUndoEffects(work, undone);

@@ -13,7 +13,11 @@ export function actorFrom(identity: Identity, requestId: string | null): Actor {
 }
 
 /** The built-in workers (executor, expiry sweeper) act as a system subject with full scope. */
-export function systemActor(tenantId: string, subject: string, requestId: string | null = null): Actor {
+export function systemActor(
+  tenantId: string,
+  subject: string,
+  requestId: string | null = null,
+): Actor {
   return { subject, tenantId, roles: new Set(), groups: 'all', deviceId: null, requestId };
 }
 

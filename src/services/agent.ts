@@ -1,21 +1,27 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
 import { isUuid } from '../db/uuid.js';
-import { DISPATCHED_STATUSES, SERVER_SIDE_ACTION_TYPES, isDispatchedStatus, isServerSideActionType } from '../policy/index.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
-import type { Actor } from './actor.js';
+import {
+  DISPATCHED_STATUSES,
+  isDispatchedStatus,
+  isServerSideActionType,
+  SERVER_SIDE_ACTION_TYPES,
+} from '../policy/index.js';
 import { lockActions } from './action-transitions.js';
+import type { Actor } from './actor.js';
 import { forbiddenAction } from './errors.js';
 import { settleActions } from './execution.js';
-import { notFoundOutcome, type ActionOutcomeResult } from './outcomes.js';
+import { type ActionOutcomeResult, notFoundOutcome } from './outcomes.js';
 import { requireRole } from './roles.js';
-import { idSchema, idempotencyKeySchema, parseInput } from './validation.js';
+import { idempotencyKeySchema, idSchema, parseInput } from './validation.js';
 import { runMutation, type ServiceDeps } from './work.js';
 
 /** The agent's device: the token's `did`, a device id (anything else names no device). */
 function agentDevice(actor: Actor): string {
   requireRole(actor, 'agent');
-  if (!actor.deviceId || !isUuid(actor.deviceId)) throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');
+  if (!actor.deviceId || !isUuid(actor.deviceId))
+    throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');
   return actor.deviceId.toLowerCase();
 }
 
@@ -59,10 +65,21 @@ export function agentWorkCriteria(actor: Actor): AgentWorkCriteria {
  * status the event announced (settled, cancelled, or dispatched again since — that later event
  * brings it). So a stream replayed from an old cursor hands out only work still to do.
  */
-export async function dispatchedWork(deps: ServiceDeps, actor: Actor, actionId: string, status: RemediationActionStatus) {
+export async function dispatchedWork(
+  deps: ServiceDeps,
+  actor: Actor,
+  actionId: string,
+  status: RemediationActionStatus,
+) {
   const deviceId = agentDevice(actor);
   return deps.prisma.remediationAction.findFirst({
-    where: { id: actionId, tenantId: actor.tenantId, deviceId, status, type: { notIn: [...SERVER_SIDE_ACTION_TYPES] } },
+    where: {
+      id: actionId,
+      tenantId: actor.tenantId,
+      deviceId,
+      status,
+      type: { notIn: [...SERVER_SIDE_ACTION_TYPES] },
+    },
     include: { evidence: true },
   });
 }
@@ -81,27 +98,45 @@ export type ReportActionOutcomeInput = z.input<typeof reportSchema>;
  * not dispatched (not IN_PROGRESS / UNDO_IN_PROGRESS, e.g. cancelled meanwhile) is
  * INVALID_TRANSITION.
  */
-export async function reportActionOutcome(deps: ServiceDeps, actor: Actor, raw: ReportActionOutcomeInput): Promise<ActionOutcomeResult> {
+export async function reportActionOutcome(
+  deps: ServiceDeps,
+  actor: Actor,
+  raw: ReportActionOutcomeInput,
+): Promise<ActionOutcomeResult> {
   const deviceId = agentDevice(actor);
   const input = parseInput(reportSchema, raw);
   const { idempotencyKey, ...request } = input;
   // A replay by the same subject with another device (a reinstalled agent) shows nothing of the first device.
-  const rescope = async (tx: Transaction, stored: ActionOutcomeResult): Promise<ActionOutcomeResult> => {
+  const rescope = async (
+    tx: Transaction,
+    stored: ActionOutcomeResult,
+  ): Promise<ActionOutcomeResult> => {
     if (!stored.actionId) return stored;
-    const own = await tx.remediationAction.findFirst({ where: { id: stored.actionId, tenantId: actor.tenantId, deviceId }, select: { id: true } });
+    const own = await tx.remediationAction.findFirst({
+      where: { id: stored.actionId, tenantId: actor.tenantId, deviceId },
+      select: { id: true },
+    });
     return own ? stored : notFoundOutcome(stored.id);
   };
-  return runMutation(deps, actor, { operation: 'reportActionOutcome', idempotencyKey, input: request, rescope }, async (work) => {
-    const [row] = await lockActions(work, [input.actionId], { deviceId });
-    if (!row || isServerSideActionType(row.type)) return notFoundOutcome(input.actionId);
-    if (!isDispatchedStatus(row.status)) {
-      return {
-        id: row.id,
-        actionId: row.id,
-        error: { code: 'INVALID_TRANSITION', message: `Action ${row.id} is ${row.status}; only dispatched work (IN_PROGRESS, UNDO_IN_PROGRESS) takes an outcome.` },
-      };
-    }
-    await settleActions(work, [row], input.outcome, input.failureReason ?? null);
-    return { id: row.id, actionId: row.id, error: null };
-  });
+  return runMutation(
+    deps,
+    actor,
+    { operation: 'reportActionOutcome', idempotencyKey, input: request, rescope },
+    async (work) => {
+      const [row] = await lockActions(work, [input.actionId], { deviceId });
+      if (!row || isServerSideActionType(row.type)) return notFoundOutcome(input.actionId);
+      if (!isDispatchedStatus(row.status)) {
+        return {
+          id: row.id,
+          actionId: row.id,
+          error: {
+            code: 'INVALID_TRANSITION',
+            message: `Action ${row.id} is ${row.status}; only dispatched work (IN_PROGRESS, UNDO_IN_PROGRESS) takes an outcome.`,
+          },
+        };
+      }
+      await settleActions(work, [row], input.outcome, input.failureReason ?? null);
+      return { id: row.id, actionId: row.id, error: null };
+    },
+  );
 }

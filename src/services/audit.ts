@@ -22,14 +22,18 @@ export interface AuditEntry {
   occurredAt?: Date;
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+const json = (value: unknown) =>
+  value === undefined || value === null ? null : JSON.stringify(value);
 
 /**
  * Appends audit events in the caller's transaction, as one set-based INSERT however many there
  * are (a 10,000-finding submission writes 10,000 of them). The table is append-only: the database
  * refuses UPDATE, DELETE and TRUNCATE (migration `audit_append_only`).
  */
-export async function writeAuditEvents(tx: Transaction, entries: readonly AuditEntry[]): Promise<void> {
+export async function writeAuditEvents(
+  tx: Transaction,
+  entries: readonly AuditEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   const now = new Date();
   await tx.$executeRaw`

@@ -1,4 +1,10 @@
-import type { AutomationLevel, EvidenceKind, OsPlatform, Plan, Verdict } from '../generated/prisma/enums.js';
+import type {
+  AutomationLevel,
+  EvidenceKind,
+  OsPlatform,
+  Plan,
+  Verdict,
+} from '../generated/prisma/enums.js';
 import { decideRemediation, isUndoable, pendingExpiresAt } from '../policy/index.js';
 import { createActions, type NewAction } from './action-transitions.js';
 import { spreadThreat } from './spread.js';
@@ -56,7 +62,11 @@ export async function planActions(
       evidence: { kind: target.kind, path: target.path },
       osPlatform: target.platform,
     });
-    if (!evaluation.actionType || (evaluation.decision !== 'TAKE_AUTOMATICALLY' && evaluation.decision !== 'REQUIRE_APPROVAL')) return;
+    if (
+      !evaluation.actionType ||
+      (evaluation.decision !== 'TAKE_AUTOMATICALLY' && evaluation.decision !== 'REQUIRE_APPROVAL')
+    )
+      return;
     const automatic = evaluation.decision === 'TAKE_AUTOMATICALLY';
     actions.push({
       deviceId: target.deviceId,

@@ -2,12 +2,17 @@ import { z } from 'zod';
 import { visibleActions } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
-import { InvalidTransitionError, canTransition, isExpired } from '../policy/index.js';
+import { canTransition, InvalidTransitionError, isExpired } from '../policy/index.js';
+import { type ActionRow, lockActions, transitionActions } from './action-transitions.js';
 import type { Actor } from './actor.js';
-import { lockActions, transitionActions, type ActionRow } from './action-transitions.js';
-import { describeDecision, notFoundOutcome, rescopeOutcomes, type ActionOutcomeResult } from './outcomes.js';
+import {
+  type ActionOutcomeResult,
+  describeDecision,
+  notFoundOutcome,
+  rescopeOutcomes,
+} from './outcomes.js';
 import { requireRole } from './roles.js';
-import { commentSchema, idSchema, idempotencyKeySchema, parseInput } from './validation.js';
+import { commentSchema, idempotencyKeySchema, idSchema, parseInput } from './validation.js';
 import { runMutation, type ServiceDeps, type Work } from './work.js';
 
 export const MAX_IDS_PER_CALL = 1000;
@@ -17,7 +22,11 @@ export const idsSchema = z
   .min(1, 'give at least one id')
   .max(MAX_IDS_PER_CALL, `at most ${MAX_IDS_PER_CALL} ids per call`);
 
-const decideSchema = z.object({ ids: idsSchema, comment: commentSchema, idempotencyKey: idempotencyKeySchema });
+const decideSchema = z.object({
+  ids: idsSchema,
+  comment: commentSchema,
+  idempotencyKey: idempotencyKeySchema,
+});
 export type DecideInput = z.input<typeof decideSchema>;
 
 export interface BulkOutcomes {
@@ -29,7 +38,9 @@ export interface BulkOutcomes {
  * work that finds them, whatever it came to do. Returns the rows as they are afterwards.
  */
 export async function expireOverdue(work: Work, rows: readonly ActionRow[]): Promise<ActionRow[]> {
-  const overdue = rows.filter((row) => row.status === 'PENDING_APPROVAL' && isExpired(row.expiresAt, work.now));
+  const overdue = rows.filter(
+    (row) => row.status === 'PENDING_APPROVAL' && isExpired(row.expiresAt, work.now),
+  );
   if (overdue.length === 0) return [...rows];
   const moved = await transitionActions(work, overdue, 'EXPIRED', {
     operation: 'expireRemediationActions',
@@ -45,40 +56,74 @@ const APPROVE: Decision = { operation: 'approveRemediationActions', to: 'IN_PROG
 const REJECT: Decision = { operation: 'rejectRemediationActions', to: 'REJECTED' };
 const CANCEL: Decision = { operation: 'cancelRemediationActions', to: 'CANCELLED' };
 
-async function decide(deps: ServiceDeps, actor: Actor, raw: DecideInput, decision: Decision): Promise<BulkOutcomes> {
+async function decide(
+  deps: ServiceDeps,
+  actor: Actor,
+  raw: DecideInput,
+  decision: Decision,
+): Promise<BulkOutcomes> {
   requireRole(actor, 'responder');
   const input = parseInput(decideSchema, raw);
   const { idempotencyKey, ...request } = input;
-  const rescope = (tx: Transaction, stored: BulkOutcomes) => rescopeOutcomes(tx, visibleActions(actor), input.ids.length, stored);
-  return runMutation(deps, actor, { operation: decision.operation, idempotencyKey, input: request, rescope }, async (work) => {
-    // Locked in id order, then re-read: a concurrent decider that got there first has committed,
-    // and this one sees its decision. The update below is conditional on the status read.
-    const rows = await expireOverdue(work, await lockActions(work, input.ids, visibleActions(actor)));
-    const movable = rows.filter((row) => canTransition(row.status, decision.to));
-    const patchDecision = (from: RemediationActionStatus) =>
-      from === 'PENDING_APPROVAL' ? { decidedBy: actor.subject, decidedAt: work.now, decisionComment: input.comment ?? null } : {};
-    const moved = await transitionActions(work, movable, decision.to, {
-      patch: patchDecision,
-      comment: input.comment ?? null,
-    });
-    const movedIds = new Set(moved.map((m) => m.after.id));
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const outcomeOf = (id: string): ActionOutcomeResult => {
-      const row = byId.get(id);
-      if (!row) return notFoundOutcome(id);
-      if (movedIds.has(id)) return { id, actionId: id, error: null };
-      if (decision === CANCEL && row.status !== 'PENDING_APPROVAL' && row.status !== 'EXPIRED') {
-        return { id, actionId: id, error: { code: 'INVALID_TRANSITION', message: new InvalidTransitionError(row.status, 'CANCELLED').message } };
-      }
-      return { id, actionId: id, error: { code: 'ALREADY_DECIDED', message: describeDecision(row) } };
-    };
-    return { outcomes: input.ids.map(outcomeOf) };
-  });
+  const rescope = (tx: Transaction, stored: BulkOutcomes) =>
+    rescopeOutcomes(tx, visibleActions(actor), input.ids.length, stored);
+  return runMutation(
+    deps,
+    actor,
+    { operation: decision.operation, idempotencyKey, input: request, rescope },
+    async (work) => {
+      // Locked in id order, then re-read: a concurrent decider that got there first has committed,
+      // and this one sees its decision. The update below is conditional on the status read.
+      const rows = await expireOverdue(
+        work,
+        await lockActions(work, input.ids, visibleActions(actor)),
+      );
+      const movable = rows.filter((row) => canTransition(row.status, decision.to));
+      const patchDecision = (from: RemediationActionStatus) =>
+        from === 'PENDING_APPROVAL'
+          ? {
+              decidedBy: actor.subject,
+              decidedAt: work.now,
+              decisionComment: input.comment ?? null,
+            }
+          : {};
+      const moved = await transitionActions(work, movable, decision.to, {
+        patch: patchDecision,
+        comment: input.comment ?? null,
+      });
+      const movedIds = new Set(moved.map((m) => m.after.id));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const outcomeOf = (id: string): ActionOutcomeResult => {
+        const row = byId.get(id);
+        if (!row) return notFoundOutcome(id);
+        if (movedIds.has(id)) return { id, actionId: id, error: null };
+        if (decision === CANCEL && row.status !== 'PENDING_APPROVAL' && row.status !== 'EXPIRED') {
+          return {
+            id,
+            actionId: id,
+            error: {
+              code: 'INVALID_TRANSITION',
+              message: new InvalidTransitionError(row.status, 'CANCELLED').message,
+            },
+          };
+        }
+        return {
+          id,
+          actionId: id,
+          error: { code: 'ALREADY_DECIDED', message: describeDecision(row) },
+        };
+      };
+      return { outcomes: input.ids.map(outcomeOf) };
+    },
+  );
 }
 
 /** approveRemediationActions (SPEC §3.4): PENDING_APPROVAL → IN_PROGRESS, then the executor. */
-export const approveRemediationActions = (deps: ServiceDeps, actor: Actor, input: DecideInput) => decide(deps, actor, input, APPROVE);
+export const approveRemediationActions = (deps: ServiceDeps, actor: Actor, input: DecideInput) =>
+  decide(deps, actor, input, APPROVE);
 /** rejectRemediationActions: PENDING_APPROVAL → REJECTED. */
-export const rejectRemediationActions = (deps: ServiceDeps, actor: Actor, input: DecideInput) => decide(deps, actor, input, REJECT);
+export const rejectRemediationActions = (deps: ServiceDeps, actor: Actor, input: DecideInput) =>
+  decide(deps, actor, input, REJECT);
 /** cancelRemediationActions (an addition to the contract): an action not yet final → CANCELLED. */
-export const cancelRemediationActions = (deps: ServiceDeps, actor: Actor, input: DecideInput) => decide(deps, actor, input, CANCEL);
+export const cancelRemediationActions = (deps: ServiceDeps, actor: Actor, input: DecideInput) =>
+  decide(deps, actor, input, CANCEL);

@@ -1,14 +1,14 @@
 import type { Transaction } from '../db/client.js';
-import { utc } from './sql.js';
 import {
   deriveIncidentRemediationStatus,
   deriveInvestigationState,
-  mostUrgentInvestigationState,
   type IncidentRemediationStatus,
   type InvestigationState,
   type InvestigationTerminal,
+  mostUrgentInvestigationState,
   type RemediationActionStatus,
 } from '../policy/index.js';
+import { utc } from './sql.js';
 
 /** States after which an investigation has ended (its end time is set). */
 const ENDED_STATES: ReadonlySet<InvestigationState> = new Set([
@@ -37,7 +37,10 @@ export interface DerivedStateTargets {
  * after the other, and the second reads the first one's committed actions: the stored state can
  * never be computed from a stale view.
  */
-export async function refreshDerivedStates(tx: Transaction, targets: DerivedStateTargets): Promise<void> {
+export async function refreshDerivedStates(
+  tx: Transaction,
+  targets: DerivedStateTargets,
+): Promise<void> {
   const investigationIds = [...new Set(targets.investigationIds)].sort();
   const incidentIds = new Set(targets.incidentIds);
   if (investigationIds.length > 0) {
@@ -75,7 +78,10 @@ export async function refreshDerivedStates(tx: Transaction, targets: DerivedStat
         actionStatuses: row.statuses,
       });
       const endedAt = ENDED_STATES.has(state) ? (row.endedAt ?? targets.now) : null;
-      if (state !== row.state || (endedAt?.getTime() ?? null) !== (row.endedAt?.getTime() ?? null)) {
+      if (
+        state !== row.state ||
+        (endedAt?.getTime() ?? null) !== (row.endedAt?.getTime() ?? null)
+      ) {
         changed.push({ id: row.id, state, endedAt });
       }
     }
@@ -103,11 +109,16 @@ export async function refreshDerivedStates(tx: Transaction, targets: DerivedStat
              ARRAY(SELECT DISTINCT a.status::text FROM remediation_actions a WHERE a."incidentId" = n.id) AS statuses,
              ARRAY(SELECT DISTINCT i.state::text FROM investigations i WHERE i."incidentId" = n.id) AS states
       FROM incidents n WHERE n.id = ANY(${incidents}::uuid[])`;
-    const changed: { id: string; status: IncidentRemediationStatus; state: InvestigationState | null }[] = [];
+    const changed: {
+      id: string;
+      status: IncidentRemediationStatus;
+      state: InvestigationState | null;
+    }[] = [];
     for (const row of facts) {
       const status = deriveIncidentRemediationStatus(row.statuses);
       const state = mostUrgentInvestigationState(row.states);
-      if (status !== row.remediationStatus || state !== row.automatedInvestigationState) changed.push({ id: row.id, status, state });
+      if (status !== row.remediationStatus || state !== row.automatedInvestigationState)
+        changed.push({ id: row.id, status, state });
     }
     if (changed.length > 0) {
       await tx.$executeRaw`

@@ -8,7 +8,10 @@ import { audit, type Work } from './work.js';
  * indicator is added, an investigation is started. Quarantines, kills, removals and their undo
  * show on the evidence's remediation status, which the transition keeps in step.
  */
-export async function applyCompletionEffects(work: Work, actions: readonly RemediationAction[]): Promise<void> {
+export async function applyCompletionEffects(
+  work: Work,
+  actions: readonly RemediationAction[],
+): Promise<void> {
   await setDeviceFlags(work, actions, true);
   const indicators = actions.filter((a) => a.type === 'ADD_INDICATOR' && a.sha256);
   if (indicators.length > 0) {
@@ -24,19 +27,32 @@ export async function applyCompletionEffects(work: Work, actions: readonly Remed
       skipDuplicates: true,
     });
   }
-  for (const action of actions.filter((a) => a.type === 'INITIATE_INVESTIGATION')) await initiateInvestigation(work, action);
+  for (const action of actions.filter((a) => a.type === 'INITIATE_INVESTIGATION'))
+    await initiateInvestigation(work, action);
 }
 
 /** The undo of a completed action: the device is released, the restriction lifted (files: evidence RESTORED). */
-export async function applyUndoEffects(work: Work, actions: readonly RemediationAction[]): Promise<void> {
+export async function applyUndoEffects(
+  work: Work,
+  actions: readonly RemediationAction[],
+): Promise<void> {
   await setDeviceFlags(work, actions, false);
 }
 
 async function setDeviceFlags(work: Work, actions: readonly RemediationAction[], value: boolean) {
-  const isolate = [...new Set(actions.filter((a) => a.type === 'ISOLATE_DEVICE').map((a) => a.deviceId))].sort();
-  const restrict = [...new Set(actions.filter((a) => a.type === 'RESTRICT_CODE_EXECUTION').map((a) => a.deviceId))].sort();
-  if (isolate.length > 0) await work.tx.device.updateMany({ where: { id: { in: isolate } }, data: { isolated: value } });
-  if (restrict.length > 0) await work.tx.device.updateMany({ where: { id: { in: restrict } }, data: { codeExecutionRestricted: value } });
+  const isolate = [
+    ...new Set(actions.filter((a) => a.type === 'ISOLATE_DEVICE').map((a) => a.deviceId)),
+  ].sort();
+  const restrict = [
+    ...new Set(actions.filter((a) => a.type === 'RESTRICT_CODE_EXECUTION').map((a) => a.deviceId)),
+  ].sort();
+  if (isolate.length > 0)
+    await work.tx.device.updateMany({ where: { id: { in: isolate } }, data: { isolated: value } });
+  if (restrict.length > 0)
+    await work.tx.device.updateMany({
+      where: { id: { in: restrict } },
+      data: { codeExecutionRestricted: value },
+    });
 }
 
 /**
@@ -52,7 +68,11 @@ async function initiateInvestigation(work: Work, action: RemediationAction): Pro
   if (!runsAutomatedInvestigation(device.tenant.plan, device.deviceGroup.automationLevel)) return;
   const incident =
     (await tx.incident.findFirst({
-      where: { tenantId: device.tenantId, primaryDeviceId: device.id, status: { in: ['ACTIVE', 'IN_PROGRESS'] } },
+      where: {
+        tenantId: device.tenantId,
+        primaryDeviceId: device.id,
+        status: { in: ['ACTIVE', 'IN_PROGRESS'] },
+      },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     })) ??
     (await tx.incident.create({

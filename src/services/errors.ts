@@ -15,6 +15,8 @@ export class DomainError extends Error {
   }
 }
 
-export const badInput = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field);
-export const notFound = (what: string, field?: string) => new DomainError('NOT_FOUND', `${what} does not exist.`, field);
+export const badInput = (field: string, message: string) =>
+  new DomainError('BAD_USER_INPUT', message, field);
+export const notFound = (what: string, field?: string) =>
+  new DomainError('NOT_FOUND', `${what} does not exist.`, field);
 export const forbiddenAction = (message: string) => new DomainError('FORBIDDEN', message);

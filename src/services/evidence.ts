@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { EvidenceKind, LocationClass, OsPlatform, RemediationActionStatus, Verdict } from '../generated/prisma/enums.js';
-import { ARTIFACT_FILE, EVIDENCE_KINDS, NO_PATH_CLASSIFICATION, VERDICTS, classifyPath, evidenceRemediationStatusFor } from '../policy/index.js';
+import type {
+  EvidenceKind,
+  LocationClass,
+  OsPlatform,
+  RemediationActionStatus,
+  Verdict,
+} from '../generated/prisma/enums.js';
+import {
+  ARTIFACT_FILE,
+  classifyPath,
+  EVIDENCE_KINDS,
+  evidenceRemediationStatusFor,
+  NO_PATH_CLASSIFICATION,
+  VERDICTS,
+} from '../policy/index.js';
 import { utc } from './sql.js';
 import type { Work } from './work.js';
 
@@ -32,15 +45,25 @@ export const evidenceInputSchema = z
   .superRefine((evidence, ctx) => {
     const need = (field: 'path' | 'registryKey' | 'name' | 'value', message: string) => {
       const value = evidence[field];
-      if (value === null || value === undefined || value.trim() === '') ctx.addIssue({ code: 'custom', path: [field], message });
+      if (value === null || value === undefined || value.trim() === '')
+        ctx.addIssue({ code: 'custom', path: [field], message });
     };
     switch (evidence.kind) {
       case 'FILE':
-        if (!evidence.path?.trim() && !evidence.sha256) ctx.addIssue({ code: 'custom', path: ['path'], message: 'a FILE needs a path or a sha256' });
+        if (!evidence.path?.trim() && !evidence.sha256)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['path'],
+            message: 'a FILE needs a path or a sha256',
+          });
         break;
       case 'PROCESS':
         if (!evidence.path?.trim() && evidence.processId == null) {
-          ctx.addIssue({ code: 'custom', path: ['path'], message: 'a PROCESS needs its image path or its process id' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['path'],
+            message: 'a PROCESS needs its image path or its process id',
+          });
         }
         break;
       case 'REGISTRY_KEY':
@@ -62,11 +85,16 @@ export const evidenceInputSchema = z
 export type EvidenceInput = z.infer<typeof evidenceInputSchema>;
 
 /** Where the artifact's file lies, as the policy engine sees it on the device's platform (SPEC §2.2). */
-export function evidenceLocation(kind: EvidenceKind, path: string | null | undefined, platform: OsPlatform): { classes: LocationClass[]; understood: boolean } {
+export function evidenceLocation(
+  kind: EvidenceKind,
+  path: string | null | undefined,
+  platform: OsPlatform,
+): { classes: LocationClass[]; understood: boolean } {
   const file = ARTIFACT_FILE[kind];
   if (file === 'none') return { classes: ['NONE'], understood: true };
   const classification = classifyPath(path, platform);
-  if (file === 'required' && classification === NO_PATH_CLASSIFICATION) return { classes: ['NONE'], understood: false };
+  if (file === 'required' && classification === NO_PATH_CLASSIFICATION)
+    return { classes: ['NONE'], understood: false };
   return { classes: [...classification.classes], understood: classification.understood };
 }
 
@@ -89,7 +117,8 @@ export async function insertEvidence(work: Work, rows: readonly NewEvidence[]): 
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id ?? randomUUID());
   const locations = rows.map((r) => evidenceLocation(r.input.kind, r.input.path, r.platform));
-  const s = (pick: (r: NewEvidence) => string | null | undefined) => rows.map((r) => pick(r) ?? null);
+  const s = (pick: (r: NewEvidence) => string | null | undefined) =>
+    rows.map((r) => pick(r) ?? null);
   await work.tx.$executeRaw`
     INSERT INTO evidence (id, "tenantId", "deviceId", "alertId", "incidentId", "investigationId", kind, path, sha256, "processId",
                           "commandLine", "registryKey", name, value, verdict, "locationClasses", "pathUnderstood", "remediationStatus", "createdAt")

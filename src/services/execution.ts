@@ -1,8 +1,13 @@
 import type { RemediationActionType } from '../generated/prisma/enums.js';
 import { DISPATCHED_STATUSES, SERVER_SIDE_ACTION_TYPES } from '../policy/index.js';
+import {
+  type ActionRow,
+  lockActions,
+  type Transitioned,
+  transitionActions,
+} from './action-transitions.js';
 import { systemActor } from './actor.js';
-import { lockActions, transitionActions, type ActionRow, type Transitioned } from './action-transitions.js';
-import { runSystemWork, type Executor, type ServiceDeps, type Work } from './work.js';
+import { type Executor, runSystemWork, type ServiceDeps, type Work } from './work.js';
 
 /** Actions Quell carries out itself whatever the executor (the policy's server-side types). */
 const SERVER_SIDE: ReadonlySet<RemediationActionType> = new Set(SERVER_SIDE_ACTION_TYPES);
@@ -25,13 +30,20 @@ export async function settleActions(
   const result: Transitioned[] = [];
   const reason = failureReason ?? 'The executor reported a failure.';
   if (outcome === 'COMPLETED') {
-    result.push(...(await transitionActions(work, running, 'COMPLETED', { patch: () => ({ completedAt: work.now }) })));
+    result.push(
+      ...(await transitionActions(work, running, 'COMPLETED', {
+        patch: () => ({ completedAt: work.now }),
+      })),
+    );
     // undoneBy is the person who asked for the undo; one statement per distinct requester.
     const byRequester = new Map<string | null, ActionRow[]>();
-    for (const row of undoing) byRequester.set(row.undoRequestedBy, [...(byRequester.get(row.undoRequestedBy) ?? []), row]);
+    for (const row of undoing)
+      byRequester.set(row.undoRequestedBy, [...(byRequester.get(row.undoRequestedBy) ?? []), row]);
     for (const [requester, group] of byRequester) {
       result.push(
-        ...(await transitionActions(work, group, 'UNDONE', { patch: () => ({ undoneAt: work.now, undoneBy: requester ?? work.actor.subject }) })),
+        ...(await transitionActions(work, group, 'UNDONE', {
+          patch: () => ({ undoneAt: work.now, undoneBy: requester ?? work.actor.subject }),
+        })),
       );
     }
   } else {
@@ -61,11 +73,17 @@ export async function completeDispatched(
   deps: ServiceDeps,
   tenantId: string,
   actionIds: readonly string[],
-  options: { subject: string; requestId: string | null; onlyTypes?: ReadonlySet<RemediationActionType> },
+  options: {
+    subject: string;
+    requestId: string | null;
+    onlyTypes?: ReadonlySet<RemediationActionType>;
+  },
 ): Promise<number> {
   const actor = systemActor(tenantId, options.subject, options.requestId);
   return runSystemWork(deps, actor, 'executor.complete', async (work) => {
-    const rows = (await lockActions(work, actionIds)).filter((row) => !options.onlyTypes || options.onlyTypes.has(row.type));
+    const rows = (await lockActions(work, actionIds)).filter(
+      (row) => !options.onlyTypes || options.onlyTypes.has(row.type),
+    );
     return (await settleActions(work, rows, 'COMPLETED')).length;
   });
 }
@@ -76,7 +94,10 @@ export function createSimulatedExecutor(deps: () => ServiceDeps): Executor {
     mode: 'simulated',
     async dispatched(tenantId, actionIds, requestId) {
       try {
-        await completeDispatched(deps(), tenantId, actionIds, { subject: 'executor:simulated', requestId });
+        await completeDispatched(deps(), tenantId, actionIds, {
+          subject: 'executor:simulated',
+          requestId,
+        });
       } catch (error) {
         // The actions stay IN_PROGRESS; the background sweep completes them later.
         deps().onError(error, 'simulated executor');
@@ -94,7 +115,11 @@ export function createAgentExecutor(deps: () => ServiceDeps): Executor {
     mode: 'agent',
     async dispatched(tenantId, actionIds, requestId) {
       try {
-        await completeDispatched(deps(), tenantId, actionIds, { subject: 'executor:quell', requestId, onlyTypes: SERVER_SIDE });
+        await completeDispatched(deps(), tenantId, actionIds, {
+          subject: 'executor:quell',
+          requestId,
+          onlyTypes: SERVER_SIDE,
+        });
       } catch (error) {
         deps().onError(error, 'server-side executor');
       }
@@ -107,7 +132,10 @@ export function createAgentExecutor(deps: () => ServiceDeps): Executor {
  * executor's follow-up — is carried out by the background sweep (simulated mode: everything;
  * agent mode: the server-side actions only). Returns how many actions it settled.
  */
-export async function completeStaleDispatched(deps: ServiceDeps, olderThanMs: number): Promise<number> {
+export async function completeStaleDispatched(
+  deps: ServiceDeps,
+  olderThanMs: number,
+): Promise<number> {
   const cutoff = new Date(deps.now().getTime() - olderThanMs);
   const onlyTypes = deps.executor.mode === 'agent' ? SERVER_SIDE : undefined;
   const stale = await deps.prisma.remediationAction.findMany({
@@ -122,7 +150,8 @@ export async function completeStaleDispatched(deps: ServiceDeps, olderThanMs: nu
   });
   let settled = 0;
   const byTenant = new Map<string, string[]>();
-  for (const row of stale) byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row.id]);
+  for (const row of stale)
+    byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row.id]);
   for (const [tenantId, ids] of byTenant) {
     settled += await completeDispatched(deps, tenantId, ids, {
       subject: deps.executor.mode === 'agent' ? 'executor:quell' : 'executor:simulated',
@@ -132,4 +161,3 @@ export async function completeStaleDispatched(deps: ServiceDeps, olderThanMs: nu
   }
   return settled;
 }
-

@@ -24,15 +24,28 @@ export function canonicalJson(value: unknown): string {
 
 /** The hash that says whether a retry carries the same request: the operation and its normalized input. */
 export function requestHash(operation: string, input: unknown): string {
-  return createHash('sha256').update(operation).update('\n').update(canonicalJson(input)).digest('hex');
+  return createHash('sha256')
+    .update(operation)
+    .update('\n')
+    .update(canonicalJson(input))
+    .digest('hex');
 }
 
 export function checkIdempotencyKey(key: string | null | undefined): string | null {
   if (key === null || key === undefined) return null;
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new DomainError('BAD_USER_INPUT', `idempotencyKey: must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'idempotencyKey');
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `idempotencyKey: must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+      'idempotencyKey',
+    );
   }
-  if (key.includes('\u0000')) throw new DomainError('BAD_USER_INPUT', 'idempotencyKey: must not contain NUL characters (U+0000).', 'idempotencyKey');
+  if (key.includes('\u0000'))
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'idempotencyKey: must not contain NUL characters (U+0000).',
+      'idempotencyKey',
+    );
   return key;
 }
 
@@ -55,7 +68,10 @@ export type ClaimResult = { claimed: true } | { claimed: false; response: unknow
  * failed), the other proceeds as the first. An expired row is taken over. The same key with another
  * request (operation or input) is IDEMPOTENCY_KEY_REUSED.
  */
-export async function claimIdempotencyKey(tx: Transaction, claim: IdempotencyClaim): Promise<ClaimResult> {
+export async function claimIdempotencyKey(
+  tx: Transaction,
+  claim: IdempotencyClaim,
+): Promise<ClaimResult> {
   const expiresAt = new Date(claim.now.getTime() + claim.ttlMs);
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await tx.$queryRaw<{ key: string }[]>`
@@ -69,7 +85,9 @@ export async function claimIdempotencyKey(tx: Transaction, claim: IdempotencyCla
       RETURNING key`;
     if (inserted.length === 1) return { claimed: true };
     const existing = await tx.idempotencyRecord.findUnique({
-      where: { tenantId_subject_key: { tenantId: claim.tenantId, subject: claim.subject, key: claim.key } },
+      where: {
+        tenantId_subject_key: { tenantId: claim.tenantId, subject: claim.subject, key: claim.key },
+      },
     });
     if (!existing) continue; // purged between the two statements: claim again
     if (existing.operation !== claim.operation || existing.requestHash !== claim.requestHash) {
@@ -84,13 +102,20 @@ export async function claimIdempotencyKey(tx: Transaction, claim: IdempotencyCla
   throw new Error('could not claim the idempotency key');
 }
 
-export async function storeIdempotentResponse(tx: Transaction, claim: IdempotencyClaim, response: unknown): Promise<void> {
+export async function storeIdempotentResponse(
+  tx: Transaction,
+  claim: IdempotencyClaim,
+  response: unknown,
+): Promise<void> {
   await tx.$executeRaw`
     UPDATE idempotency_records SET response = ${JSON.stringify(response ?? null)}::jsonb
     WHERE "tenantId" = ${claim.tenantId} AND subject = ${claim.subject} AND key = ${claim.key}`;
 }
 
 /** Deletes expired keys; called now and then (and by the background sweeper). Returns how many. */
-export async function purgeExpiredIdempotencyKeys(prisma: PrismaClient | Transaction, now: Date): Promise<number> {
+export async function purgeExpiredIdempotencyKeys(
+  prisma: PrismaClient | Transaction,
+  now: Date,
+): Promise<number> {
   return prisma.$executeRaw`DELETE FROM idempotency_records WHERE "expiresAt" <= ${utc(now)}::timestamp`;
 }

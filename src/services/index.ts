@@ -2,22 +2,28 @@ import type { PrismaClient } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
 import type { Actor } from './actor.js';
-import { agentWorkCriteria, dispatchedWork, listAgentWork, reportActionOutcome, type ReportActionOutcomeInput } from './agent.js';
-import { reportAlert, type ReportAlertInput } from './alerts.js';
+import {
+  agentWorkCriteria,
+  dispatchedWork,
+  listAgentWork,
+  type ReportActionOutcomeInput,
+  reportActionOutcome,
+} from './agent.js';
+import { type ReportAlertInput, reportAlert } from './alerts.js';
 import {
   approveRemediationActions,
   cancelRemediationActions,
-  rejectRemediationActions,
   type DecideInput,
+  rejectRemediationActions,
 } from './decisions.js';
 import { createDeviceGroupService } from './device-groups.js';
 import { createAgentExecutor, createSimulatedExecutor } from './execution.js';
-import { submitInvestigationFindings, type SubmitFindingsInput } from './findings.js';
+import { type SubmitFindingsInput, submitInvestigationFindings } from './findings.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from './idempotency.js';
-import { takeResponseAction, type TakeResponseActionInput } from './response-actions.js';
+import { type TakeResponseActionInput, takeResponseAction } from './response-actions.js';
 import { expirePendingActions, sweep } from './sweeper.js';
 import { createTenantProvisioner } from './tenants.js';
-import { undoRemediationActions, type UndoInput } from './undo.js';
+import { type UndoInput, undoRemediationActions } from './undo.js';
 import type { ServiceDeps } from './work.js';
 
 export interface ServiceOptions {
@@ -42,7 +48,9 @@ function hoursFromEnv(name: string, atLeast = 0): number | undefined {
   if (!value) return undefined;
   const hours = Number(value);
   if (!Number.isFinite(hours) || hours <= 0 || hours < atLeast) {
-    throw new Error(`${name} must be a positive number of hours${atLeast ? `, at least ${atLeast}` : ''}`);
+    throw new Error(
+      `${name} must be a positive number of hours${atLeast ? `, at least ${atLeast}` : ''}`,
+    );
   }
   return hours * 3_600_000;
 }
@@ -56,12 +64,20 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
   const deps: ServiceDeps = {
     prisma,
     now: options.now ?? (() => new Date()),
-    pendingTtlMs: options.pendingTtlMs ?? hoursFromEnv('QUELL_PENDING_TTL_HOURS') ?? DEFAULT_PENDING_TTL_MS,
-    idempotencyTtlMs: options.idempotencyTtlMs ?? hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS', 24) ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+    pendingTtlMs:
+      options.pendingTtlMs ?? hoursFromEnv('QUELL_PENDING_TTL_HOURS') ?? DEFAULT_PENDING_TTL_MS,
+    idempotencyTtlMs:
+      options.idempotencyTtlMs ??
+      hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS', 24) ??
+      DEFAULT_IDEMPOTENCY_TTL_MS,
     executor: null as never,
-    onError: options.onError ?? ((error, where) => console.error(JSON.stringify({ level: 'error', where, error: String(error) }))),
+    onError:
+      options.onError ??
+      ((error, where) =>
+        console.error(JSON.stringify({ level: 'error', where, error: String(error) }))),
   };
-  deps.executor = mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
+  deps.executor =
+    mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
   const staleDispatchMs = options.staleDispatchMs ?? 60_000;
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<unknown> | null = null;
@@ -75,16 +91,24 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     deviceGroups: createDeviceGroupService(deps),
     executorMode: mode,
     reportAlert: (actor: Actor, input: ReportAlertInput) => reportAlert(deps, actor, input),
-    submitInvestigationFindings: (actor: Actor, input: SubmitFindingsInput) => submitInvestigationFindings(deps, actor, input),
-    approveRemediationActions: (actor: Actor, input: DecideInput) => approveRemediationActions(deps, actor, input),
-    rejectRemediationActions: (actor: Actor, input: DecideInput) => rejectRemediationActions(deps, actor, input),
-    cancelRemediationActions: (actor: Actor, input: DecideInput) => cancelRemediationActions(deps, actor, input),
-    undoRemediationActions: (actor: Actor, input: UndoInput) => undoRemediationActions(deps, actor, input),
-    takeResponseAction: (actor: Actor, input: TakeResponseActionInput) => takeResponseAction(deps, actor, input),
+    submitInvestigationFindings: (actor: Actor, input: SubmitFindingsInput) =>
+      submitInvestigationFindings(deps, actor, input),
+    approveRemediationActions: (actor: Actor, input: DecideInput) =>
+      approveRemediationActions(deps, actor, input),
+    rejectRemediationActions: (actor: Actor, input: DecideInput) =>
+      rejectRemediationActions(deps, actor, input),
+    cancelRemediationActions: (actor: Actor, input: DecideInput) =>
+      cancelRemediationActions(deps, actor, input),
+    undoRemediationActions: (actor: Actor, input: UndoInput) =>
+      undoRemediationActions(deps, actor, input),
+    takeResponseAction: (actor: Actor, input: TakeResponseActionInput) =>
+      takeResponseAction(deps, actor, input),
     agentWork: (actor: Actor) => listAgentWork(deps, actor),
     agentWorkCriteria: (actor: Actor) => agentWorkCriteria(actor),
-    dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) => dispatchedWork(deps, actor, actionId, status),
-    reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) => reportActionOutcome(deps, actor, input),
+    dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) =>
+      dispatchedWork(deps, actor, actionId, status),
+    reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
+      reportActionOutcome(deps, actor, input),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */

@@ -2,7 +2,11 @@ import { utc } from './sql.js';
 import type { Work } from './work.js';
 
 /** Links devices to an investigation and to its incident (both can grow). */
-export async function joinDevices(work: Work, investigation: { id: string; incidentId: string }, deviceIds: Iterable<string>) {
+export async function joinDevices(
+  work: Work,
+  investigation: { id: string; incidentId: string },
+  deviceIds: Iterable<string>,
+) {
   const devices = [...new Set(deviceIds)].sort();
   if (devices.length === 0) return;
   await work.tx.$executeRaw`

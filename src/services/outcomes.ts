@@ -2,7 +2,13 @@ import type { Prisma, Transaction } from '../db/client.js';
 import type { ActionRow } from './action-transitions.js';
 
 /** The per-id error codes of the contract's ActionErrorCode. */
-export type ActionErrorCode = 'NOT_FOUND' | 'ALREADY_DECIDED' | 'NOT_UNDOABLE' | 'NOT_COMPLETED' | 'ALREADY_UNDONE' | 'INVALID_TRANSITION';
+export type ActionErrorCode =
+  | 'NOT_FOUND'
+  | 'ALREADY_DECIDED'
+  | 'NOT_UNDOABLE'
+  | 'NOT_COMPLETED'
+  | 'ALREADY_UNDONE'
+  | 'INVALID_TRANSITION';
 
 /**
  * One id's outcome in a bulk call. `id` is the id as it was asked for (decoded); `actionId` the
@@ -29,8 +35,10 @@ export function describeDecision(row: ActionRow): string {
     case 'PENDING_APPROVAL':
       return `Action ${row.id} is still pending approval.`;
     default:
-      if (row.source === 'MANUAL') return `Action ${row.id} is a manual action taken by ${row.requestedBy ?? 'someone'}; ${now}.`;
-      if (row.decision === 'TAKE_AUTOMATICALLY') return `Action ${row.id} was taken automatically by the policy (TAKE_AUTOMATICALLY); ${now}.`;
+      if (row.source === 'MANUAL')
+        return `Action ${row.id} is a manual action taken by ${row.requestedBy ?? 'someone'}; ${now}.`;
+      if (row.decision === 'TAKE_AUTOMATICALLY')
+        return `Action ${row.id} was taken automatically by the policy (TAKE_AUTOMATICALLY); ${now}.`;
       return `Action ${row.id} was already approved by ${row.decidedBy ?? 'someone'}${at(row.decidedAt)}; ${now}.`;
   }
 }
@@ -54,7 +62,14 @@ export async function rescopeOutcomes(
 ): Promise<{ outcomes: ActionOutcomeResult[] }> {
   const ids = [...new Set(stored.outcomes.flatMap((o) => (o.actionId ? [o.actionId] : [])))];
   const visible = ids.length
-    ? new Set((await tx.remediationAction.findMany({ where: { AND: [{ id: { in: ids } }, scope] }, select: { id: true } })).map((r) => r.id))
+    ? new Set(
+        (
+          await tx.remediationAction.findMany({
+            where: { AND: [{ id: { in: ids } }, scope] },
+            select: { id: true },
+          })
+        ).map((r) => r.id),
+      )
     : new Set<string>();
   const outcomes = stored.outcomes.flatMap((outcome, i) => {
     if (!outcome.actionId || visible.has(outcome.actionId)) return [outcome];

@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { visibleActions, visibleDevices } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import {
-  REMEDIATION_ACTION_TYPES,
   checkManualActionAllowed,
-  runsAutomatedInvestigation,
   isUndoable,
+  REMEDIATION_ACTION_TYPES,
   requiresSha256,
+  runsAutomatedInvestigation,
 } from '../policy/index.js';
-import type { Actor } from './actor.js';
 import { createActions, openTargetKey } from './action-transitions.js';
-import { DomainError, badInput } from './errors.js';
+import type { Actor } from './actor.js';
+import { badInput, DomainError } from './errors.js';
 import { requireRole } from './roles.js';
-import { idSchema, idempotencyKeySchema, missing, parseInput, requiredText } from './validation.js';
+import { idempotencyKeySchema, idSchema, missing, parseInput, requiredText } from './validation.js';
 import { runMutation, type ServiceDeps } from './work.js';
 
 const takeSchema = z.object({
@@ -41,58 +41,90 @@ export interface TakeResponseActionResult {
  * target key decides it, also between concurrent requests. INITIATE_INVESTIGATION is refused on a
  * device whose group runs no automated investigations.
  */
-export async function takeResponseAction(deps: ServiceDeps, actor: Actor, raw: TakeResponseActionInput): Promise<TakeResponseActionResult> {
+export async function takeResponseAction(
+  deps: ServiceDeps,
+  actor: Actor,
+  raw: TakeResponseActionInput,
+): Promise<TakeResponseActionResult> {
   requireRole(actor, 'responder');
   const input = parseInput(takeSchema, raw);
-  if (requiresSha256(input.type) && !input.sha256) throw badInput('sha256', `sha256: ${input.type} needs the file's sha256.`);
+  if (requiresSha256(input.type) && !input.sha256)
+    throw badInput('sha256', `sha256: ${input.type} needs the file's sha256.`);
   const { idempotencyKey, ...request } = input;
   // A replay answers as a new call would for a device no longer in the caller's scope: NOT_FOUND.
   const rescope = async (tx: Transaction, stored: TakeResponseActionResult) => {
-    const visible = await tx.remediationAction.findFirst({ where: { AND: [{ id: stored.actionId }, visibleActions(actor)] }, select: { id: true } });
+    const visible = await tx.remediationAction.findFirst({
+      where: { AND: [{ id: stored.actionId }, visibleActions(actor)] },
+      select: { id: true },
+    });
     if (!visible) throw missing('Device', 'deviceId');
     return stored;
   };
-  return runMutation(deps, actor, { operation: 'takeResponseAction', idempotencyKey, input: request, rescope }, async (work) => {
-    const tenant = await work.tx.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { plan: true } });
-    const permission = checkManualActionAllowed(tenant.plan, input.type);
-    if (!permission.allowed) {
-      if (permission.code === 'NOT_MANUAL_ACTION') throw badInput('type', `type: ${permission.message}`);
-      throw new DomainError('PLAN_LIMIT', permission.message, 'type', { includedIn: permission.includedIn });
-    }
-    if (!requiresSha256(input.type) && input.sha256) throw badInput('sha256', `sha256: ${input.type} acts on the whole device and takes no sha256.`);
-    const device = await work.tx.device.findFirst({
-      where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
-      include: { deviceGroup: true },
-    });
-    if (!device) throw missing('Device', 'deviceId');
-    if (
-      input.type === 'INITIATE_INVESTIGATION' &&
-      !runsAutomatedInvestigation(tenant.plan, device.deviceGroup.automationLevel)
-    ) {
-      throw badInput('type', `type: device ${device.hostname} is in a NO_AUTOMATED_RESPONSE group, where no automated investigation runs.`);
-    }
-    const action = {
-      deviceId: device.id,
-      deviceGroupId: device.deviceGroupId,
-      type: input.type,
-      source: 'MANUAL' as const,
-      status: 'IN_PROGRESS' as const,
-      sha256: input.sha256 ?? null,
-      explanation: `Manual response action requested by ${actor.subject}: ${input.comment}`,
-      requestedBy: actor.subject,
-      comment: input.comment,
-      decidedBy: actor.subject,
-      decidedAt: work.now,
-      undoable: isUndoable(input.type),
-    };
-    const key = openTargetKey(action);
-    // The open action that blocks this one may close between the INSERT and the look-up: try again.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const [created] = await createActions(work, [action]);
-      if (created) return { actionId: created.id, alreadyRequested: false };
-      const existing = await work.tx.remediationAction.findUnique({ where: { openTargetKey: key }, select: { id: true } });
-      if (existing) return { actionId: existing.id, alreadyRequested: true };
-    }
-    throw new DomainError('CONFLICT', 'The target changed repeatedly while the action was requested; try again.');
-  });
+  return runMutation(
+    deps,
+    actor,
+    { operation: 'takeResponseAction', idempotencyKey, input: request, rescope },
+    async (work) => {
+      const tenant = await work.tx.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { plan: true },
+      });
+      const permission = checkManualActionAllowed(tenant.plan, input.type);
+      if (!permission.allowed) {
+        if (permission.code === 'NOT_MANUAL_ACTION')
+          throw badInput('type', `type: ${permission.message}`);
+        throw new DomainError('PLAN_LIMIT', permission.message, 'type', {
+          includedIn: permission.includedIn,
+        });
+      }
+      if (!requiresSha256(input.type) && input.sha256)
+        throw badInput(
+          'sha256',
+          `sha256: ${input.type} acts on the whole device and takes no sha256.`,
+        );
+      const device = await work.tx.device.findFirst({
+        where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
+        include: { deviceGroup: true },
+      });
+      if (!device) throw missing('Device', 'deviceId');
+      if (
+        input.type === 'INITIATE_INVESTIGATION' &&
+        !runsAutomatedInvestigation(tenant.plan, device.deviceGroup.automationLevel)
+      ) {
+        throw badInput(
+          'type',
+          `type: device ${device.hostname} is in a NO_AUTOMATED_RESPONSE group, where no automated investigation runs.`,
+        );
+      }
+      const action = {
+        deviceId: device.id,
+        deviceGroupId: device.deviceGroupId,
+        type: input.type,
+        source: 'MANUAL' as const,
+        status: 'IN_PROGRESS' as const,
+        sha256: input.sha256 ?? null,
+        explanation: `Manual response action requested by ${actor.subject}: ${input.comment}`,
+        requestedBy: actor.subject,
+        comment: input.comment,
+        decidedBy: actor.subject,
+        decidedAt: work.now,
+        undoable: isUndoable(input.type),
+      };
+      const key = openTargetKey(action);
+      // The open action that blocks this one may close between the INSERT and the look-up: try again.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [created] = await createActions(work, [action]);
+        if (created) return { actionId: created.id, alreadyRequested: false };
+        const existing = await work.tx.remediationAction.findUnique({
+          where: { openTargetKey: key },
+          select: { id: true },
+        });
+        if (existing) return { actionId: existing.id, alreadyRequested: true };
+      }
+      throw new DomainError(
+        'CONFLICT',
+        'The target changed repeatedly while the action was requested; try again.',
+      );
+    },
+  );
 }

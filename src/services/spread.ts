@@ -1,5 +1,16 @@
-import type { AutomationLevel, EvidenceKind, OsPlatform, Plan, Verdict } from '../generated/prisma/enums.js';
-import { effectiveAutomationLevel, runsAutomatedInvestigation, spreadsToOtherDevices, strongerVerdict } from '../policy/index.js';
+import type {
+  AutomationLevel,
+  EvidenceKind,
+  OsPlatform,
+  Plan,
+  Verdict,
+} from '../generated/prisma/enums.js';
+import {
+  effectiveAutomationLevel,
+  runsAutomatedInvestigation,
+  spreadsToOtherDevices,
+  strongerVerdict,
+} from '../policy/index.js';
 import type { FindingTarget } from './decision-pass.js';
 import { joinDevices } from './investigation-devices.js';
 import type { Work } from './work.js';
@@ -22,7 +33,10 @@ export async function spreadThreat(
   const seenOn = new Map<string, Set<string>>();
   for (const target of targets) {
     if (!target.sha256 || !spreadsToOtherDevices(target.kind, target.verdict)) continue;
-    verdictBySha.set(target.sha256, strongerVerdict(verdictBySha.get(target.sha256), target.verdict));
+    verdictBySha.set(
+      target.sha256,
+      strongerVerdict(verdictBySha.get(target.sha256), target.verdict),
+    );
     seenOn.set(target.sha256, (seenOn.get(target.sha256) ?? new Set()).add(target.deviceId));
   }
   if (verdictBySha.size === 0) return [];
@@ -66,7 +80,8 @@ export async function spreadThreat(
       sha256: row.sha256,
       verdict: verdictBySha.get(row.sha256)!,
     });
-    if (row.investigationId && row.investigationId !== investigation.id) work.investigationIds.add(row.investigationId);
+    if (row.investigationId && row.investigationId !== investigation.id)
+      work.investigationIds.add(row.investigationId);
   }
   if (spread.length > 0) {
     spread.sort((a, b) => (a.evidenceId < b.evidenceId ? -1 : 1));
@@ -76,7 +91,11 @@ export async function spreadThreat(
                             "incidentId" = COALESCE(e."incidentId", ${investigation.incidentId}::uuid)
       FROM unnest(${spread.map((s) => s.evidenceId)}::uuid[], ${spread.map((s) => s.verdict)}::text[]) AS v(id, verdict)
       WHERE e.id = v.id`;
-    await joinDevices(work, investigation, spread.map((target) => target.deviceId));
+    await joinDevices(
+      work,
+      investigation,
+      spread.map((target) => target.deviceId),
+    );
   }
   return spread;
 }

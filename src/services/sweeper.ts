@@ -1,5 +1,5 @@
-import { systemActor } from './actor.js';
 import { lockActions } from './action-transitions.js';
+import { systemActor } from './actor.js';
 import { expireOverdue } from './decisions.js';
 import { completeStaleDispatched } from './execution.js';
 import { purgeExpiredIdempotencyKeys } from './idempotency.js';
@@ -24,14 +24,22 @@ export async function expirePendingActions(deps: ServiceDeps): Promise<number> {
     });
     if (overdue.length === 0) return total;
     const byTenant = new Map<string, string[]>();
-    for (const row of overdue) byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row.id]);
+    for (const row of overdue)
+      byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row.id]);
     let expired = 0;
     for (const [tenantId, ids] of byTenant) {
-      const before = await runSystemWork(deps, systemActor(tenantId, 'system:expiry'), 'expireRemediationActions', async (work) => {
-        const rows = await lockActions(work, ids);
-        const after = await expireOverdue(work, rows);
-        return after.filter((row, i) => row.status === 'EXPIRED' && rows[i]?.status === 'PENDING_APPROVAL').length;
-      });
+      const before = await runSystemWork(
+        deps,
+        systemActor(tenantId, 'system:expiry'),
+        'expireRemediationActions',
+        async (work) => {
+          const rows = await lockActions(work, ids);
+          const after = await expireOverdue(work, rows);
+          return after.filter(
+            (row, i) => row.status === 'EXPIRED' && rows[i]?.status === 'PENDING_APPROVAL',
+          ).length;
+        },
+      );
       expired += before;
     }
     total += expired;

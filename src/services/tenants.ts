@@ -17,7 +17,13 @@ export function createTenantProvisioner(prisma: PrismaClient) {
         ON CONFLICT (id) DO NOTHING`;
       if (inserted === 1) {
         await tx.deviceGroup.create({
-          data: { tenantId, name: DEFAULT_GROUP_NAME, automationLevel: DEFAULT_DEVICE_GROUP.automationLevel, rank: 1, isDefault: true },
+          data: {
+            tenantId,
+            name: DEFAULT_GROUP_NAME,
+            automationLevel: DEFAULT_DEVICE_GROUP.automationLevel,
+            rank: 1,
+            isDefault: true,
+          },
         });
       }
     });

@@ -15,11 +15,25 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 export function isRetryableConflict(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; current && depth < 6; depth++) {
-    const candidate = current as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown; message?: unknown };
+    const candidate = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      meta?: unknown;
+      cause?: unknown;
+      message?: unknown;
+    };
     if (candidate.code === 'P2034') return true;
-    if (typeof candidate.originalCode === 'string' && RETRYABLE_SQLSTATES.has(candidate.originalCode)) return true;
+    if (
+      typeof candidate.originalCode === 'string' &&
+      RETRYABLE_SQLSTATES.has(candidate.originalCode)
+    )
+      return true;
     if (typeof candidate.code === 'string' && RETRYABLE_SQLSTATES.has(candidate.code)) return true;
-    if (typeof candidate.message === 'string' && /deadlock detected|could not serialize access/.test(candidate.message)) return true;
+    if (
+      typeof candidate.message === 'string' &&
+      /deadlock detected|could not serialize access/.test(candidate.message)
+    )
+      return true;
     const meta = candidate.meta as { driverAdapterError?: unknown } | undefined;
     current = meta?.driverAdapterError ?? candidate.cause;
   }
@@ -40,10 +54,15 @@ export async function runTransaction<T>(
   const attempts = options.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(work, { timeout: options.timeoutMs ?? 60_000, maxWait: options.maxWaitMs ?? 30_000 });
+      return await prisma.$transaction(work, {
+        timeout: options.timeoutMs ?? 60_000,
+        maxWait: options.maxWaitMs ?? 30_000,
+      });
     } catch (error) {
       if (attempt >= attempts || !isRetryableConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt));
+      await new Promise((resolve) =>
+        setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt),
+      );
     }
   }
 }

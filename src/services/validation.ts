@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { asUuid } from '../db/uuid.js';
-import { DomainError, badInput } from './errors.js';
+import { badInput, DomainError } from './errors.js';
 
 /** Parses a service input; the first problem becomes BAD_USER_INPUT naming the field (`findings.3.verdict`). */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -21,7 +21,10 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
  * and jsonb cannot store U+0000: such input would otherwise fail deep in a statement, as an
  * internal error naming no field, after part of the work ran.
  */
-export function pathOfNulCharacter(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+export function pathOfNulCharacter(
+  value: unknown,
+  path: (string | number)[] = [],
+): (string | number)[] | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -51,7 +54,11 @@ export const commentSchema = z
   .nullish()
   .transform((comment) => comment ?? null);
 
-export const idempotencyKeySchema = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullish();
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .nullish();
 
 /** A required, trimmed, non-blank text. */
 export function requiredText(max: number) {

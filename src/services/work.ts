@@ -1,15 +1,15 @@
 import type { PrismaClient, Transaction } from '../db/client.js';
-import { appendActionEvents, type ActionStatusChange } from '../events/append.js';
-import { actorRoles, type Actor } from './actor.js';
-import { writeAuditEvents, type AuditEntry } from './audit.js';
+import { type ActionStatusChange, appendActionEvents } from '../events/append.js';
+import { type Actor, actorRoles } from './actor.js';
+import { type AuditEntry, writeAuditEvents } from './audit.js';
 import { refreshDerivedStates } from './derived-states.js';
 import {
   checkIdempotencyKey,
   claimIdempotencyKey,
+  type IdempotencyClaim,
   purgeExpiredIdempotencyKeys,
   requestHash,
   storeIdempotentResponse,
-  type IdempotencyClaim,
 } from './idempotency.js';
 import { runTransaction } from './transaction.js';
 
@@ -17,7 +17,11 @@ import { runTransaction } from './transaction.js';
 export interface Executor {
   readonly mode: 'simulated' | 'agent';
   /** Called after the transaction that dispatched these actions committed. Never throws. */
-  dispatched(tenantId: string, actionIds: readonly string[], requestId: string | null): Promise<void>;
+  dispatched(
+    tenantId: string,
+    actionIds: readonly string[],
+    requestId: string | null,
+  ): Promise<void>;
 }
 
 /** What every service shares: the database, the clock and the settings. */
@@ -50,7 +54,12 @@ export interface Work {
   dispatch: Set<string>;
 }
 
-export function createWork(tx: Transaction, actor: Actor, deps: ServiceDeps, operation: string): Work {
+export function createWork(
+  tx: Transaction,
+  actor: Actor,
+  deps: ServiceDeps,
+  operation: string,
+): Work {
   return {
     tx,
     actor,
@@ -65,7 +74,10 @@ export function createWork(tx: Transaction, actor: Actor, deps: ServiceDeps, ope
   };
 }
 
-export type AuditInput = Omit<AuditEntry, 'tenantId' | 'subject' | 'roles' | 'requestId' | 'operation' | 'outcome'> & {
+export type AuditInput = Omit<
+  AuditEntry,
+  'tenantId' | 'subject' | 'roles' | 'requestId' | 'operation' | 'outcome'
+> & {
   operation?: string;
   outcome?: string;
 };
@@ -86,7 +98,11 @@ export function audit(work: Work, entry: AuditInput): void {
 
 /** The closing steps of a transaction, in order; the stream append is the last statement. */
 export async function finishWork(work: Work): Promise<void> {
-  await refreshDerivedStates(work.tx, { investigationIds: work.investigationIds, incidentIds: work.incidentIds, now: work.now });
+  await refreshDerivedStates(work.tx, {
+    investigationIds: work.investigationIds,
+    incidentIds: work.incidentIds,
+    now: work.now,
+  });
   await writeAuditEvents(work.tx, work.audit);
   await appendActionEvents(work.tx, work.events);
 }
@@ -113,7 +129,12 @@ let mutationsSincePurge = 0;
  * dispatched actions to the executor (awaited, so a simulated executor's completion shows in the
  * response). A replay returns the stored result and does nothing else.
  */
-export async function runMutation<R>(deps: ServiceDeps, actor: Actor, spec: MutationSpec<R>, body: (work: Work) => Promise<R>): Promise<R> {
+export async function runMutation<R>(
+  deps: ServiceDeps,
+  actor: Actor,
+  spec: MutationSpec<R>,
+  body: (work: Work) => Promise<R>,
+): Promise<R> {
   const key = checkIdempotencyKey(spec.idempotencyKey);
   const outcome = await runTransaction(
     deps.prisma,
@@ -144,22 +165,31 @@ export async function runMutation<R>(deps: ServiceDeps, actor: Actor, spec: Muta
     },
     { timeoutMs: spec.timeoutMs },
   );
-  if (outcome.dispatch.length > 0) await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
+  if (outcome.dispatch.length > 0)
+    await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
   if (key !== null && ++mutationsSincePurge >= 500) {
     mutationsSincePurge = 0;
-    await purgeExpiredIdempotencyKeys(deps.prisma, deps.now()).catch((error) => deps.onError(error, 'idempotency purge'));
+    await purgeExpiredIdempotencyKeys(deps.prisma, deps.now()).catch((error) =>
+      deps.onError(error, 'idempotency purge'),
+    );
   }
   return outcome.result;
 }
 
 /** Work of the system itself (executor, sweeper): no idempotency key, same closing steps. */
-export async function runSystemWork<R>(deps: ServiceDeps, actor: Actor, operation: string, body: (work: Work) => Promise<R>): Promise<R> {
+export async function runSystemWork<R>(
+  deps: ServiceDeps,
+  actor: Actor,
+  operation: string,
+  body: (work: Work) => Promise<R>,
+): Promise<R> {
   const outcome = await runTransaction(deps.prisma, async (tx) => {
     const work = createWork(tx, actor, deps, operation);
     const result = await body(work);
     await finishWork(work);
     return { result, dispatch: [...work.dispatch] };
   });
-  if (outcome.dispatch.length > 0) await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
+  if (outcome.dispatch.length > 0)
+    await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
   return outcome.result;
 }

@@ -1,11 +1,11 @@
 // The stream hub on a real database, without GraphQL: wake-ups from LISTEN/NOTIFY, the periodic
 // catch-up when no notification comes, reconnecting the listener, slow consumers, and shutdown.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStreamHub, type StreamHub, type StreamHubOptions } from '../../src/events/hub.js';
 import type { LoggedEvent } from '../../src/events/event-log.js';
+import { createStreamHub, type StreamHub, type StreamHubOptions } from '../../src/events/hub.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { loggedIds, streamWriter, type DeviceRef } from '../support/stream-writer.js';
+import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
 import { waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-hub';
@@ -15,7 +15,8 @@ let writer: ReturnType<typeof streamWriter>;
 const hubs: StreamHub[] = [];
 /** What the hubs reported (a killed LISTEN connection is one); kept out of the test output. */
 const reported: string[] = [];
-const onError = (error: unknown, where: string) => reported.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+const onError = (error: unknown, where: string) =>
+  reported.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
 
 beforeAll(async () => {
   server = await startTestServer({ streams: { onError } });
@@ -31,7 +32,13 @@ afterAll(() => server?.close());
 
 /** A second hub on the test server's database: it shares only PostgreSQL with the server's own. */
 async function hub(options: Partial<StreamHubOptions> = {}) {
-  const created = createStreamHub({ prisma: server.prisma, databaseUrl: server.databaseUrl, catchUpIntervalMs: 60_000, onError, ...options });
+  const created = createStreamHub({
+    prisma: server.prisma,
+    databaseUrl: server.databaseUrl,
+    catchUpIntervalMs: 60_000,
+    onError,
+    ...options,
+  });
   await created.start();
   hubs.push(created);
   return created;
@@ -39,7 +46,12 @@ async function hub(options: Partial<StreamHubOptions> = {}) {
 
 /** Subscribes to every event of the tenant and collects them as they are pulled. */
 async function everything(target: StreamHub, after: bigint | null = null) {
-  const subscription = await target.subscribe<LoggedEvent>({ tenantId: TENANT, after, matches: () => true, transform: async (e) => e });
+  const subscription = await target.subscribe<LoggedEvent>({
+    tenantId: TENANT,
+    after,
+    matches: () => true,
+    transform: async (e) => e,
+  });
   const received: bigint[] = [];
   const pulling = (async () => {
     for await (const event of subscription) received.push(event.id);
@@ -73,7 +85,11 @@ describe('wake-ups', () => {
       SELECT pg_terminate_backend(pid) FROM pg_stat_activity
       WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`;
     await writer.pendingAction(device); // quite possibly while no one listens
-    await waitFor(() => h.stats().listenerConnects >= 2 && h.stats().listening, 'the listener to reconnect', 5_000);
+    await waitFor(
+      () => h.stats().listenerConnects >= 2 && h.stats().listening,
+      'the listener to reconnect',
+      5_000,
+    );
     expect(reported.some((r) => r.startsWith('listener: terminating connection'))).toBe(true);
     await waitFor(() => sub.received.length === 1, 'the event missed while disconnected', 2_000);
     await writer.pendingAction(device);
@@ -85,7 +101,12 @@ describe('subscribers', () => {
   it('lets a consumer that stops pulling fall back to its own reads, then catch up with no gap or duplicate', async () => {
     const h = await hub({ maxQueuedPerSubscriber: 5, pageSize: 7 });
     const start = (await loggedIds(server.prisma, TENANT)).at(-1) ?? 0n;
-    const slow = await h.subscribe<LoggedEvent>({ tenantId: TENANT, after: null, matches: () => true, transform: async (e) => e });
+    const slow = await h.subscribe<LoggedEvent>({
+      tenantId: TENANT,
+      after: null,
+      matches: () => true,
+      transform: async (e) => e,
+    });
     const fast = await everything(h);
     expect(h.stats(TENANT).liveSubscribers).toBe(2);
     for (let i = 0; i < 30; i++) await writer.pendingAction(device);
@@ -99,7 +120,9 @@ describe('subscribers', () => {
     await waitFor(() => slow.isLive, 'the slow subscriber to rejoin'); // its next pull reaches the tail
     const next = slow.next();
     await writer.pendingAction(device);
-    expect(((await next).value as LoggedEvent).id).toBe((await loggedIds(server.prisma, TENANT)).at(-1));
+    expect(((await next).value as LoggedEvent).id).toBe(
+      (await loggedIds(server.prisma, TENANT)).at(-1),
+    );
   });
 
   it('skips events the transform rejects, and matches before transforming', async () => {
@@ -123,8 +146,18 @@ describe('subscribers', () => {
 
   it('ends a waiting next() when the subscription is returned or the hub closes', async () => {
     const h = await hub();
-    const a = await h.subscribe({ tenantId: TENANT, after: null, matches: () => true, transform: async (e) => e });
-    const b = await h.subscribe({ tenantId: TENANT, after: null, matches: () => true, transform: async (e) => e });
+    const a = await h.subscribe({
+      tenantId: TENANT,
+      after: null,
+      matches: () => true,
+      transform: async (e) => e,
+    });
+    const b = await h.subscribe({
+      tenantId: TENANT,
+      after: null,
+      matches: () => true,
+      transform: async (e) => e,
+    });
     const waitingA = a.next();
     const waitingB = b.next();
     await a.return();

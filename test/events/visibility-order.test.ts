@@ -8,7 +8,7 @@
 // that tenant (second and third tests). Every stream reader (src/events/event-log.ts) relies on it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/client.js';
-import { appendActionEvents, type ActionStatusChange } from '../../src/events/append.js';
+import { type ActionStatusChange, appendActionEvents } from '../../src/events/append.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { loggedIds } from '../support/stream-writer.js';
@@ -41,7 +41,9 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A transaction that appends, then stays open until `release` is called. */
-function heldOpen(append: (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]) => Promise<unknown>) {
+function heldOpen(
+  append: (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]) => Promise<unknown>,
+) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let appended = false;
@@ -56,7 +58,7 @@ function heldOpen(append: (tx: Parameters<Parameters<PrismaClient['$transaction'
   return { release, done, appended: () => appended };
 }
 
-describe('the order in which a tenant\'s event ids become visible', () => {
+describe("the order in which a tenant's event ids become visible", () => {
   it('without the lock, a larger id can be visible before a smaller one (the hazard)', async () => {
     const tenant = 'tenant-v-raw';
     // Raw inserts, bypassing appendActionEvents and its lock.
@@ -106,8 +108,15 @@ describe('the order in which a tenant\'s event ids become visible', () => {
     const seen: bigint[] = [];
     const reader = (async () => {
       let last = 0n;
-      while (writing || seen.length === 0 || last < ((await loggedIds(prisma, tenant)).at(-1) ?? 0n)) {
-        const page = await prisma.streamEvent.findMany({ where: { tenantId: tenant, id: { gt: last } }, orderBy: { id: 'asc' } });
+      while (
+        writing ||
+        seen.length === 0 ||
+        last < ((await loggedIds(prisma, tenant)).at(-1) ?? 0n)
+      ) {
+        const page = await prisma.streamEvent.findMany({
+          where: { tenantId: tenant, id: { gt: last } },
+          orderBy: { id: 'asc' },
+        });
         for (const e of page) seen.push(e.id);
         last = page.at(-1)?.id ?? last;
       }

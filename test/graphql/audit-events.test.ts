@@ -23,24 +23,46 @@ describe('auditEvents (admin)', () => {
       { kind: 'FILE', path: 'D:\\1.exe', verdict: 'SUSPICIOUS' },
       { kind: 'FILE', path: 'D:\\2.exe', verdict: 'SUSPICIOUS' },
     ]);
-    const actions = await server.prisma.remediationAction.findMany({ where: { tenantId: t.tid }, orderBy: { id: 'asc' } });
+    const actions = await server.prisma.remediationAction.findMany({
+      where: { tenantId: t.tid },
+      orderBy: { id: 'asc' },
+    });
     const ids = actions.map((a) => Buffer.from(`RemediationAction:${a.id}`).toString('base64'));
     const response = await fetch(server.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.tokens.responder('judge')}`, 'x-request-id': 'req-42' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await t.tokens.responder('judge')}`,
+        'x-request-id': 'req-42',
+      },
       body: JSON.stringify({ query: REJECT, variables: { input: { ids, comment: 'noise' } } }),
     });
     expect(response.status).toBe(200);
 
     const admin = await t.tokens.admin();
-    const rejected = await server.gqlData(AUDIT, { filter: { operations: ['rejectRemediationActions'] } }, admin);
+    const rejected = await server.gqlData(
+      AUDIT,
+      { filter: { operations: ['rejectRemediationActions'] } },
+      admin,
+    );
     expect(rejected.auditEvents.totalCount).toBe(2);
     for (const { node } of rejected.auditEvents.edges) {
-      expect(node).toMatchObject({ subject: 'judge', roles: ['responder'], targetType: 'RemediationAction', comment: 'noise', requestId: 'req-42', outcome: 'SUCCEEDED' });
+      expect(node).toMatchObject({
+        subject: 'judge',
+        roles: ['responder'],
+        targetType: 'RemediationAction',
+        comment: 'noise',
+        requestId: 'req-42',
+        outcome: 'SUCCEEDED',
+      });
       expect(JSON.parse(node.before)).toEqual({ status: 'PENDING_APPROVAL' });
       expect(JSON.parse(node.after)).toEqual({ status: 'REJECTED' });
     }
-    const one = await server.gqlData(AUDIT, { filter: { targetIds: [ids[0]], operations: ['rejectRemediationActions'] } }, admin);
+    const one = await server.gqlData(
+      AUDIT,
+      { filter: { targetIds: [ids[0]], operations: ['rejectRemediationActions'] } },
+      admin,
+    );
     expect(one.auditEvents.edges.map((e: any) => e.node.targetIds)).toEqual([[actions[0]!.id]]);
 
     const all = await server.gqlData(AUDIT, { first: 100 }, admin);
@@ -56,12 +78,18 @@ describe('auditEvents (admin)', () => {
     expect(pages.map(Number)).toEqual([...pages.map(Number)].sort((a, b) => b - a));
 
     const stranger = await tenantOf(server).tokens.admin();
-    expect((await server.gqlData(AUDIT, { filter: { targetIds: [ids[0]] } }, stranger)).auditEvents.totalCount).toBe(0);
+    expect(
+      (await server.gqlData(AUDIT, { filter: { targetIds: [ids[0]] } }, stranger)).auditEvents
+        .totalCount,
+    ).toBe(0);
     const badCursor = await server.gql(AUDIT, { after: 'nope' }, admin);
-    expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(badCursor.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+    });
   });
 
-  it("shows a group-limited admin every event of its groups, whoever caused it, and none that touches another group", async () => {
+  it('shows a group-limited admin every event of its groups, whoever caused it, and none that touches another group', async () => {
     const t = tenantOf(server);
     const mine = await t.group('Mine', 'SEMI_REQUIRE_APPROVAL_ANY');
     const theirs = await t.group('Theirs', 'SEMI_REQUIRE_APPROVAL_ANY');
@@ -70,12 +98,25 @@ describe('auditEvents (admin)', () => {
     const lone = await t.device('audit-lone', mine.id);
     const threat = sha();
     // Seen on their device first; found malicious on mine, it spreads there: one submission touches both groups.
-    const theirAlert = await t.reportAlert(onTheirs.id, [{ kind: 'FILE', path: 'D:\\t.exe', sha256: threat }]);
-    const myAlert = await t.reportAlert(onMine.id, [{ kind: 'FILE', path: 'D:\\t.exe', sha256: threat }]);
+    const theirAlert = await t.reportAlert(onTheirs.id, [
+      { kind: 'FILE', path: 'D:\\t.exe', sha256: threat },
+    ]);
+    const myAlert = await t.reportAlert(onMine.id, [
+      { kind: 'FILE', path: 'D:\\t.exe', sha256: threat },
+    ]);
     const [evidence] = await t.evidenceOf(myAlert.investigation!.id);
-    await t.submit(myAlert.investigation!.id, [{ evidenceId: evidence!.id, verdict: 'MALICIOUS' }], false);
-    const loneAlert = await t.reportAlert(lone.id, [{ kind: 'FILE', path: 'D:\\l.exe', verdict: 'SUSPICIOUS' }]);
-    const actions = await server.prisma.remediationAction.findMany({ where: { tenantId: t.tid }, include: { device: true } });
+    await t.submit(
+      myAlert.investigation!.id,
+      [{ evidenceId: evidence!.id, verdict: 'MALICIOUS' }],
+      false,
+    );
+    const loneAlert = await t.reportAlert(lone.id, [
+      { kind: 'FILE', path: 'D:\\l.exe', verdict: 'SUSPICIOUS' },
+    ]);
+    const actions = await server.prisma.remediationAction.findMany({
+      where: { tenantId: t.tid },
+      include: { device: true },
+    });
     const gid = (id: string) => Buffer.from(`RemediationAction:${id}`).toString('base64');
     const ids = actions.map((a) => gid(a.id));
     await server.gqlData(REJECT, { input: { ids } }, await t.tokens.responder('judge'));
@@ -85,19 +126,37 @@ describe('auditEvents (admin)', () => {
       return new Set<string>(data.auditEvents.edges.flatMap((e: any) => e.node.targetIds));
     };
     const raw = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
-    const mineActions = actions.filter((a) => a.device.deviceGroupId === raw(mine.id)).map((a) => a.id);
-    const theirActions = actions.filter((a) => a.device.deviceGroupId === raw(theirs.id)).map((a) => a.id);
+    const mineActions = actions
+      .filter((a) => a.device.deviceGroupId === raw(mine.id))
+      .map((a) => a.id);
+    const theirActions = actions
+      .filter((a) => a.device.deviceGroupId === raw(theirs.id))
+      .map((a) => a.id);
     expect(mineActions).toHaveLength(2);
     expect(theirActions).toHaveLength(1);
 
     const everything = await targetsSeenBy(await t.tokens.admin());
-    const limited = await targetsSeenBy(await t.token({ sub: 'overseer', roles: ['admin'], groups: ['Mine'] }));
-    for (const id of [...mineActions, raw(myAlert.alert.id), raw(loneAlert.alert.id), raw(mine.id), raw(onMine.id)]) {
+    const limited = await targetsSeenBy(
+      await t.token({ sub: 'overseer', roles: ['admin'], groups: ['Mine'] }),
+    );
+    for (const id of [
+      ...mineActions,
+      raw(myAlert.alert.id),
+      raw(loneAlert.alert.id),
+      raw(mine.id),
+      raw(onMine.id),
+    ]) {
       expect(everything.has(id)).toBe(true);
       expect(limited.has(id), `limited admin sees ${id}`).toBe(true);
     }
     // Their action and alert, their group and device, and the submission that spread to them.
-    for (const id of [...theirActions, raw(theirAlert.alert.id), raw(theirs.id), raw(onTheirs.id), raw(myAlert.investigation!.id)]) {
+    for (const id of [
+      ...theirActions,
+      raw(theirAlert.alert.id),
+      raw(theirs.id),
+      raw(onTheirs.id),
+      raw(myAlert.investigation!.id),
+    ]) {
       expect(everything.has(id)).toBe(true);
       expect(limited.has(id), `limited admin must not see ${id}`).toBe(false);
     }

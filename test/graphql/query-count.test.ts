@@ -10,7 +10,9 @@ beforeAll(async () => {
   const world = fixtures(server.prisma, 'tenant-a');
   await world.tenant();
   const group = await world.group('Workstations');
-  const devices = await Promise.all(Array.from({ length: 10 }, (_, i) => world.device(group.id, `ws-${i}`)));
+  const devices = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => world.device(group.id, `ws-${i}`)),
+  );
   for (let i = 0; i < 60; i++) await world.incident([devices[i % 10]!, devices[(i + 1) % 10]!]);
 });
 afterAll(() => server?.close());

@@ -13,7 +13,10 @@ async function buildWorld() {
   const deviceX = await a.device(groupX.id, 'x-01');
   const deviceY = await a.device(groupY.id, 'y-01');
   const onlyY = await a.incident([deviceY], { title: 'Only on Y' });
-  const spanning = await a.incident([deviceX, deviceY], { title: 'Spans X and Y', status: 'COMPLETED' });
+  const spanning = await a.incident([deviceX, deviceY], {
+    title: 'Spans X and Y',
+    status: 'COMPLETED',
+  });
   const b = fixtures(server.prisma, 'tenant-b');
   await b.tenant();
   const groupB = await b.group('B servers');
@@ -73,7 +76,10 @@ describe('scope: another tenant', () => {
       }`,
       {
         id: globalId('Device', world.deviceX.id),
-        ids: [globalId('Incident', world.onlyY.incident.id), globalId('RemediationAction', world.onlyY.actions[0]!.id)],
+        ids: [
+          globalId('Incident', world.onlyY.incident.id),
+          globalId('RemediationAction', world.onlyY.actions[0]!.id),
+        ],
       },
       token,
     );
@@ -101,9 +107,15 @@ describe('scope: a token limited to group X', () => {
       {},
       await groupXToken(),
     );
-    expect(data.deviceGroups).toEqual({ totalCount: 1, edges: [{ node: { name: 'Servers X', devices: { totalCount: 1 } } }] });
+    expect(data.deviceGroups).toEqual({
+      totalCount: 1,
+      edges: [{ node: { name: 'Servers X', devices: { totalCount: 1 } } }],
+    });
     expect(data.devices).toEqual({ totalCount: 1, edges: [{ node: { hostname: 'x-01' } }] });
-    expect(data.remediationActions).toEqual({ totalCount: 1, edges: [{ node: { device: { hostname: 'x-01' } } }] });
+    expect(data.remediationActions).toEqual({
+      totalCount: 1,
+      edges: [{ node: { device: { hostname: 'x-01' } } }],
+    });
     expect(data.incidents.totalCount).toBe(1);
     const incident = data.incidents.edges[0].node;
     expect(incident.title).toBe('Spans X and Y');
@@ -111,7 +123,10 @@ describe('scope: a token limited to group X', () => {
     expect(incident.devices).toEqual([{ hostname: 'x-01' }]);
     expect(incident.remediationActions.totalCount).toBe(1);
     expect(incident.evidence.totalCount).toBe(1);
-    expect(incident.alerts).toEqual({ totalCount: 1, edges: [{ node: { device: { hostname: 'x-01' } } }] });
+    expect(incident.alerts).toEqual({
+      totalCount: 1,
+      edges: [{ node: { device: { hostname: 'x-01' } } }],
+    });
   });
 
   it('gets null, not an error, for group Y objects by node and nodes', async () => {
@@ -122,7 +137,11 @@ describe('scope: a token limited to group X', () => {
       globalId('Investigation', world.onlyY.investigation.id),
       globalId('RemediationAction', world.onlyY.actions[0]!.id),
     ];
-    const result = await server.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }, await groupXToken());
+    const result = await server.gql(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+      { ids },
+      await groupXToken(),
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.nodes).toEqual([null, null, null, null, null]);
   });
@@ -137,7 +156,11 @@ describe('scope: a token limited to group X', () => {
   });
 
   it('sees a forged or malformed id as absent', async () => {
-    const result = await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: globalId('Device', 'not-a-uuid') }, await groupXToken());
+    const result = await server.gql(
+      `query($id: ID!) { node(id: $id) { id } }`,
+      { id: globalId('Device', 'not-a-uuid') },
+      await groupXToken(),
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.node).toBeNull();
   });
@@ -151,54 +174,87 @@ describe('pagination and filters', () => {
   });
 
   it('pages with cursors without repeating or skipping', async () => {
-    const first = await server.gqlData('{ remediationActions(first: 2) { pageInfo { hasNextPage endCursor } edges { node { id } } } }');
-    const rest = await server.gqlData(`query($after: String) { remediationActions(first: 100, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }`, {
-      after: first.remediationActions.pageInfo.endCursor,
-    });
-    const all = await server.gqlData('{ remediationActions(first: 100) { totalCount edges { node { id } } } }');
+    const first = await server.gqlData(
+      '{ remediationActions(first: 2) { pageInfo { hasNextPage endCursor } edges { node { id } } } }',
+    );
+    const rest = await server.gqlData(
+      `query($after: String) { remediationActions(first: 100, after: $after) { pageInfo { hasNextPage } edges { node { id } } } }`,
+      {
+        after: first.remediationActions.pageInfo.endCursor,
+      },
+    );
+    const all = await server.gqlData(
+      '{ remediationActions(first: 100) { totalCount edges { node { id } } } }',
+    );
     expect(first.remediationActions.pageInfo.hasNextPage).toBe(true);
     expect(rest.remediationActions.pageInfo.hasNextPage).toBe(false);
-    const paged = [...first.remediationActions.edges, ...rest.remediationActions.edges].map((e: any) => e.node.id);
+    const paged = [...first.remediationActions.edges, ...rest.remediationActions.edges].map(
+      (e: any) => e.node.id,
+    );
     expect(paged).toEqual(all.remediationActions.edges.map((e: any) => e.node.id));
     expect(all.remediationActions.totalCount).toBe(3);
   });
 
   it('filters actions by status, type, group, device, incident and time', async () => {
     const q = `query($f: RemediationActionFilter) { remediationActions(filter: $f) { totalCount } }`;
-    const count = async (f: Record<string, unknown>) => (await server.gqlData(q, { f })).remediationActions.totalCount;
+    const count = async (f: Record<string, unknown>) =>
+      (await server.gqlData(q, { f })).remediationActions.totalCount;
     expect(await count({ statuses: ['PENDING_APPROVAL'] })).toBe(1);
     expect(await count({ statuses: ['COMPLETED'] })).toBe(2);
     expect(await count({ types: ['KILL_PROCESS'] })).toBe(0);
     expect(await count({ deviceGroupIds: [globalId('DeviceGroup', world.groupY.id)] })).toBe(2);
     expect(await count({ deviceIds: [globalId('Device', world.deviceX.id)] })).toBe(1);
-    expect(await count({ incidentIds: [globalId('Incident', world.spanning.incident.id)] })).toBe(2);
+    expect(await count({ incidentIds: [globalId('Incident', world.spanning.incident.id)] })).toBe(
+      2,
+    );
     expect(await count({ createdAfter: new Date(Date.now() + 60_000).toISOString() })).toBe(0);
     expect(await count({ createdBefore: new Date(Date.now() + 60_000).toISOString() })).toBe(3);
     expect(await count({ sources: ['AUTOMATED_INVESTIGATION'] })).toBe(3);
     expect(await count({ sources: ['MANUAL', 'ANTIVIRUS'] })).toBe(0);
     // Filters combine (AND).
-    expect(await count({ statuses: ['COMPLETED'], deviceIds: [globalId('Device', world.deviceX.id)] })).toBe(1);
-    expect(await count({ statuses: ['PENDING_APPROVAL'], deviceIds: [globalId('Device', world.deviceX.id)] })).toBe(0);
+    expect(
+      await count({ statuses: ['COMPLETED'], deviceIds: [globalId('Device', world.deviceX.id)] }),
+    ).toBe(1);
+    expect(
+      await count({
+        statuses: ['PENDING_APPROVAL'],
+        deviceIds: [globalId('Device', world.deviceX.id)],
+      }),
+    ).toBe(0);
   });
 
   it('lists actions newest first, as the History tab shows them', async () => {
     // Distinct creation times, oldest first in id order, so that any other order shows.
-    const rows = await server.prisma.remediationAction.findMany({ where: { tenantId: 'tenant-a' }, orderBy: { id: 'asc' } });
+    const rows = await server.prisma.remediationAction.findMany({
+      where: { tenantId: 'tenant-a' },
+      orderBy: { id: 'asc' },
+    });
     expect(rows).toHaveLength(3);
     const base = Date.now() - 3_600_000;
     for (const [i, row] of rows.entries()) {
-      await server.prisma.remediationAction.update({ where: { id: row.id }, data: { createdAt: new Date(base + i * 60_000) } });
+      await server.prisma.remediationAction.update({
+        where: { id: row.id },
+        data: { createdAt: new Date(base + i * 60_000) },
+      });
     }
-    const data = await server.gqlData('{ remediationActions(first: 100) { edges { node { id } } } }');
+    const data = await server.gqlData(
+      '{ remediationActions(first: 100) { edges { node { id } } } }',
+    );
     expect(data.remediationActions.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
       [...rows].reverse().map((row) => globalId('RemediationAction', row.id)),
     );
   });
 
   it('refuses an id of the wrong type in a filter, naming the field', async () => {
-    const result = await server.gql(`query($f: RemediationActionFilter) { remediationActions(filter: $f) { totalCount } }`, {
-      f: { deviceGroupIds: [globalId('Device', world.deviceX.id)] },
+    const result = await server.gql(
+      `query($f: RemediationActionFilter) { remediationActions(filter: $f) { totalCount } }`,
+      {
+        f: { deviceGroupIds: [globalId('Device', world.deviceX.id)] },
+      },
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'filter.deviceGroupIds',
     });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.deviceGroupIds' });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { collect, waitFor } from '../support/subscriptions.js';
-import { APPROVE, CANCEL, TAKE, UNDO, tenantOf } from '../support/workflow.js';
+import { APPROVE, CANCEL, TAKE, tenantOf, UNDO } from '../support/workflow.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -23,15 +23,31 @@ async function setup() {
     { kind: 'FILE', path: 'D:\\a\\two.exe', verdict: 'MALICIOUS' },
   ]);
   await t.submit(reported.investigation!.id, [], true);
-  const actions = await server.prisma.remediationAction.findMany({ where: { tenantId: t.tid }, orderBy: { createdAt: 'asc' } });
+  const actions = await server.prisma.remediationAction.findMany({
+    where: { tenantId: t.tid },
+    orderBy: { createdAt: 'asc' },
+  });
   const ids = actions.map((a) => Buffer.from(`RemediationAction:${a.id}`).toString('base64'));
   const rawDevice = Buffer.from(device.id, 'base64').toString().split(':')[1]!;
   const rawOther = Buffer.from(other.id, 'base64').toString().split(':')[1]!;
-  return { t, device, other, ids, investigationId: reported.investigation!.id, agent: await t.tokens.agent(rawDevice), otherAgent: await t.tokens.agent(rawOther) };
+  return {
+    t,
+    device,
+    other,
+    ids,
+    investigationId: reported.investigation!.id,
+    agent: await t.tokens.agent(rawDevice),
+    otherAgent: await t.tokens.agent(rawOther),
+  };
 }
 
 const DISPATCHED = `subscription($after: String) { agentWorkDispatched(after: $after) { cursor work { id type operation status path } } }`;
-type Dispatch = { agentWorkDispatched: { cursor: string; work: { id: string; type: string; operation: string; status: string; path: string } } };
+type Dispatch = {
+  agentWorkDispatched: {
+    cursor: string;
+    work: { id: string; type: string; operation: string; status: string; path: string };
+  };
+};
 
 describe('the agent API (QUELL_EXECUTOR=agent)', () => {
   it("pushes its device's dispatched work, execute and undo, from a cursor read before it fetched, and nothing of other devices", async () => {
@@ -41,20 +57,40 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     const { actionStreamCursor } = await server.gqlData('{ actionStreamCursor }', {}, s.agent);
     expect((await server.gqlData(WORK, {}, s.agent)).agentWork).toEqual([]);
     await server.gqlData(APPROVE, { input: { ids: [s.ids[0]] } }, responder); // between fetch and subscribe
-    const mine = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${s.agent}` }), DISPATCHED, { after: actionStreamCursor });
-    const theirs = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${s.otherAgent}` }), DISPATCHED);
+    const mine = collect<Dispatch>(
+      server.wsClient({ authorization: `Bearer ${s.agent}` }),
+      DISPATCHED,
+      { after: actionStreamCursor },
+    );
+    const theirs = collect<Dispatch>(
+      server.wsClient({ authorization: `Bearer ${s.otherAgent}` }),
+      DISPATCHED,
+    );
     await waitFor(() => server.streams.stats(s.t.tid).subscribers === 2, 'both agents subscribed');
 
     const [first] = await mine.untilCount(1);
-    expect(first!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], type: 'QUARANTINE_FILE', operation: 'EXECUTE', status: 'IN_PROGRESS' });
+    expect(first!.agentWorkDispatched.work).toMatchObject({
+      id: s.ids[0],
+      type: 'QUARANTINE_FILE',
+      operation: 'EXECUTE',
+      status: 'IN_PROGRESS',
+    });
     expect(first!.agentWorkDispatched.work.path).toMatch(/^D:\\a\\(one|two)\.exe$/);
     await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'COMPLETED' } }, s.agent);
     await server.gqlData(UNDO, { input: { ids: [s.ids[0]] } }, responder);
     const [, second] = await mine.untilCount(2);
-    expect(second!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], operation: 'UNDO', status: 'UNDO_IN_PROGRESS' });
+    expect(second!.agentWorkDispatched.work).toMatchObject({
+      id: s.ids[0],
+      operation: 'UNDO',
+      status: 'UNDO_IN_PROGRESS',
+    });
 
     // A reconnect from the first cursor hands out only what is still outstanding: the undo, not the done execution.
-    const replay = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${s.agent}` }), DISPATCHED, { after: actionStreamCursor });
+    const replay = collect<Dispatch>(
+      server.wsClient({ authorization: `Bearer ${s.agent}` }),
+      DISPATCHED,
+      { after: actionStreamCursor },
+    );
     const [again] = await replay.untilCount(1);
     expect(again!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], operation: 'UNDO' });
     expect(again!.agentWorkDispatched.cursor).toBe(second!.agentWorkDispatched.cursor);
@@ -64,8 +100,13 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     expect(mine.received.data).toHaveLength(2);
     expect(replay.received.data).toHaveLength(1);
     // Only agents subscribe to work: a responder is refused.
-    const refused = collect<Dispatch>(server.wsClient({ authorization: `Bearer ${responder}` }), DISPATCHED);
-    expect((await refused.untilError()) as { extensions?: { code?: string } }[]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    const refused = collect<Dispatch>(
+      server.wsClient({ authorization: `Bearer ${responder}` }),
+      DISPATCHED,
+    );
+    expect((await refused.untilError()) as { extensions?: { code?: string } }[]).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
   });
 
   it("lists its device's dispatched work and settles it through the status machine", async () => {
@@ -73,7 +114,10 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     const responder = await s.t.tokens.responder('alice');
     const [first] = s.ids as [string, string];
     const approved = await server.gqlData(APPROVE, { input: { ids: s.ids } }, responder);
-    expect(approved.approveRemediationActions.outcomes.map((o: any) => o.action.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS']);
+    expect(approved.approveRemediationActions.outcomes.map((o: any) => o.action.status)).toEqual([
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+    ]);
     expect((await s.t.investigation(s.investigationId)).state).toBe('RUNNING');
 
     const work = (await server.gqlData(WORK, {}, s.agent)).agentWork;
@@ -87,42 +131,84 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     expect((await server.gqlData(WORK, {}, s.otherAgent)).agentWork).toEqual([]);
 
     // Another device's agent cannot touch it.
-    const foreign = await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'COMPLETED' } }, s.otherAgent);
-    expect(foreign.reportActionOutcome).toMatchObject({ status: null, error: { code: 'NOT_FOUND' } });
+    const foreign = await server.gqlData(
+      REPORT,
+      { input: { actionId: s.ids[0], outcome: 'COMPLETED' } },
+      s.otherAgent,
+    );
+    expect(foreign.reportActionOutcome).toMatchObject({
+      status: null,
+      error: { code: 'NOT_FOUND' },
+    });
 
-    const done = await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'COMPLETED' } }, s.agent);
-    expect(done.reportActionOutcome).toMatchObject({ id: s.ids[0], status: 'COMPLETED', error: null });
-    const failed = await server.gqlData(REPORT, { input: { actionId: s.ids[1], outcome: 'FAILED', failureReason: 'file locked' } }, s.agent);
+    const done = await server.gqlData(
+      REPORT,
+      { input: { actionId: s.ids[0], outcome: 'COMPLETED' } },
+      s.agent,
+    );
+    expect(done.reportActionOutcome).toMatchObject({
+      id: s.ids[0],
+      status: 'COMPLETED',
+      error: null,
+    });
+    const failed = await server.gqlData(
+      REPORT,
+      { input: { actionId: s.ids[1], outcome: 'FAILED', failureReason: 'file locked' } },
+      s.agent,
+    );
     expect(failed.reportActionOutcome).toMatchObject({ status: 'FAILED', error: null });
-    const row = await server.prisma.remediationAction.findFirstOrThrow({ where: { tenantId: s.t.tid, status: 'FAILED' }, include: { evidence: true } });
+    const row = await server.prisma.remediationAction.findFirstOrThrow({
+      where: { tenantId: s.t.tid, status: 'FAILED' },
+      include: { evidence: true },
+    });
     expect(row.failureReason).toBe('file locked');
     expect(row.evidence?.remediationStatus).toBe('FAILED');
     const investigation = await s.t.investigation(s.investigationId);
     expect(investigation.state).toBe('PARTIALLY_REMEDIATED');
     expect(investigation.incident.remediationStatus).toBe('PARTIALLY_REMEDIATED');
 
-    const late = await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'FAILED' } }, s.agent);
+    const late = await server.gqlData(
+      REPORT,
+      { input: { actionId: s.ids[0], outcome: 'FAILED' } },
+      s.agent,
+    );
     expect(late.reportActionOutcome.error.code).toBe('INVALID_TRANSITION');
 
     // Undo goes to the agent too; a failed undo leaves the action COMPLETED with the failure recorded.
     const undo = await server.gqlData(UNDO, { input: { ids: [s.ids[0]] } }, responder);
     expect(undo.undoRemediationActions.outcomes[0].action.status).toBe('UNDO_IN_PROGRESS');
-    expect((await server.gqlData(WORK, {}, s.agent)).agentWork.map((w: any) => w.operation)).toEqual(['UNDO']);
-    await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'FAILED', failureReason: 'agent offline' } }, s.agent);
+    expect(
+      (await server.gqlData(WORK, {}, s.agent)).agentWork.map((w: any) => w.operation),
+    ).toEqual(['UNDO']);
+    await server.gqlData(
+      REPORT,
+      { input: { actionId: s.ids[0], outcome: 'FAILED', failureReason: 'agent offline' } },
+      s.agent,
+    );
     const afterFailure = await s.t.action(first);
     expect(afterFailure).toMatchObject({ status: 'COMPLETED', undoneBy: null });
     expect(afterFailure.evidence.remediationStatus).toBe('REMEDIATED');
     await server.gqlData(UNDO, { input: { ids: [s.ids[0]] } }, await s.t.tokens.responder('bob'));
     await server.gqlData(REPORT, { input: { actionId: s.ids[0], outcome: 'COMPLETED' } }, s.agent);
-    expect(await s.t.action(first)).toMatchObject({ status: 'UNDONE', undoneBy: 'bob', evidence: { remediationStatus: 'RESTORED' } });
+    expect(await s.t.action(first)).toMatchObject({
+      status: 'UNDONE',
+      undoneBy: 'bob',
+      evidence: { remediationStatus: 'RESTORED' },
+    });
   });
 
   it('gives only agents with a device their work', async () => {
     const s = await setup();
     const noDevice = await s.t.token({ roles: ['agent'] });
     expect((await server.gql(WORK, {}, noDevice)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await server.gql(WORK, {}, await s.t.tokens.responder())).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const report = await server.gql(REPORT, { input: { actionId: s.ids[0], outcome: 'COMPLETED' } }, await s.t.tokens.admin());
+    expect(
+      (await server.gql(WORK, {}, await s.t.tokens.responder())).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    const report = await server.gql(
+      REPORT,
+      { input: { actionId: s.ids[0], outcome: 'COMPLETED' } },
+      await s.t.tokens.admin(),
+    );
     expect(report.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -132,20 +218,63 @@ describe('manual response actions while open', () => {
     const s = await setup();
     const token = await s.t.tokens.responder('rick');
     const input = { type: 'ISOLATE_DEVICE', deviceId: s.device.id, comment: 'contain the host' };
-    const results = await Promise.all(Array.from({ length: 6 }, () => server.gqlData(TAKE, { input }, token)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => server.gqlData(TAKE, { input }, token)),
+    );
     const ids = new Set(results.map((r) => r.takeResponseAction.action.id));
     expect(ids.size).toBe(1);
     expect(results.filter((r) => !r.takeResponseAction.alreadyRequested)).toHaveLength(1);
     const [firstResult] = results;
-    expect(firstResult!.takeResponseAction.action).toMatchObject({ status: 'IN_PROGRESS', source: 'MANUAL', requestedBy: 'rick', comment: 'contain the host' });
+    expect(firstResult!.takeResponseAction.action).toMatchObject({
+      status: 'IN_PROGRESS',
+      source: 'MANUAL',
+      requestedBy: 'rick',
+      comment: 'contain the host',
+    });
     // File actions are one per file: another sha256 is another target.
     const sha1 = 'a'.repeat(64);
     const sha2 = 'b'.repeat(64);
-    const f1 = await server.gqlData(TAKE, { input: { type: 'STOP_AND_QUARANTINE_FILE', deviceId: s.device.id, sha256: sha1, comment: 'x' } }, token);
-    const f2 = await server.gqlData(TAKE, { input: { type: 'STOP_AND_QUARANTINE_FILE', deviceId: s.device.id, sha256: sha2.toUpperCase(), comment: 'x' } }, token);
-    const f1again = await server.gqlData(TAKE, { input: { type: 'STOP_AND_QUARANTINE_FILE', deviceId: s.device.id, sha256: sha1.toUpperCase(), comment: 'x' } }, token);
+    const f1 = await server.gqlData(
+      TAKE,
+      {
+        input: {
+          type: 'STOP_AND_QUARANTINE_FILE',
+          deviceId: s.device.id,
+          sha256: sha1,
+          comment: 'x',
+        },
+      },
+      token,
+    );
+    const f2 = await server.gqlData(
+      TAKE,
+      {
+        input: {
+          type: 'STOP_AND_QUARANTINE_FILE',
+          deviceId: s.device.id,
+          sha256: sha2.toUpperCase(),
+          comment: 'x',
+        },
+      },
+      token,
+    );
+    const f1again = await server.gqlData(
+      TAKE,
+      {
+        input: {
+          type: 'STOP_AND_QUARANTINE_FILE',
+          deviceId: s.device.id,
+          sha256: sha1.toUpperCase(),
+          comment: 'x',
+        },
+      },
+      token,
+    );
     expect(f2.takeResponseAction.action.id).not.toBe(f1.takeResponseAction.action.id);
-    expect(f1again.takeResponseAction).toMatchObject({ alreadyRequested: true, action: { id: f1.takeResponseAction.action.id } });
+    expect(f1again.takeResponseAction).toMatchObject({
+      alreadyRequested: true,
+      action: { id: f1.takeResponseAction.action.id },
+    });
     // Once cancelled, the target is free again.
     const cancelled = await server.gqlData(CANCEL, { input: { ids: [...ids] } }, token);
     expect(cancelled.cancelRemediationActions.outcomes[0].action.status).toBe('CANCELLED');
@@ -157,14 +286,29 @@ describe('manual response actions while open', () => {
   it('carries out server-side actions itself: INITIATE_INVESTIGATION starts an investigation, ADD_INDICATOR adds one', async () => {
     const s = await setup();
     const token = await s.t.tokens.responder();
-    const started = await server.gqlData(TAKE, { input: { type: 'INITIATE_INVESTIGATION', deviceId: s.other.id, comment: 'look around' } }, token);
+    const started = await server.gqlData(
+      TAKE,
+      { input: { type: 'INITIATE_INVESTIGATION', deviceId: s.other.id, comment: 'look around' } },
+      token,
+    );
     expect(started.takeResponseAction.action.status).toBe('COMPLETED');
-    const investigations = await server.prisma.investigation.findMany({ where: { tenantId: s.t.tid, devices: { some: { device: { hostname: 'other-host' } } } } });
+    const investigations = await server.prisma.investigation.findMany({
+      where: { tenantId: s.t.tid, devices: { some: { device: { hostname: 'other-host' } } } },
+    });
     expect(investigations).toHaveLength(1);
     expect(investigations[0]!.state).toBe('RUNNING');
     const sha256 = 'c'.repeat(64);
-    const indicator = await server.gqlData(TAKE, { input: { type: 'ADD_INDICATOR', deviceId: s.other.id, sha256, comment: 'block it' } }, token);
-    expect(indicator.takeResponseAction.action).toMatchObject({ status: 'COMPLETED', undoable: false });
-    expect(await server.prisma.indicator.findMany({ where: { tenantId: s.t.tid } })).toMatchObject([{ sha256, action: 'BLOCK', comment: 'block it' }]);
+    const indicator = await server.gqlData(
+      TAKE,
+      { input: { type: 'ADD_INDICATOR', deviceId: s.other.id, sha256, comment: 'block it' } },
+      token,
+    );
+    expect(indicator.takeResponseAction.action).toMatchObject({
+      status: 'COMPLETED',
+      undoable: false,
+    });
+    expect(await server.prisma.indicator.findMany({ where: { tenantId: s.t.tid } })).toMatchObject([
+      { sha256, action: 'BLOCK', comment: 'block it' },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { APPROVE, CANCEL, REJECT, tenantOf, type Tenant } from '../support/workflow.js';
+import { APPROVE, CANCEL, REJECT, type Tenant, tenantOf } from '../support/workflow.js';
 
 let server: TestServer;
 /** The server's clock: tests move it forward to make pending actions overdue. */
@@ -16,7 +16,11 @@ async function pendingActions(t: Tenant, count: number, hostname = 'approve-01')
   const device = await t.device(hostname, group.id);
   const reported = await t.reportAlert(
     device.id,
-    Array.from({ length: count }, (_, i) => ({ kind: 'FILE', path: `D:\\drop\\${hostname}-${i}.exe`, verdict: 'SUSPICIOUS' })),
+    Array.from({ length: count }, (_, i) => ({
+      kind: 'FILE',
+      path: `D:\\drop\\${hostname}-${i}.exe`,
+      verdict: 'SUSPICIOUS',
+    })),
   );
   await t.submit(reported.investigation!.id, [], true);
   const actions = await server.prisma.remediationAction.findMany({
@@ -26,7 +30,13 @@ async function pendingActions(t: Tenant, count: number, hostname = 'approve-01')
   expect(actions).toHaveLength(count);
   expect(actions.every((a) => a.status === 'PENDING_APPROVAL')).toBe(true);
   const ids = actions.map((a) => Buffer.from(`RemediationAction:${a.id}`).toString('base64'));
-  return { device, investigationId: reported.investigation!.id, incidentId: reported.incident.id, ids, rawIds: actions.map((a) => a.id) };
+  return {
+    device,
+    investigationId: reported.investigation!.id,
+    incidentId: reported.incident.id,
+    ids,
+    rawIds: actions.map((a) => a.id),
+  };
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -45,22 +55,37 @@ describe('approve and reject', () => {
     const t = tenantOf(server);
     const { ids, investigationId } = await pendingActions(t, 2);
     expect((await t.investigation(investigationId)).state).toBe('PENDING_APPROVAL');
-    const approved = await server.gqlData(APPROVE, { input: { ids: [ids[0]], comment: 'looks bad' } }, await t.tokens.responder('alice'));
+    const approved = await server.gqlData(
+      APPROVE,
+      { input: { ids: [ids[0]], comment: 'looks bad' } },
+      await t.tokens.responder('alice'),
+    );
     const [outcome] = approved.approveRemediationActions.outcomes;
     expect(outcome.id).toBe(ids[0]);
     expect(outcome.error).toBeNull();
-    expect(outcome.action).toMatchObject({ status: 'COMPLETED', decidedBy: 'alice', expiresAt: null });
+    expect(outcome.action).toMatchObject({
+      status: 'COMPLETED',
+      decidedBy: 'alice',
+      expiresAt: null,
+    });
     expect(outcome.action.evidence.remediationStatus).toBe('REMEDIATED');
     // One still pending: the investigation and incident still wait for a person.
     expect(outcome.action.investigation.state).toBe('PENDING_APPROVAL');
     expect(outcome.action.incident.remediationStatus).toBe('PENDING_APPROVAL');
 
-    const rejected = await server.gqlData(REJECT, { input: { ids: [ids[1]] } }, await t.tokens.responder('bob'));
+    const rejected = await server.gqlData(
+      REJECT,
+      { input: { ids: [ids[1]] } },
+      await t.tokens.responder('bob'),
+    );
     const [second] = rejected.rejectRemediationActions.outcomes;
     expect(second.action).toMatchObject({ status: 'REJECTED', decidedBy: 'bob' });
     expect(second.action.evidence.remediationStatus).toBe('DECLINED');
     expect(second.action.investigation.state).toBe('PARTIALLY_REMEDIATED');
-    expect(second.action.incident).toMatchObject({ remediationStatus: 'PARTIALLY_REMEDIATED', automatedInvestigationState: 'PARTIALLY_REMEDIATED' });
+    expect(second.action.incident).toMatchObject({
+      remediationStatus: 'PARTIALLY_REMEDIATED',
+      automatedInvestigationState: 'PARTIALLY_REMEDIATED',
+    });
   });
 
   it('answers each id: NOT_FOUND for unknown ids, ALREADY_DECIDED naming the winning decision', async () => {
@@ -68,9 +93,17 @@ describe('approve and reject', () => {
     const { ids } = await pendingActions(t, 1);
     await server.gqlData(REJECT, { input: { ids } }, await t.tokens.responder('carol'));
     const garbage = 'not-a-global-id';
-    const unknown = Buffer.from('RemediationAction:4f4e1d2a-0000-4000-8000-000000000000').toString('base64');
-    const wrongType = Buffer.from(`Device:${(await server.prisma.device.findFirstOrThrow({ where: { tenantId: t.tid } })).id}`).toString('base64');
-    const result = await server.gqlData(APPROVE, { input: { ids: [ids[0], garbage, unknown, wrongType] } }, await t.tokens.responder('dave'));
+    const unknown = Buffer.from('RemediationAction:4f4e1d2a-0000-4000-8000-000000000000').toString(
+      'base64',
+    );
+    const wrongType = Buffer.from(
+      `Device:${(await server.prisma.device.findFirstOrThrow({ where: { tenantId: t.tid } })).id}`,
+    ).toString('base64');
+    const result = await server.gqlData(
+      APPROVE,
+      { input: { ids: [ids[0], garbage, unknown, wrongType] } },
+      await t.tokens.responder('dave'),
+    );
     const outcomes = result.approveRemediationActions.outcomes;
     expect(outcomes.map((o: any) => o.id)).toEqual([ids[0], garbage, unknown, wrongType]);
     expect(outcomes[0].error.code).toBe('ALREADY_DECIDED');
@@ -85,15 +118,20 @@ describe('approve and reject', () => {
   it('decides exactly once under 10 concurrent approvers on each of 200 pending actions', async () => {
     const t = tenantOf(server);
     const { ids, rawIds } = await pendingActions(t, 200, 'race-01');
-    const approvers = await Promise.all(Array.from({ length: 10 }, (_, i) => t.tokens.responder(`approver-${i}`)));
+    const approvers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.tokens.responder(`approver-${i}`)),
+    );
     const results = await Promise.all(
-      approvers.map((token, i) => server.gql(APPROVE, { input: { ids: shuffled(ids, i + 1) } }, token)),
+      approvers.map((token, i) =>
+        server.gql(APPROVE, { input: { ids: shuffled(ids, i + 1) } }, token),
+      ),
     );
     const wins = new Map<string, string[]>();
     results.forEach((result, i) => {
       expect(result.errors).toBeUndefined();
       for (const outcome of (result.data as any).approveRemediationActions.outcomes) {
-        if (outcome.error === null) wins.set(outcome.id, [...(wins.get(outcome.id) ?? []), `approver-${i}`]);
+        if (outcome.error === null)
+          wins.set(outcome.id, [...(wins.get(outcome.id) ?? []), `approver-${i}`]);
         else {
           expect(outcome.error.code).toBe('ALREADY_DECIDED');
           expect(outcome.error.message).toMatch(/approved by approver-\d/);
@@ -112,10 +150,17 @@ describe('approve and reject', () => {
       where: { tenantId: t.tid, previousStatus: 'PENDING_APPROVAL', status: 'IN_PROGRESS' },
     });
     expect(transitions).toBe(200);
-    const statuses = await server.prisma.remediationAction.groupBy({ by: ['status'], where: { id: { in: rawIds } }, _count: true });
+    const statuses = await server.prisma.remediationAction.groupBy({
+      by: ['status'],
+      where: { id: { in: rawIds } },
+      _count: true,
+    });
     expect(statuses).toEqual([{ status: 'COMPLETED', _count: 200 }]);
     // Each action's decider is the one whose outcome said so.
-    const rows = await server.prisma.remediationAction.findMany({ where: { id: { in: rawIds } }, select: { id: true, decidedBy: true } });
+    const rows = await server.prisma.remediationAction.findMany({
+      where: { id: { in: rawIds } },
+      select: { id: true, decidedBy: true },
+    });
     for (const row of rows) {
       const global = Buffer.from(`RemediationAction:${row.id}`).toString('base64');
       expect(wins.get(global)).toEqual([row.decidedBy]);
@@ -127,7 +172,11 @@ describe('approve and reject', () => {
     const { ids, investigationId } = await pendingActions(t, 3, 'expiry-01');
     clockOffsetMs = 7 * 86_400_000 + 60_000;
     try {
-      const result = await server.gqlData(APPROVE, { input: { ids: [ids[0]] } }, await t.tokens.responder('late'));
+      const result = await server.gqlData(
+        APPROVE,
+        { input: { ids: [ids[0]] } },
+        await t.tokens.responder('late'),
+      );
       const [outcome] = result.approveRemediationActions.outcomes;
       expect(outcome.error.code).toBe('ALREADY_DECIDED');
       expect(outcome.error.message).toMatch(/expired/);
@@ -138,22 +187,35 @@ describe('approve and reject', () => {
     } finally {
       clockOffsetMs = 0;
     }
-    const statuses = await server.prisma.remediationAction.findMany({ where: { tenantId: t.tid }, select: { status: true } });
+    const statuses = await server.prisma.remediationAction.findMany({
+      where: { tenantId: t.tid },
+      select: { status: true },
+    });
     expect(statuses.map((s) => s.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
     const investigation = await t.investigation(investigationId);
     expect(investigation.state).toBe('PARTIALLY_REMEDIATED');
     expect(investigation.incident.remediationStatus).toBe('PARTIALLY_REMEDIATED');
     // Expiry is audited as such, whoever's call found it overdue.
-    const events = await server.prisma.auditEvent.findMany({ where: { tenantId: t.tid, operation: 'expireRemediationActions' } });
+    const events = await server.prisma.auditEvent.findMany({
+      where: { tenantId: t.tid, operation: 'expireRemediationActions' },
+    });
     expect(events.map((e) => e.subject).sort()).toEqual(['late', 'system:expiry', 'system:expiry']);
-    expect(await server.prisma.auditEvent.count({ where: { tenantId: t.tid, operation: 'approveRemediationActions' } })).toBe(0);
+    expect(
+      await server.prisma.auditEvent.count({
+        where: { tenantId: t.tid, operation: 'approveRemediationActions' },
+      }),
+    ).toBe(0);
   });
 
   it('cancels actions not yet final, and refuses final ones with INVALID_TRANSITION', async () => {
     const t = tenantOf(server);
     const { ids, investigationId } = await pendingActions(t, 2, 'cancel-01');
     await server.gqlData(APPROVE, { input: { ids: [ids[1]] } }, await t.tokens.responder());
-    const result = await server.gqlData(CANCEL, { input: { ids, comment: 'false positive' } }, await t.tokens.responder('erin'));
+    const result = await server.gqlData(
+      CANCEL,
+      { input: { ids, comment: 'false positive' } },
+      await t.tokens.responder('erin'),
+    );
     const [cancelled, completed] = result.cancelRemediationActions.outcomes;
     expect(cancelled.error).toBeNull();
     expect(cancelled.action).toMatchObject({ status: 'CANCELLED', decidedBy: 'erin' });

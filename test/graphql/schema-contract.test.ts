@@ -5,7 +5,8 @@ import { buildSchema, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema.js';
 
-const read = (relative: string) => readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
+const read = (relative: string) =>
+  readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
 
 /**
  * Parts of the contract that later issues build. Each entry must be removed when its issue lands;
@@ -15,7 +16,7 @@ const NOT_YET_SERVED: readonly string[] = [];
 
 describe('the served schema', () => {
   it('is the committed schema/schema.graphql (run `npm run schema:print` after changing src/graphql)', () => {
-    expect(printSchema(schema) + '\n').toBe(read('../../schema/schema.graphql'));
+    expect(`${printSchema(schema)}\n`).toBe(read('../../schema/schema.graphql'));
   });
 
   it('has no breaking change from ../shared/contract.graphql', async () => {
@@ -36,6 +37,8 @@ describe('the served schema', () => {
         .filter((change) => change.criticality.level === CriticalityLevel.Breaking)
         .map((change) => change.path ?? 'schema'),
     );
-    expect(NOT_YET_SERVED.filter((pending) => ![...missing].some((path) => path.startsWith(pending)))).toEqual([]);
+    expect(
+      NOT_YET_SERVED.filter((pending) => ![...missing].some((path) => path.startsWith(pending))),
+    ).toEqual([]);
   });
 });

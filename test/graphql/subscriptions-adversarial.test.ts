@@ -8,11 +8,11 @@ import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tokenSettingsFromEnv } from '../../src/auth/tokens.js';
-import { START_OF_LOG, encodeCursor } from '../../src/events/cursor.js';
 import { appendActionEvents } from '../../src/events/append.js';
+import { encodeCursor, START_OF_LOG } from '../../src/events/cursor.js';
 import { fixtures, globalId } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { loggedIds, streamWriter, type DeviceRef } from '../support/stream-writer.js';
+import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
 import { collect, idsOf, sseSubscribe, subscribers, waitFor } from '../support/subscriptions.js';
 
 const FIELDS = `cursor status action { id status deviceGroup { name } }`;
@@ -84,7 +84,6 @@ afterEach(async () => {
   await waitFor(() => server.streams.stats().subscribers === 0, 'subscriptions to end');
 });
 
-
 const actionId = (id: string) => globalId('RemediationAction', id);
 
 /** A token for `tid` expiring `seconds` from now. */
@@ -104,13 +103,22 @@ function sseWithAccept<T>(accept: string | null, bearer: string, query: string) 
 }
 
 describe('scope against hostile filters and cursors', () => {
-  it('delivers nothing when the filter names another tenant\'s group or incident, or a group the token may not read', async () => {
+  it("delivers nothing when the filter names another tenant's group or incident, or a group the token may not read", async () => {
     const wide = await client();
     const limited = await client({ roles: ['viewer'], groups: ['Adv X'] });
-    const foreignGroup = collect<Pending>(wide, PENDING, { filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupB.id)] } });
-    const foreignIncident = collect<Pending>(wide, PENDING, { filter: { incidentId: globalId('Incident', world.incidentB.id) } });
+    const foreignGroup = collect<Pending>(wide, PENDING, {
+      filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupB.id)] },
+    });
+    const foreignIncident = collect<Pending>(wide, PENDING, {
+      filter: { incidentId: globalId('Incident', world.incidentB.id) },
+    });
     const unreadable = collect<Pending>(limited, PENDING, {
-      filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupY.id), globalId('DeviceGroup', world.groupB.id)] },
+      filter: {
+        deviceGroupIds: [
+          globalId('DeviceGroup', world.groupY.id),
+          globalId('DeviceGroup', world.groupB.id),
+        ],
+      },
     });
     const witness = collect<Pending>(limited, PENDING); // same tenant, sees X only
     await live(4);
@@ -122,10 +130,11 @@ describe('scope against hostile filters and cursors', () => {
     // has the marker, the others have already dropped what came before it.
     const [seen] = await witness.untilCount(1);
     expect(seen!.pendingActionAdded.action.id).toBe(actionId(marker.id));
-    for (const s of [foreignGroup, foreignIncident, unreadable]) expect(s.received).toMatchObject({ data: [], errors: [] });
+    for (const s of [foreignGroup, foreignIncident, unreadable])
+      expect(s.received).toMatchObject({ data: [], errors: [] });
   });
 
-  it('treats a cursor taken from another tenant\'s stream as a position only: no replay of that tenant, no error, own events follow', async () => {
+  it("treats a cursor taken from another tenant's stream as a position only: no replay of that tenant, no error, own events follow", async () => {
     // Tenant B's newest cursor (ids are global, so it is beyond tenant A's end).
     const bAction = await world.b.pendingAction(world.deviceB);
     const bWs = await client({ tid: 'tenant-b' });
@@ -146,10 +155,11 @@ describe('scope against hostile filters and cursors', () => {
     expect(newest.map((e) => e.remediationActionUpdated.action.id)).toEqual([actionId(aAction.id)]);
     expect(idsOf(oldest.map((e) => e.remediationActionUpdated.cursor))).toEqual(expectedOldest);
     const bIds = new Set([...bEvents.map((e) => e.remediationActionUpdated.action.id)]);
-    for (const e of [...newest, ...oldest]) expect(bIds.has(e.remediationActionUpdated.action.id)).toBe(false);
+    for (const e of [...newest, ...oldest])
+      expect(bIds.has(e.remediationActionUpdated.action.id)).toBe(false);
   });
 
-  it('refetches a moved action in the subscriber\'s current scope: the old group\'s reader no longer gets it, a wider reader sees it in its new group', async () => {
+  it("refetches a moved action in the subscriber's current scope: the old group's reader no longer gets it, a wider reader sees it in its new group", async () => {
     const start = (await loggedIds(server.prisma, 'tenant-a')).at(-1)!;
     const own = fixtures(server.prisma, 'tenant-a');
     const mover = await own.device(world.groupX.id, 'adv-mover');
@@ -157,12 +167,26 @@ describe('scope against hostile filters and cursors', () => {
     const stays = await world.a.pendingAction(world.deviceX);
     // The device (and with it its actions, as the services do) moves from X to Y after the event.
     await server.prisma.$transaction([
-      server.prisma.device.update({ where: { id: mover.id }, data: { deviceGroupId: world.groupY.id } }),
-      server.prisma.remediationAction.updateMany({ where: { deviceId: mover.id }, data: { deviceGroupId: world.groupY.id } }),
+      server.prisma.device.update({
+        where: { id: mover.id },
+        data: { deviceGroupId: world.groupY.id },
+      }),
+      server.prisma.remediationAction.updateMany({
+        where: { deviceId: mover.id },
+        data: { deviceGroupId: world.groupY.id },
+      }),
     ]);
 
-    const onlyX = collect<Updated>(await client({ roles: ['viewer'], groups: ['Adv X'] }), UPDATED, { after: encodeCursor(start) });
-    const onlyY = collect<Updated>(await client({ roles: ['viewer'], groups: ['Adv Y'] }), UPDATED, { after: encodeCursor(start) });
+    const onlyX = collect<Updated>(
+      await client({ roles: ['viewer'], groups: ['Adv X'] }),
+      UPDATED,
+      { after: encodeCursor(start) },
+    );
+    const onlyY = collect<Updated>(
+      await client({ roles: ['viewer'], groups: ['Adv Y'] }),
+      UPDATED,
+      { after: encodeCursor(start) },
+    );
     const wide = collect<Updated>(await client(), UPDATED, {
       after: encodeCursor(start),
       filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupX.id)] },
@@ -176,7 +200,12 @@ describe('scope against hostile filters and cursors', () => {
     const [yEvent] = await onlyY.untilCount(1);
     expect(yEvent!.remediationActionUpdated.action.id).toBe(actionId(markerY.id));
     const wideEvents = await wide.untilCount(2);
-    expect(wideEvents.map((e) => [e.remediationActionUpdated.action.id, e.remediationActionUpdated.action.deviceGroup.name])).toEqual([
+    expect(
+      wideEvents.map((e) => [
+        e.remediationActionUpdated.action.id,
+        e.remediationActionUpdated.action.deviceGroup.name,
+      ]),
+    ).toEqual([
       [actionId(moved.id), 'Adv Y'],
       [actionId(stays.id), 'Adv X'],
     ]);
@@ -196,7 +225,7 @@ describe('resume at and beyond the end of the log', () => {
     expect(events.map((e) => e.remediationActionUpdated.action.id)).toEqual([actionId(next.id)]);
   });
 
-  it('does not let a forged cursor beyond the end of the log stall the tenant\'s stream for itself or anyone else', async () => {
+  it("does not let a forged cursor beyond the end of the log stall the tenant's stream for itself or anyone else", async () => {
     // A tenant of its own: the forged subscriber is the first one of its feed.
     const tenant = 'tenant-adv-forged';
     const own = fixtures(server.prisma, tenant);
@@ -205,10 +234,16 @@ describe('resume at and beyond the end of the log', () => {
     const writer = streamWriter(server.prisma, tenant);
     await writer.pendingAction(device);
 
-    const forged = collect<Updated>(await client({ tid: tenant }), UPDATED, { after: encodeCursor(2n ** 62n) });
+    const forged = collect<Updated>(await client({ tid: tenant }), UPDATED, {
+      after: encodeCursor(2n ** 62n),
+    });
     await live(1, tenant);
     const honest = collect<Updated>(await client({ tid: tenant }), UPDATED);
-    const honestSse = sseSubscribe<Updated>(server.graphqlUrl, await server.token({ tid: tenant }), UPDATED);
+    const honestSse = sseSubscribe<Updated>(
+      server.graphqlUrl,
+      await server.token({ tid: tenant }),
+      UPDATED,
+    );
     openSse.push(honestSse);
     await waitFor(() => server.streams.stats(tenant).subscribers === 3, 'three subscribers');
 
@@ -229,18 +264,29 @@ describe('resume at and beyond the end of the log', () => {
     const [seen] = await first.untilCount(1);
     first.stop();
     await first.done;
-    await waitFor(() => server.streams.stats('tenant-a').subscribers === 0, 'the first stream to end');
+    await waitFor(
+      () => server.streams.stats('tenant-a').subscribers === 0,
+      'the first stream to end',
+    );
     const cursor = seen!.remediationActionUpdated.cursor;
 
-    const missed = [await world.a.pendingAction(world.deviceY), await world.a.pendingAction(world.deviceX)];
+    const missed = [
+      await world.a.pendingAction(world.deviceY),
+      await world.a.pendingAction(world.deviceX),
+    ];
     await world.a.setStatus([missed[0]!.id], 'REJECTED');
     const resumed = sseSubscribe<Updated>(server.graphqlUrl, token, UPDATED, { after: cursor });
     openSse.push(resumed);
     await resumed.untilCount(3);
     await world.a.pendingAction(world.deviceY);
     const events = await resumed.untilCount(4);
-    expect(idsOf(events.map((e) => e.remediationActionUpdated.cursor))).toEqual(await loggedIds(server.prisma, 'tenant-a', idsOf([cursor])[0]!));
-    expect(events[2]!.remediationActionUpdated).toMatchObject({ status: 'REJECTED', action: { id: actionId(missed[0]!.id) } });
+    expect(idsOf(events.map((e) => e.remediationActionUpdated.cursor))).toEqual(
+      await loggedIds(server.prisma, 'tenant-a', idsOf([cursor])[0]!),
+    );
+    expect(events[2]!.remediationActionUpdated).toMatchObject({
+      status: 'REJECTED',
+      action: { id: actionId(missed[0]!.id) },
+    });
   });
 });
 
@@ -262,7 +308,11 @@ describe('malformed cursors', () => {
     const ws = await client();
     for (const [what, after] of malformed) {
       const [error] = (await collect<Pending>(ws, PENDING, { after }).untilError()) as GqlError[];
-      expect({ what, code: error?.extensions?.code, field: error?.extensions?.field }).toEqual({ what, code: 'BAD_USER_INPUT', field: 'after' });
+      expect({ what, code: error?.extensions?.code, field: error?.extensions?.field }).toEqual({
+        what,
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+      });
     }
     expect(server.streams.stats().subscribers).toBe(0);
   });
@@ -274,7 +324,12 @@ describe('malformed cursors', () => {
       openSse.push(sse);
       await sse.done;
       const [error] = sse.received.errors as GqlError[];
-      expect({ what, code: error?.extensions?.code, field: error?.extensions?.field, data: sse.received.data }).toEqual({
+      expect({
+        what,
+        code: error?.extensions?.code,
+        field: error?.extensions?.field,
+        data: sse.received.data,
+      }).toEqual({
         what,
         code: 'BAD_USER_INPUT',
         field: 'after',
@@ -317,7 +372,10 @@ describe('connection hygiene', () => {
       }
     }
     let code = 0;
-    const c = server.wsClient({}, { webSocketImpl: WithHeader, on: { closed: (e) => (code = (e as { code: number }).code) } });
+    const c = server.wsClient(
+      {},
+      { webSocketImpl: WithHeader, on: { closed: (e) => (code = (e as { code: number }).code) } },
+    );
     sockets.track(c);
     const sub = collect<Pending>(c, PENDING);
     await live(1, tenant);
@@ -331,11 +389,17 @@ describe('connection hygiene', () => {
       const tenant = `tenant-adv-expiry-sse-${accept ?? 'none'}`;
       const token = await tokenExpiringIn(2, tenant);
       const sse = sseWithAccept<Pending>(accept, token, PENDING);
-      await waitFor(() => server.streams.stats(tenant).liveSubscribers === 1 && sse.received.status !== null, 'the SSE subscriber');
+      await waitFor(
+        () => server.streams.stats(tenant).liveSubscribers === 1 && sse.received.status !== null,
+        'the SSE subscriber',
+      );
       expect(sse.received.contentType).toMatch(/^text\/event-stream/);
       await waitFor(() => sse.received.ended, 'the stream to end at expiry', 5_000);
       expect(sse.received).toMatchObject({ completed: false, errors: [] });
-      await waitFor(() => server.streams.stats(tenant).subscribers === 0, 'the hub subscription to end');
+      await waitFor(
+        () => server.streams.stats(tenant).subscribers === 0,
+        'the hub subscription to end',
+      );
     });
   }
 
@@ -347,14 +411,22 @@ describe('connection hygiene', () => {
       const token = await own.token({ tid: 'tenant-adv-shutdown' });
       const response = await fetch(own.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: '*/*', authorization: `Bearer ${token}` },
+        headers: {
+          'content-type': 'application/json',
+          accept: '*/*',
+          authorization: `Bearer ${token}`,
+        },
         body: JSON.stringify({ query: PENDING }),
       });
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      await waitFor(() => own.streams.stats('tenant-adv-shutdown').liveSubscribers === 1, 'the SSE subscriber');
+      await waitFor(
+        () => own.streams.stats('tenant-adv-shutdown').liveSubscribers === 1,
+        'the SSE subscriber',
+      );
       const body = (async () => {
         let text = '';
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString();
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+          text += Buffer.from(chunk).toString();
         return text;
       })();
       await own.close();
@@ -368,13 +440,18 @@ describe('connection hygiene', () => {
   it('refuses operations beyond the per-connection bound even when they arrive in one burst', async () => {
     const ws = await client();
     const burst = Array.from({ length: 7 }, () => collect<Pending>(ws, PENDING));
-    await waitFor(() => burst.filter((s) => s.received.errors.length > 0).length === 4, 'four refusals');
+    await waitFor(
+      () => burst.filter((s) => s.received.errors.length > 0).length === 4,
+      'four refusals',
+    );
     await live(3);
     const refused = burst.filter((s) => s.received.errors.length > 0);
-    for (const s of refused) expect((s.received.errors[0] as GqlError).extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    for (const s of refused)
+      expect((s.received.errors[0] as GqlError).extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
     const accepted = burst.filter((s) => s.received.errors.length === 0);
     const action = await world.a.pendingAction(world.deviceY);
-    for (const s of accepted) expect((await s.untilCount(1))[0]!.pendingActionAdded.action.id).toBe(actionId(action.id));
+    for (const s of accepted)
+      expect((await s.untilCount(1))[0]!.pendingActionAdded.action.id).toBe(actionId(action.id));
     expect(server.streams.stats('tenant-a').subscribers).toBe(3);
   });
 
@@ -392,7 +469,8 @@ describe('connection hygiene', () => {
     for (let i = 0; i < 40; i++) {
       const variables = i % 2 ? { after: START_OF_LOG } : {};
       const sub = collect<Updated>(ws, UPDATED, variables);
-      if (i % 3 === 0) await waitFor(() => server.streams.stats(tenant).subscribers === 1, 'the subscriber');
+      if (i % 3 === 0)
+        await waitFor(() => server.streams.stats(tenant).subscribers === 1, 'the subscriber');
       sub.stop(); // sometimes before the server even registered it
       if (i % 5 === 0) {
         const sse = sseSubscribe<Updated>(server.graphqlUrl, token, UPDATED, variables);
@@ -401,13 +479,18 @@ describe('connection hygiene', () => {
         await sse.done;
       }
     }
-    await waitFor(() => server.streams.stats(tenant).subscribers === 0, 'every subscription to end');
+    await waitFor(
+      () => server.streams.stats(tenant).subscribers === 0,
+      'every subscription to end',
+    );
     await waitFor(() => server.streams.stats().tenants === 0, 'every feed to be dropped');
     // And the connection still works.
     const last = collect<Updated>(ws, UPDATED);
     await live(1, tenant);
     const action = await writer.pendingAction(device);
-    expect((await last.untilCount(1))[0]!.remediationActionUpdated.action.id).toBe(actionId(action.id));
+    expect((await last.untilCount(1))[0]!.remediationActionUpdated.action.id).toBe(
+      actionId(action.id),
+    );
   });
 });
 
@@ -431,7 +514,9 @@ describe('a consumer that stops reading', () => {
     const slow: { id?: string; type: string; payload?: { data?: Big } }[] = [];
     socket.on('message', (data) => slow.push(JSON.parse(String(data))));
     await once(socket, 'open');
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+    );
     await waitFor(() => slow.some((m) => m.type === 'connection_ack'), 'connection_ack');
     socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query } }));
     await live(2, tenant);
@@ -442,23 +527,48 @@ describe('a consumer that stops reading', () => {
     for (let i = 0; i < count; i++) {
       await server.prisma.$transaction(async (tx) => {
         const a = await tx.remediationAction.create({
-          data: { tenantId: tenant, deviceId: device.id, deviceGroupId: device.deviceGroupId, type: 'QUARANTINE_FILE', source: 'AUTOMATED_INVESTIGATION', status: 'PENDING_APPROVAL', decision: 'REQUIRE_APPROVAL', explanation, undoable: true },
+          data: {
+            tenantId: tenant,
+            deviceId: device.id,
+            deviceGroupId: device.deviceGroupId,
+            type: 'QUARANTINE_FILE',
+            source: 'AUTOMATED_INVESTIGATION',
+            status: 'PENDING_APPROVAL',
+            decision: 'REQUIRE_APPROVAL',
+            explanation,
+            undoable: true,
+          },
         });
-        await appendActionEvents(tx, [{ tenantId: tenant, actionId: a.id, deviceGroupId: a.deviceGroupId, deviceId: a.deviceId, incidentId: null, actionType: a.type, previousStatus: null, status: a.status }]);
+        await appendActionEvents(tx, [
+          {
+            tenantId: tenant,
+            actionId: a.id,
+            deviceGroupId: a.deviceGroupId,
+            deviceId: a.deviceId,
+            incidentId: null,
+            actionType: a.type,
+            previousStatus: null,
+            status: a.status,
+          },
+        ]);
       });
     }
     const expected = await loggedIds(server.prisma, tenant, start);
     expect(expected).toHaveLength(count);
     const fastEvents = await fast.untilCount(count, 30_000);
     expect(idsOf(fastEvents.map((e) => e.remediationActionUpdated.cursor))).toEqual(expected);
-    expect(fastEvents.every((e) => e.remediationActionUpdated.action.e24 === explanation)).toBe(true);
+    expect(fastEvents.every((e) => e.remediationActionUpdated.action.e24 === explanation)).toBe(
+      true,
+    );
     // The stalled subscriber left the shared feed instead of queueing the whole backlog in memory.
     await live(1, tenant);
 
     (socket as unknown as { _socket: Socket })._socket.resume();
     const slowEvents = () => slow.filter((m) => m.type === 'next' && m.id === 's');
     await waitFor(() => slowEvents().length >= count, 'the slow consumer to catch up', 30_000);
-    expect(idsOf(slowEvents().map((m) => m.payload!.data!.remediationActionUpdated.cursor))).toEqual(expected);
+    expect(
+      idsOf(slowEvents().map((m) => m.payload!.data!.remediationActionUpdated.cursor)),
+    ).toEqual(expected);
     expect(slow.filter((m) => m.type === 'error')).toEqual([]);
     await live(2, tenant); // and it rejoined the live feed
     socket.close();

@@ -33,7 +33,9 @@ function tokenExpiringIn(seconds: number, tid = TENANT) {
 /** Connects with graphql-ws, subscribes, and reports how the socket was closed. */
 async function closeCodeFor(connectionParams: Record<string, unknown>): Promise<number> {
   let code = 0;
-  const client = server.wsClient(connectionParams, { on: { closed: (e) => (code = (e as { code: number }).code) } });
+  const client = server.wsClient(connectionParams, {
+    on: { closed: (e) => (code = (e as { code: number }).code) },
+  });
   const sub = collect(client, PENDING);
   await sub.untilError();
   await client.dispose();
@@ -44,14 +46,19 @@ describe('authentication at connection init', () => {
   it('closes 4401 without a token and 4403 with a bad or expired one', async () => {
     expect(await closeCodeFor({})).toBe(4401);
     expect(await closeCodeFor({ authorization: 'Bearer not.a.jwt' })).toBe(4403);
-    expect(await closeCodeFor({ Authorization: `Bearer ${await tokenExpiringIn(-10)}` })).toBe(4403);
+    expect(await closeCodeFor({ Authorization: `Bearer ${await tokenExpiringIn(-10)}` })).toBe(
+      4403,
+    );
   });
 
   it('ends WebSockets (4403, on which clients reconnect with a fresh token) and SSE streams when their token expires', async () => {
     const tenant = 'tenant-h-expiry'; // its own tenant: the subscriber counts below are exact
     const token = await tokenExpiringIn(3, tenant);
     let code = 0;
-    const client = server.wsClient({ authorization: `Bearer ${token}` }, { on: { closed: (e) => (code = (e as { code: number }).code) } });
+    const client = server.wsClient(
+      { authorization: `Bearer ${token}` },
+      { on: { closed: (e) => (code = (e as { code: number }).code) } },
+    );
     const sub = collect(client, PENDING);
     const sse = sseSubscribe(server.graphqlUrl, token, PENDING);
     await waitFor(() => server.streams.stats(tenant).liveSubscribers === 2, 'the subscribers');
@@ -66,7 +73,9 @@ describe('authentication at connection init', () => {
 
 describe('limits and keep-alive', () => {
   it('refuses subscriptions beyond the per-connection bound with TOO_MANY_SUBSCRIPTIONS', async () => {
-    const client = server.wsClient({ authorization: `Bearer ${await server.token({ tid: TENANT })}` });
+    const client = server.wsClient({
+      authorization: `Bearer ${await server.token({ tid: TENANT })}`,
+    });
     const allowed = [collect(client, PENDING), collect(client, PENDING), collect(client, PENDING)];
     await waitFor(() => server.streams.stats(TENANT).liveSubscribers === 3, 'three subscribers');
     const refused = collect(client, PENDING);

@@ -1,7 +1,7 @@
 // Two server processes on one database behave as one: instance B runs in a child process and
 // shares nothing with instance A (this test process) but PostgreSQL. Changes made through A reach
 // subscribers on B, and the other way round.
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeCursor } from '../../src/events/cursor.js';
@@ -9,12 +9,19 @@ import { createTestDatabase } from '../support/database.js';
 import { fixtures, globalId } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { spawnServer } from '../support/spawn-server.js';
-import { streamWriter, type DeviceRef } from '../support/stream-writer.js';
+import { type DeviceRef, streamWriter } from '../support/stream-writer.js';
 import { collect, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-i';
 const UPDATED = `subscription($after: String) { remediationActionUpdated(after: $after) { cursor previousStatus status action { id status decidedBy } } }`;
-type Updated = { remediationActionUpdated: { cursor: string; previousStatus: string | null; status: string; action: { id: string; status: string; decidedBy: string | null } } };
+type Updated = {
+  remediationActionUpdated: {
+    cursor: string;
+    previousStatus: string | null;
+    status: string;
+    action: { id: string; status: string; decidedBy: string | null };
+  };
+};
 
 let database: { url: string; drop(): Promise<void> };
 let a: TestServer;
@@ -46,7 +53,9 @@ async function subscribeOnB() {
   });
   clients.push(client);
   // Subscribing "after the current end" makes the test independent of when B registers it.
-  const end = (await a.prisma.streamEvent.findFirst({ where: { tenantId: TENANT }, orderBy: { id: 'desc' } }))?.id ?? 0n;
+  const end =
+    (await a.prisma.streamEvent.findFirst({ where: { tenantId: TENANT }, orderBy: { id: 'desc' } }))
+      ?.id ?? 0n;
   return collect<Updated>(client, UPDATED, { after: encodeCursor(end) });
 }
 
@@ -55,13 +64,18 @@ describe('two instances on one database', () => {
     const onB = await subscribeOnB();
     const action = await streamWriter(a.prisma, TENANT).pendingAction(device);
     const [event] = await onB.untilCount(1);
-    expect(event!.remediationActionUpdated).toMatchObject({ status: 'PENDING_APPROVAL', action: { id: globalId('RemediationAction', action.id) } });
+    expect(event!.remediationActionUpdated).toMatchObject({
+      status: 'PENDING_APPROVAL',
+      action: { id: globalId('RemediationAction', action.id) },
+    });
   });
 
-  it('delivers an action approved through instance A\'s API to a subscriber on instance B', async () => {
+  it("delivers an action approved through instance A's API to a subscriber on instance B", async () => {
     const action = await streamWriter(a.prisma, TENANT).pendingAction(device);
     const onB = await subscribeOnB();
-    const result = await a.gqlData<{ approveRemediationActions: { outcomes: { error: unknown }[] } }>(
+    const result = await a.gqlData<{
+      approveRemediationActions: { outcomes: { error: unknown }[] };
+    }>(
       `mutation($input: DecideRemediationActionsInput!) { approveRemediationActions(input: $input) { outcomes { id error { code } } } }`,
       { input: { ids: [globalId('RemediationAction', action.id)], comment: 'approved on A' } },
       await a.token({ tid: TENANT, sub: 'approver-on-a' }),
@@ -77,17 +91,25 @@ describe('two instances on one database', () => {
 
   it('delivers the other way too: approved through instance B, seen by a subscriber on A', async () => {
     const action = await streamWriter(a.prisma, TENANT).pendingAction(device);
-    const onA = collect<Updated>(a.wsClient({ authorization: `Bearer ${await a.token({ tid: TENANT })}` }), UPDATED);
+    const onA = collect<Updated>(
+      a.wsClient({ authorization: `Bearer ${await a.token({ tid: TENANT })}` }),
+      UPDATED,
+    );
     await waitFor(() => a.streams.stats(TENANT).liveSubscribers === 1, 'the subscriber on A');
     const response = await fetch(b.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await a.token({ tid: TENANT, sub: 'approver-on-b' })}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await a.token({ tid: TENANT, sub: 'approver-on-b' })}`,
+      },
       body: JSON.stringify({
         query: `mutation($input: DecideRemediationActionsInput!) { approveRemediationActions(input: $input) { outcomes { id error { code } } } }`,
         variables: { input: { ids: [globalId('RemediationAction', action.id)] } },
       }),
     });
-    expect((await response.json()) as unknown).toMatchObject({ data: { approveRemediationActions: { outcomes: [{ error: null }] } } });
+    expect((await response.json()) as unknown).toMatchObject({
+      data: { approveRemediationActions: { outcomes: [{ error: null }] } },
+    });
     const [event] = await onA.untilCount(1);
     expect(event!.remediationActionUpdated).toMatchObject({
       status: 'IN_PROGRESS',

@@ -4,15 +4,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
 import { appendActionEvents } from '../../src/events/append.js';
-import { START_OF_LOG, decodeCursor, encodeCursor } from '../../src/events/cursor.js';
+import { decodeCursor, encodeCursor, START_OF_LOG } from '../../src/events/cursor.js';
 import { createTestDatabase } from '../support/database.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
-import { loggedIds, streamWriter, type DeviceRef } from '../support/stream-writer.js';
+import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
 import { collect, idsOf, waitFor } from '../support/subscriptions.js';
 
 const UPDATED = `subscription($after: String) { remediationActionUpdated(after: $after) { cursor status action { id status } } }`;
-type Updated = { remediationActionUpdated: { cursor: string; status: string; action: { id: string; status: string } } };
+type Updated = {
+  remediationActionUpdated: {
+    cursor: string;
+    status: string;
+    action: { id: string; status: string };
+  };
+};
 
 const TENANT = 'tenant-r';
 let database: { url: string; drop(): Promise<void> };
@@ -43,7 +49,10 @@ describe('resume across a server restart', () => {
     const writer = streamWriter(direct, TENANT);
     const first = await startTestServer({ databaseUrl: database.url });
     const closes: number[] = [];
-    const ws = first.wsClient({ authorization: `Bearer ${await first.token({ tid: TENANT })}` }, { on: { closed: (e) => closes.push((e as { code: number }).code) } });
+    const ws = first.wsClient(
+      { authorization: `Bearer ${await first.token({ tid: TENANT })}` },
+      { on: { closed: (e) => closes.push((e as { code: number }).code) } },
+    );
     const before = collect<Updated>(ws, UPDATED);
     await waitFor(() => first.streams.stats(TENANT).liveSubscribers === 1, 'the subscriber');
     const start = await loggedIds(direct, TENANT).then((ids) => ids.at(-1) ?? 0n);
@@ -58,7 +67,9 @@ describe('resume across a server restart', () => {
 
     const second = await startTestServer({ databaseUrl: database.url });
     try {
-      const again = second.wsClient({ authorization: `Bearer ${await second.token({ tid: TENANT })}` });
+      const again = second.wsClient({
+        authorization: `Bearer ${await second.token({ tid: TENANT })}`,
+      });
       const resumed = collect<Updated>(again, UPDATED, { after: seen.at(-1) });
       await resumed.untilCount(3);
       await writer.setStatus([whileDown[1]!.id], 'REJECTED');
@@ -78,7 +89,11 @@ describe('concurrent writers', () => {
       const rounds = 25;
       const writer = streamWriter(direct, TENANT);
       const owned: string[][] = [];
-      for (let w = 0; w < writers; w++) owned.push([(await writer.pendingAction(device)).id, (await writer.pendingAction(device)).id]);
+      for (let w = 0; w < writers; w++)
+        owned.push([
+          (await writer.pendingAction(device)).id,
+          (await writer.pendingAction(device)).id,
+        ]);
       const startOfRun = (await loggedIds(direct, TENANT)).at(-1)!;
       const token = await server.token({ tid: TENANT });
       const ws = () => server.wsClient({ authorization: `Bearer ${token}` });
@@ -87,7 +102,10 @@ describe('concurrent writers', () => {
       const fromStart = collect<Updated>(ws(), UPDATED);
       const bouncingClient = ws();
       const bouncing = collect<Updated>(bouncingClient, UPDATED);
-      await waitFor(() => server.streams.stats(TENANT).liveSubscribers === 2, 'the first subscribers');
+      await waitFor(
+        () => server.streams.stats(TENANT).liveSubscribers === 2,
+        'the first subscribers',
+      );
 
       let roundsDone = 0;
       const writing = Promise.all(
@@ -101,7 +119,9 @@ describe('concurrent writers', () => {
                 // Work before the append overlaps freely between writers; the append's lock
                 // then orders the commits, so ids become visible in id order.
                 await tx.$executeRaw`SELECT pg_sleep(${Math.random() * 0.004})`;
-                const changed = await Promise.all(ids.map((id) => tx.remediationAction.update({ where: { id }, data: { status } })));
+                const changed = await Promise.all(
+                  ids.map((id) => tx.remediationAction.update({ where: { id }, data: { status } })),
+                );
                 await appendActionEvents(
                   tx,
                   changed.map((a) => ({
@@ -139,8 +159,13 @@ describe('concurrent writers', () => {
       const log = await loggedIds(direct, TENANT);
       const runLog = log.filter((id) => id > startOfRun);
       const last = log.at(-1)!;
-      const reachedEnd = (events: Updated[]) => events.length > 0 && decodeCursor(events.at(-1)!.remediationActionUpdated.cursor) === last;
-      await waitFor(() => [fromStart, replay, resumed].every((s) => reachedEnd(s.received.data)), 'every subscriber to reach the end of the log', 15_000);
+      const reachedEnd = (events: Updated[]) =>
+        events.length > 0 && decodeCursor(events.at(-1)!.remediationActionUpdated.cursor) === last;
+      await waitFor(
+        () => [fromStart, replay, resumed].every((s) => reachedEnd(s.received.data)),
+        'every subscriber to reach the end of the log',
+        15_000,
+      );
 
       expect(runLog.length).toBeGreaterThan(writers * rounds); // ~2 events per committed round
       expect(idsOf(cursorsOf(fromStart.received.data))).toEqual(runLog);

@@ -1,7 +1,7 @@
 // The action streams over real servers and real graphql-ws / SSE clients: live delivery, filters,
 // scope, resume after a disconnect, replay, bad arguments, and the fan-out cost of one event.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { START_OF_LOG, decodeCursor } from '../../src/events/cursor.js';
+import { decodeCursor, START_OF_LOG } from '../../src/events/cursor.js';
 import { fixtures, globalId } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { loggedIds, streamWriter } from '../support/stream-writer.js';
@@ -16,7 +16,13 @@ interface Event {
   occurredAt: string;
   previousStatus: string | null;
   status: string;
-  action: { id: string; type: string; status: string; device: { hostname: string }; deviceGroup: { name: string } };
+  action: {
+    id: string;
+    type: string;
+    status: string;
+    device: { hostname: string };
+    deviceGroup: { name: string };
+  };
 }
 type Pending = { pendingActionAdded: Event };
 type Updated = { remediationActionUpdated: Event };
@@ -37,7 +43,16 @@ async function buildWorld() {
   await b.tenant();
   const groupB = await b.group('B servers');
   const deviceB = await b.device(groupB.id, 'b-01');
-  return { groupX, groupY, deviceX, deviceY, incident: incident.incident, deviceB, a: streamWriter(server.prisma, 'tenant-a'), b: streamWriter(server.prisma, 'tenant-b') };
+  return {
+    groupX,
+    groupY,
+    deviceX,
+    deviceY,
+    incident: incident.incident,
+    deviceB,
+    a: streamWriter(server.prisma, 'tenant-a'),
+    b: streamWriter(server.prisma, 'tenant-b'),
+  };
 }
 
 beforeAll(async () => {
@@ -70,7 +85,12 @@ describe('live delivery', () => {
     expect(added).toMatchObject({
       previousStatus: null,
       status: 'PENDING_APPROVAL',
-      action: { id: actionId(first.id), type: 'QUARANTINE_FILE', device: { hostname: 'x-01' }, deviceGroup: { name: 'Servers X' } },
+      action: {
+        id: actionId(first.id),
+        type: 'QUARANTINE_FILE',
+        device: { hostname: 'x-01' },
+        deviceGroup: { name: 'Servers X' },
+      },
     });
     expect(new Date(added!.occurredAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     // The IN_PROGRESS change is not a pending action: the next pending event is the marker.
@@ -83,7 +103,9 @@ describe('live delivery', () => {
       [actionId(marker.id), null, 'PENDING_APPROVAL'],
     ]);
     expect(changes[1]!.action.status).toBe('IN_PROGRESS');
-    expect(idsOf(changes.map((c) => c.cursor))).toEqual([...idsOf(changes.map((c) => c.cursor))].sort((x, y) => (x < y ? -1 : 1)));
+    expect(idsOf(changes.map((c) => c.cursor))).toEqual(
+      [...idsOf(changes.map((c) => c.cursor))].sort((x, y) => (x < y ? -1 : 1)),
+    );
   });
 
   it('starts at the current end of the log when no cursor is given', async () => {
@@ -101,7 +123,10 @@ describe('live delivery', () => {
     await live(1);
     const action = await world.a.pendingAction(world.deviceY);
     const [event] = await sse.untilCount(1);
-    expect(event!.pendingActionAdded.action).toMatchObject({ id: actionId(action.id), deviceGroup: { name: 'Laptops Y' } });
+    expect(event!.pendingActionAdded.action).toMatchObject({
+      id: actionId(action.id),
+      deviceGroup: { name: 'Laptops Y' },
+    });
     expect(sse.received.status).toBe(200);
     sse.stop();
     await sse.done;
@@ -111,16 +136,23 @@ describe('live delivery', () => {
     const sse = sseSubscribe<Pending>(server.graphqlUrl, null, PENDING);
     await sse.done;
     expect(sse.received.data).toEqual([]);
-    expect(sse.received.status === 401 || JSON.stringify(sse.received.errors).includes('UNAUTHENTICATED')).toBe(true);
+    expect(
+      sse.received.status === 401 ||
+        JSON.stringify(sse.received.errors).includes('UNAUTHENTICATED'),
+    ).toBe(true);
   });
 });
 
 describe('filters', () => {
   it('filters by device group, action type and incident', async () => {
     const ws = await client();
-    const byGroup = collect<Pending>(ws, PENDING, { filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupX.id)] } });
+    const byGroup = collect<Pending>(ws, PENDING, {
+      filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupX.id)] },
+    });
     const byType = collect<Pending>(ws, PENDING, { filter: { types: ['KILL_PROCESS'] } });
-    const byIncident = collect<Pending>(ws, PENDING, { filter: { incidentId: globalId('Incident', world.incident.id) } });
+    const byIncident = collect<Pending>(ws, PENDING, {
+      filter: { incidentId: globalId('Incident', world.incident.id) },
+    });
     const emptyGroups = collect<Pending>(ws, PENDING, { filter: { deviceGroupIds: [] } });
     await live(4);
 
@@ -128,7 +160,10 @@ describe('filters', () => {
     const yKill = await world.a.pendingAction(world.deviceY, { type: 'KILL_PROCESS' });
     const yIncident = await world.a.pendingAction(world.deviceY, { incidentId: world.incident.id });
     // Matches every filter but the empty one; once it arrives, everything before it was decided.
-    const all = await world.a.pendingAction(world.deviceX, { type: 'KILL_PROCESS', incidentId: world.incident.id });
+    const all = await world.a.pendingAction(world.deviceX, {
+      type: 'KILL_PROCESS',
+      incidentId: world.incident.id,
+    });
 
     const ids = async (c: ReturnType<typeof collect<Pending>>, n: number) =>
       (await c.untilCount(n)).map((e) => e.pendingActionAdded.action.id);
@@ -140,7 +175,9 @@ describe('filters', () => {
 
   it('refuses a filter id of the wrong type and a malformed cursor as BAD_USER_INPUT', async () => {
     const ws = await client();
-    const wrongType = collect<Pending>(ws, PENDING, { filter: { deviceGroupIds: [globalId('Device', world.deviceX.id)] } });
+    const wrongType = collect<Pending>(ws, PENDING, {
+      filter: { deviceGroupIds: [globalId('Device', world.deviceX.id)] },
+    });
     const badCursor = collect<Pending>(ws, PENDING, { after: 'not-a-cursor' });
     for (const sub of [wrongType, badCursor]) {
       const [error] = (await sub.untilError()) as { extensions?: { code?: string } }[];
@@ -153,7 +190,9 @@ describe('scope', () => {
   it('never delivers an event of a group the token may not read, nor of another tenant, and names nothing', async () => {
     const limited = await client({ roles: ['viewer'], groups: ['Servers X'] });
     const onlyX = collect<Pending>(limited, PENDING);
-    const askingForY = collect<Pending>(limited, PENDING, { filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupY.id)] } });
+    const askingForY = collect<Pending>(limited, PENDING, {
+      filter: { deviceGroupIds: [globalId('DeviceGroup', world.groupY.id)] },
+    });
     const otherTenant = await client({ tid: 'tenant-b' });
     const tenantB = collect<Updated>(otherTenant, UPDATED, { after: START_OF_LOG });
     await live(2);
@@ -176,7 +215,9 @@ describe('scope', () => {
 
   it('refuses a subscription to a token without a reading role', async () => {
     const ws = await client({ roles: ['agent'] });
-    const [error] = (await collect<Pending>(ws, PENDING).untilError()) as { extensions?: { code?: string } }[];
+    const [error] = (await collect<Pending>(ws, PENDING).untilError()) as {
+      extensions?: { code?: string };
+    }[];
     expect(error?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -185,17 +226,30 @@ describe('a dashboard starting up', () => {
   it('reads actionStreamCursor, loads the Pending tab, subscribes from the cursor, and misses nothing in between', async () => {
     const bearer = await server.token();
     const { actionStreamCursor } = await server.gqlData('{ actionStreamCursor }', {}, bearer);
-    expect(decodeCursor(actionStreamCursor)).toBe((await loggedIds(server.prisma, 'tenant-a')).at(-1) ?? 0n);
+    expect(decodeCursor(actionStreamCursor)).toBe(
+      (await loggedIds(server.prisma, 'tenant-a')).at(-1) ?? 0n,
+    );
     // Changes land while the dashboard loads its tab and before it subscribes.
-    const during = [await world.a.pendingAction(world.deviceX), await world.a.pendingAction(world.deviceY)];
+    const during = [
+      await world.a.pendingAction(world.deviceX),
+      await world.a.pendingAction(world.deviceY),
+    ];
     const ws = await client();
     const stream = collect<Pending>(ws, PENDING, { after: actionStreamCursor });
     const later = await world.a.pendingAction(world.deviceX);
     await stream.untilCount(3);
-    expect(stream.received.data.map((e) => e.pendingActionAdded.action.id)).toEqual([...during, later].map((a) => actionId(a.id)));
+    expect(stream.received.data.map((e) => e.pendingActionAdded.action.id)).toEqual(
+      [...during, later].map((a) => actionId(a.id)),
+    );
     // Another tenant's cursor says nothing of tenant A.
-    const b = await server.gqlData('{ actionStreamCursor }', {}, await server.token({ tid: 'tenant-b' }));
-    expect(decodeCursor(b.actionStreamCursor)).toBe((await loggedIds(server.prisma, 'tenant-b')).at(-1) ?? 0n);
+    const b = await server.gqlData(
+      '{ actionStreamCursor }',
+      {},
+      await server.token({ tid: 'tenant-b' }),
+    );
+    expect(decodeCursor(b.actionStreamCursor)).toBe(
+      (await loggedIds(server.prisma, 'tenant-b')).at(-1) ?? 0n,
+    );
   });
 });
 
@@ -232,7 +286,10 @@ describe('resume', () => {
     await wide.dispose();
     await waitFor(() => server.streams.stats().subscribers === 0, 'the first subscription to end');
 
-    const x = [await world.a.pendingAction(world.deviceX), await world.a.pendingAction(world.deviceX)];
+    const x = [
+      await world.a.pendingAction(world.deviceX),
+      await world.a.pendingAction(world.deviceX),
+    ];
     await world.a.pendingAction(world.deviceY);
     await world.a.pendingAction(world.deviceY);
 
@@ -243,8 +300,14 @@ describe('resume', () => {
     await resumed.untilCount(3);
     await new Promise((resolve) => setTimeout(resolve, 300)); // room for anything wrongly delivered
     const events = resumed.received.data;
-    expect(events.map((e) => e.remediationActionUpdated.action.deviceGroup.name)).toEqual(['Servers X', 'Servers X', 'Servers X']);
-    expect(events.map((e) => e.remediationActionUpdated.action.id)).toEqual([...x, liveX].map((a) => globalId('RemediationAction', a.id)));
+    expect(events.map((e) => e.remediationActionUpdated.action.deviceGroup.name)).toEqual([
+      'Servers X',
+      'Servers X',
+      'Servers X',
+    ]);
+    expect(events.map((e) => e.remediationActionUpdated.action.id)).toEqual(
+      [...x, liveX].map((a) => globalId('RemediationAction', a.id)),
+    );
   });
 
   it('replays the whole log from START_OF_LOG, then goes live', async () => {
@@ -253,7 +316,9 @@ describe('resume', () => {
     const replay = collect<Updated>(ws, UPDATED, { after: START_OF_LOG });
     await replay.untilCount(logged.length);
     await world.a.pendingAction(world.deviceY);
-    const cursors = (await replay.untilCount(logged.length + 1)).map((e) => e.remediationActionUpdated.cursor);
+    const cursors = (await replay.untilCount(logged.length + 1)).map(
+      (e) => e.remediationActionUpdated.cursor,
+    );
     expect(idsOf(cursors)).toEqual(await loggedIds(server.prisma, 'tenant-a'));
   });
 });
@@ -273,8 +338,12 @@ describe('fan-out', () => {
     const statements = recording;
     recording = null;
     // The periodic catch-up (one statement for all tenants, with unnest) may tick in between.
-    const logReads = statements.filter((sql) => sql.includes('stream_events') && !sql.includes('unnest') && /^\s*SELECT/i.test(sql));
-    const actionLoads = statements.filter((sql) => /^\s*SELECT/i.test(sql) && /FROM "public"\."remediation_actions"/.test(sql));
+    const logReads = statements.filter(
+      (sql) => sql.includes('stream_events') && !sql.includes('unnest') && /^\s*SELECT/i.test(sql),
+    );
+    const actionLoads = statements.filter(
+      (sql) => /^\s*SELECT/i.test(sql) && /FROM "public"\."remediation_actions"/.test(sql),
+    );
     expect(logReads).toHaveLength(1);
     expect(actionLoads).toHaveLength(1);
   });

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AUTOMATION_LEVELS,
-  EVIDENCE_KINDS,
-  LOCATION_CLASSES,
-  POLICY_DECISIONS,
-  VERDICTS,
   classifyPath,
   decideRemediation,
+  EVIDENCE_KINDS,
+  LOCATION_CLASSES,
   type OsPlatform,
+  POLICY_DECISIONS,
+  VERDICTS,
 } from '../../src/policy/index.js';
 import { preparePathText } from '../../src/policy/path-text.js';
 import { parsePosixPath, plainPosixPathBits } from '../../src/policy/posix-path.js';
@@ -53,8 +53,12 @@ const posixBase = fc.constantFrom(
   [],
 );
 
-const windowsSegments = fc.tuple(windowsBase, fc.array(name, { maxLength: 4 })).map(([base, rest]) => [...base, ...rest]);
-const posixSegments = fc.tuple(posixBase, fc.array(name, { maxLength: 4 })).map(([base, rest]) => [...base, ...rest]);
+const windowsSegments = fc
+  .tuple(windowsBase, fc.array(name, { maxLength: 4 }))
+  .map(([base, rest]) => [...base, ...rest]);
+const posixSegments = fc
+  .tuple(posixBase, fc.array(name, { maxLength: 4 }))
+  .map(([base, rest]) => [...base, ...rest]);
 const drive = fc.constantFrom('C:', 'D:', 'Z:');
 const posixPlatform = fc.constantFrom<OsPlatform>('LINUX', 'MACOS');
 
@@ -68,13 +72,20 @@ const classesOf = (path: string, platform: OsPlatform) => {
 describe('classifyPath properties', () => {
   it('inserting `x\\..\\` between any two segments never changes the class (Windows)', () => {
     fc.assert(
-      fc.property(drive, windowsSegments, name, fc.nat(), fc.constantFrom('\\', '/'), (d, segments, junk, at, separator) => {
-        const k = at % (segments.length + 1);
-        const detoured = [...segments.slice(0, k), junk, '..', ...segments.slice(k)];
-        const original = windowsPath(d, segments);
-        const changed = `${d}\\${detoured.join(separator)}`;
-        expect(classesOf(changed, 'WINDOWS')).toEqual(classesOf(original, 'WINDOWS'));
-      }),
+      fc.property(
+        drive,
+        windowsSegments,
+        name,
+        fc.nat(),
+        fc.constantFrom('\\', '/'),
+        (d, segments, junk, at, separator) => {
+          const k = at % (segments.length + 1);
+          const detoured = [...segments.slice(0, k), junk, '..', ...segments.slice(k)];
+          const original = windowsPath(d, segments);
+          const changed = `${d}\\${detoured.join(separator)}`;
+          expect(classesOf(changed, 'WINDOWS')).toEqual(classesOf(original, 'WINDOWS'));
+        },
+      ),
       RUNS,
     );
   });
@@ -84,7 +95,9 @@ describe('classifyPath properties', () => {
       fc.property(posixPlatform, posixSegments, name, fc.nat(), (platform, segments, junk, at) => {
         const k = at % (segments.length + 1);
         const detoured = [...segments.slice(0, k), junk, '..', ...segments.slice(k)];
-        expect(classesOf(posixPath(detoured), platform)).toEqual(classesOf(posixPath(segments), platform));
+        expect(classesOf(posixPath(detoured), platform)).toEqual(
+          classesOf(posixPath(segments), platform),
+        );
       }),
       RUNS,
     );
@@ -95,7 +108,9 @@ describe('classifyPath properties', () => {
       fc.property(drive, windowsSegments, fc.nat(), (d, segments, at) => {
         const k = at % (segments.length + 1);
         const dotted = [...segments.slice(0, k), '.', ...segments.slice(k)];
-        expect(classesOf(windowsPath(d, dotted), 'WINDOWS')).toEqual(classesOf(windowsPath(d, segments), 'WINDOWS'));
+        expect(classesOf(windowsPath(d, dotted), 'WINDOWS')).toEqual(
+          classesOf(windowsPath(d, segments), 'WINDOWS'),
+        );
       }),
       RUNS,
     );
@@ -105,48 +120,80 @@ describe('classifyPath properties', () => {
     fc.assert(
       fc.property(
         drive,
-        windowsSegments.chain((segments) => fc.tuple(fc.constant(segments), fc.mixedCase(fc.constant(segments.join('\\'))))),
+        windowsSegments.chain((segments) =>
+          fc.tuple(fc.constant(segments), fc.mixedCase(fc.constant(segments.join('\\')))),
+        ),
         (d, [segments, mixed]) => {
-          expect(classesOf(`${d}\\${mixed}`, 'WINDOWS')).toEqual(classesOf(windowsPath(d, segments), 'WINDOWS'));
+          expect(classesOf(`${d}\\${mixed}`, 'WINDOWS')).toEqual(
+            classesOf(windowsPath(d, segments), 'WINDOWS'),
+          );
         },
       ),
       RUNS,
     );
     fc.assert(
-      fc.property(posixSegments.chain((segments) => fc.tuple(fc.constant(segments), fc.mixedCase(fc.constant(segments.join('/'))))), ([segments, mixed]) => {
-        expect(classesOf(`/${mixed}`, 'MACOS')).toEqual(classesOf(posixPath(segments), 'MACOS'));
-      }),
+      fc.property(
+        posixSegments.chain((segments) =>
+          fc.tuple(fc.constant(segments), fc.mixedCase(fc.constant(segments.join('/')))),
+        ),
+        ([segments, mixed]) => {
+          expect(classesOf(`/${mixed}`, 'MACOS')).toEqual(classesOf(posixPath(segments), 'MACOS'));
+        },
+      ),
       RUNS,
     );
   });
 
   it('doubling separators never changes the class', () => {
     fc.assert(
-      fc.property(drive, windowsSegments, fc.array(fc.boolean(), { maxLength: 12 }), (d, segments, doubles) => {
-        const joined = segments.map((s, i) => (i === 0 ? s : (doubles[i] ? '\\\\' : '\\') + s)).join('');
-        expect(classesOf(`${d}\\${doubles[0] ? '\\' : ''}${joined}`, 'WINDOWS')).toEqual(classesOf(windowsPath(d, segments), 'WINDOWS'));
-      }),
+      fc.property(
+        drive,
+        windowsSegments,
+        fc.array(fc.boolean(), { maxLength: 12 }),
+        (d, segments, doubles) => {
+          const joined = segments
+            .map((s, i) => (i === 0 ? s : (doubles[i] ? '\\\\' : '\\') + s))
+            .join('');
+          expect(classesOf(`${d}\\${doubles[0] ? '\\' : ''}${joined}`, 'WINDOWS')).toEqual(
+            classesOf(windowsPath(d, segments), 'WINDOWS'),
+          );
+        },
+      ),
       RUNS,
     );
     fc.assert(
-      fc.property(posixPlatform, posixSegments, fc.array(fc.boolean(), { maxLength: 12 }), (platform, segments, doubles) => {
-        const joined = segments.map((s, i) => (doubles[i] ? '//' : '/') + s).join('');
-        expect(classesOf(joined === '' ? '/' : joined, platform)).toEqual(classesOf(posixPath(segments), platform));
-      }),
+      fc.property(
+        posixPlatform,
+        posixSegments,
+        fc.array(fc.boolean(), { maxLength: 12 }),
+        (platform, segments, doubles) => {
+          const joined = segments.map((s, i) => (doubles[i] ? '//' : '/') + s).join('');
+          expect(classesOf(joined === '' ? '/' : joined, platform)).toEqual(
+            classesOf(posixPath(segments), platform),
+          );
+        },
+      ),
       RUNS,
     );
   });
 
   it('forward slashes, trailing dots and spaces, quotes and file:// URLs never change a Windows class', () => {
     fc.assert(
-      fc.property(drive, windowsSegments, fc.constantFrom('.', ' ', '. ', '..'), (d, segments, trailer) => {
-        const expected = classesOf(windowsPath(d, segments), 'WINDOWS');
-        expect(classesOf(`${d}/${segments.join('/')}`, 'WINDOWS')).toEqual(expected);
-        expect(classesOf(`"${windowsPath(d, segments)}"`, 'WINDOWS')).toEqual(expected);
-        expect(classesOf(`${d}\\${segments.map((s) => s + trailer).join('\\')}`, 'WINDOWS')).toEqual(expected);
-        const url = `file:///${d}/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
-        expect(classesOf(url, 'WINDOWS')).toEqual(expected);
-      }),
+      fc.property(
+        drive,
+        windowsSegments,
+        fc.constantFrom('.', ' ', '. ', '..'),
+        (d, segments, trailer) => {
+          const expected = classesOf(windowsPath(d, segments), 'WINDOWS');
+          expect(classesOf(`${d}/${segments.join('/')}`, 'WINDOWS')).toEqual(expected);
+          expect(classesOf(`"${windowsPath(d, segments)}"`, 'WINDOWS')).toEqual(expected);
+          expect(
+            classesOf(`${d}\\${segments.map((s) => s + trailer).join('\\')}`, 'WINDOWS'),
+          ).toEqual(expected);
+          const url = `file:///${d}/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+          expect(classesOf(url, 'WINDOWS')).toEqual(expected);
+        },
+      ),
       RUNS,
     );
   });
@@ -154,27 +201,62 @@ describe('classifyPath properties', () => {
   it('random garbage never throws and always gives a valid classification', () => {
     const garbage = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 80 }),
-      fc.string({ unit: fc.constantFrom('\\', '/', '.', ' ', '%', ':', '~', '"', "'", '?', 'C', 'a', '\u0000', '$', '1'), maxLength: 40 }),
-      fc.tuple(fc.constantFrom('C:\\', '\\\\?\\', '\\\\', 'file:///', '/', '%TEMP%\\', '\\Device\\'), fc.string({ maxLength: 40 })).map(([a, b]) => a + b),
+      fc.string({
+        unit: fc.constantFrom(
+          '\\',
+          '/',
+          '.',
+          ' ',
+          '%',
+          ':',
+          '~',
+          '"',
+          "'",
+          '?',
+          'C',
+          'a',
+          '\u0000',
+          '$',
+          '1',
+        ),
+        maxLength: 40,
+      }),
+      fc
+        .tuple(
+          fc.constantFrom('C:\\', '\\\\?\\', '\\\\', 'file:///', '/', '%TEMP%\\', '\\Device\\'),
+          fc.string({ maxLength: 40 }),
+        )
+        .map(([a, b]) => a + b),
     );
     fc.assert(
-      fc.property(garbage, fc.constantFrom<OsPlatform>('WINDOWS', 'LINUX', 'MACOS'), (path, platform) => {
-        const result = classifyPath(path, platform);
-        for (const c of result.classes) expect(LOCATION_CLASSES).toContain(c);
-        if (result.understood) {
-          expect(result.classes.length).toBeGreaterThan(0);
-          expect(result.reason).toBeUndefined();
-          if (path === '') expect(result.classes).toEqual(['NONE']);
-          else expect(typeof result.normalizedPath).toBe('string');
-        } else {
-          expect(result.classes).toEqual([]);
-          expect(typeof result.reason).toBe('string');
-        }
-        // A second reading of the normalised path gives the same classes (normalisation is stable).
-        if (result.understood && result.normalizedPath !== null && !result.normalizedPath.includes('<user>')) {
-          expect(classesOf(result.normalizedPath, platform)).toEqual({ classes: result.classes, understood: true });
-        }
-      }),
+      fc.property(
+        garbage,
+        fc.constantFrom<OsPlatform>('WINDOWS', 'LINUX', 'MACOS'),
+        (path, platform) => {
+          const result = classifyPath(path, platform);
+          for (const c of result.classes) expect(LOCATION_CLASSES).toContain(c);
+          if (result.understood) {
+            expect(result.classes.length).toBeGreaterThan(0);
+            expect(result.reason).toBeUndefined();
+            if (path === '') expect(result.classes).toEqual(['NONE']);
+            else expect(typeof result.normalizedPath).toBe('string');
+          } else {
+            expect(result.classes).toEqual([]);
+            expect(typeof result.reason).toBe('string');
+          }
+          // A second reading of the normalised path gives the same classes (normalisation is stable).
+          if (
+            result.understood &&
+            result.normalizedPath !== null &&
+            !result.normalizedPath.includes('<user>')
+          ) {
+            expect(classesOf(result.normalizedPath, platform)).toEqual({
+              classes: result.classes,
+              understood: true,
+            });
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -188,10 +270,16 @@ describe('classifyPath properties', () => {
         fc.constantFrom<OsPlatform>('WINDOWS', 'LINUX', 'MACOS'),
         fc.option(fc.string({ unit: 'binary', maxLength: 60 }), { nil: null }),
         (automationLevel, verdict, kind, osPlatform, path) => {
-          const result = decideRemediation({ automationLevel, verdict, osPlatform, evidence: { kind, path } });
+          const result = decideRemediation({
+            automationLevel,
+            verdict,
+            osPlatform,
+            evidence: { kind, path },
+          });
           expect(POLICY_DECISIONS).toContain(result.decision);
           expect(result.explanation.length).toBeGreaterThan(20);
-          if (automationLevel === 'NO_AUTOMATED_RESPONSE') expect(result.decision).toBe('NO_INVESTIGATION');
+          if (automationLevel === 'NO_AUTOMATED_RESPONSE')
+            expect(result.decision).toBe('NO_INVESTIGATION');
           if (!result.pathUnderstood && result.decision === 'TAKE_AUTOMATICALLY') {
             // Only a level that does not read the location may act on an unknown location.
             expect(automationLevel).toBe('FULL');
@@ -222,12 +310,16 @@ describe('classifyPath properties', () => {
       RUNS,
     );
     fc.assert(
-      fc.property(posixPlatform, fc.tuple(posixBase, fc.array(name, { maxLength: 4 })).map(([b, r]) => [...b, ...r]), (platform, segments) => {
-        const path = posixPath(segments);
-        const fast = plainPosixPathBits(path, platform === 'MACOS');
-        const full = parsePosixPath(path, false, platform === 'MACOS');
-        if (fast >= 0) expect(full).toEqual({ ok: true, normalizedPath: path, bits: fast });
-      }),
+      fc.property(
+        posixPlatform,
+        fc.tuple(posixBase, fc.array(name, { maxLength: 4 })).map(([b, r]) => [...b, ...r]),
+        (platform, segments) => {
+          const path = posixPath(segments);
+          const fast = plainPosixPathBits(path, platform === 'MACOS');
+          const full = parsePosixPath(path, false, platform === 'MACOS');
+          if (fast >= 0) expect(full).toEqual({ ok: true, normalizedPath: path, bits: fast });
+        },
+      ),
       RUNS,
     );
   });

@@ -8,7 +8,11 @@ const OTHER: LocationClass[] = ['OTHER'];
 /** Not understood: no class, and a reason. */
 const NOT_UNDERSTOOD = 'not understood' as const;
 
-type Case = [path: string, expected: LocationClass[] | typeof NOT_UNDERSTOOD, normalizedPath?: string];
+type Case = [
+  path: string,
+  expected: LocationClass[] | typeof NOT_UNDERSTOOD,
+  normalizedPath?: string,
+];
 
 const WINDOWS: Case[] = [
   // The table
@@ -36,7 +40,11 @@ const WINDOWS: Case[] = [
   ['C:\\\\Windows\\\\\\System32\\x.dll', OS, 'C:\\Windows\\System32\\x.dll'],
   ['C:\\Windows\\System32\\', OS, 'C:\\Windows\\System32'],
   // . and ..
-  ['C:\\Users\\a\\Downloads\\..\\..\\..\\Windows\\System32\\x.dll', OS, 'C:\\Windows\\System32\\x.dll'],
+  [
+    'C:\\Users\\a\\Downloads\\..\\..\\..\\Windows\\System32\\x.dll',
+    OS,
+    'C:\\Windows\\System32\\x.dll',
+  ],
   ['C:\\Windows\\..\\Users\\bob\\Downloads\\x.exe', TEMP, 'C:\\Users\\bob\\Downloads\\x.exe'],
   ['C:\\Windows\\.\\System32\\.\\x.dll', OS, 'C:\\Windows\\System32\\x.dll'],
   ['C:\\Users\\bob\\Downloads\\sub\\..\\x.exe', TEMP],
@@ -80,7 +88,11 @@ const WINDOWS: Case[] = [
   // UNC
   ['\\\\server\\share\\Windows\\x.exe', OTHER],
   ['\\\\server\\C$\\Windows\\System32\\x.dll', OS, '\\\\server\\C$\\Windows\\System32\\x.dll'],
-  ['\\\\server\\c$\\Users\\bob\\Downloads\\x.exe', TEMP, '\\\\server\\C$\\Users\\bob\\Downloads\\x.exe'],
+  [
+    '\\\\server\\c$\\Users\\bob\\Downloads\\x.exe',
+    TEMP,
+    '\\\\server\\C$\\Users\\bob\\Downloads\\x.exe',
+  ],
   ['\\\\server\\ADMIN$\\System32\\x.dll', OS, '\\\\server\\C$\\Windows\\System32\\x.dll'],
   ['\\\\server\\share\\..\\..\\x.exe', NOT_UNDERSTOOD],
   ['\\\\server', NOT_UNDERSTOOD],
@@ -264,7 +276,11 @@ describe('classifyPath', () => {
   it('no path → NONE, understood', () => {
     for (const platform of ['WINDOWS', 'LINUX', 'MACOS'] as const) {
       for (const path of [null, undefined, '']) {
-        expect(classifyPath(path, platform)).toEqual({ classes: ['NONE'], normalizedPath: null, understood: true });
+        expect(classifyPath(path, platform)).toEqual({
+          classes: ['NONE'],
+          normalizedPath: null,
+          understood: true,
+        });
       }
     }
   });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUTOMATION_LEVELS,
-  DECISION_TABLE,
-  EVIDENCE_KINDS,
-  VERDICTS,
-  decideRemediation,
   type AutomationLevel,
+  DECISION_TABLE,
+  decideRemediation,
+  EVIDENCE_KINDS,
   type EvidenceKind,
   type LocationClass,
   type OsPlatform,
   type PolicyDecision,
   type RemediationActionType,
+  VERDICTS,
   type Verdict,
 } from '../../src/policy/index.js';
 
@@ -61,7 +61,10 @@ const EXPECTED: Record<AutomationLevel, Record<Verdict, PolicyDecision[]>> = {
 };
 
 /** Representative artifacts per platform and column: the path, and the classes it must get. */
-const LOCATIONS: Record<OsPlatform, Partial<Record<Column, { path: string; classes: LocationClass[] }>>> = {
+const LOCATIONS: Record<
+  OsPlatform,
+  Partial<Record<Column, { path: string; classes: LocationClass[] }>>
+> = {
   WINDOWS: {
     OS: { path: 'C:\\Windows\\System32\\evil.dll', classes: ['OS_DIRECTORY'] },
     TMP: { path: 'C:\\Users\\bob\\Downloads\\evil.exe', classes: ['TEMP_FOLDER'] },
@@ -95,11 +98,22 @@ const AIR: Record<EvidenceKind, RemediationActionType | null> = {
   URL: null,
   USER: null,
 };
-const KINDS_WITH_A_FILE: EvidenceKind[] = ['FILE', 'PROCESS', 'DRIVER', 'SERVICE', 'SCHEDULED_TASK'];
+const KINDS_WITH_A_FILE: EvidenceKind[] = [
+  'FILE',
+  'PROCESS',
+  'DRIVER',
+  'SERVICE',
+  'SCHEDULED_TASK',
+];
 const PLATFORMS: OsPlatform[] = ['WINDOWS', 'LINUX', 'MACOS'];
-const levelsAndVerdicts = AUTOMATION_LEVELS.flatMap((level) => VERDICTS.map((verdict) => [level, verdict] as const));
+const levelsAndVerdicts = AUTOMATION_LEVELS.flatMap((level) =>
+  VERDICTS.map((verdict) => [level, verdict] as const),
+);
 
-function expectedActionType(decision: PolicyDecision, kind: EvidenceKind): RemediationActionType | null {
+function expectedActionType(
+  decision: PolicyDecision,
+  kind: EvidenceKind,
+): RemediationActionType | null {
   return decision === A || decision === R ? AIR[kind] : null;
 }
 
@@ -115,10 +129,17 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
             if (column === 'NONE') {
               // Kinds without a file: a registry key; a service or scheduled task without a binary.
               for (const kind of ['REGISTRY_KEY', 'SERVICE', 'SCHEDULED_TASK'] as const) {
-                const result = decideRemediation({ automationLevel: level, verdict, osPlatform: platform, evidence: { kind, path: null } });
+                const result = decideRemediation({
+                  automationLevel: level,
+                  verdict,
+                  osPlatform: platform,
+                  evidence: { kind, path: null },
+                });
                 expect(result.decision, `${kind} without a file`).toBe(expected);
                 expect(result.locationClasses).toEqual(['NONE']);
-                expect(result.actionType).toBe(expected === undefined ? null : expectedActionType(expected, kind));
+                expect(result.actionType).toBe(
+                  expected === undefined ? null : expectedActionType(expected, kind),
+                );
                 checked++;
               }
               continue;
@@ -126,11 +147,18 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
             const location = LOCATIONS[platform][column];
             if (location === undefined) continue; // no folder is both OS and temp on Linux/macOS
             for (const kind of KINDS_WITH_A_FILE) {
-              const result = decideRemediation({ automationLevel: level, verdict, osPlatform: platform, evidence: { kind, path: location.path } });
+              const result = decideRemediation({
+                automationLevel: level,
+                verdict,
+                osPlatform: platform,
+                evidence: { kind, path: location.path },
+              });
               expect(result.decision, `${kind} at ${location.path}`).toBe(expected);
               expect(result.locationClasses).toEqual(location.classes);
               expect(result.pathUnderstood).toBe(column !== 'UNK');
-              expect(result.actionType).toBe(expected === undefined ? null : expectedActionType(expected, kind));
+              expect(result.actionType).toBe(
+                expected === undefined ? null : expectedActionType(expected, kind),
+              );
               checked++;
             }
           }
@@ -144,7 +172,12 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
     for (const kind of ['FILE', 'PROCESS', 'DRIVER'] as const) {
       for (const [level, verdict] of levelsAndVerdicts) {
         for (const path of [null, undefined, '']) {
-          const result = decideRemediation({ automationLevel: level, verdict, osPlatform: 'WINDOWS', evidence: { kind, path } });
+          const result = decideRemediation({
+            automationLevel: level,
+            verdict,
+            osPlatform: 'WINDOWS',
+            evidence: { kind, path },
+          });
           expect(result.decision).toBe(EXPECTED[level][verdict][COLUMNS.indexOf('UNK')]);
           expect(result.pathUnderstood).toBe(false);
           expect(result.locationClasses).toEqual(['NONE']);
@@ -159,7 +192,12 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
         for (const [level, verdict] of levelsAndVerdicts) {
           // A path given with informational evidence is ignored.
           for (const path of [null, 'C:\\Windows\\System32\\x.dll', '/tmp/x']) {
-            const result = decideRemediation({ automationLevel: level, verdict, osPlatform: platform, evidence: { kind, path } });
+            const result = decideRemediation({
+              automationLevel: level,
+              verdict,
+              osPlatform: platform,
+              evidence: { kind, path },
+            });
             expect(result.decision).toBe(level === 'NO_AUTOMATED_RESPONSE' ? I : N);
             expect(result.actionType).toBeNull();
             expect(result.locationClasses).toEqual(['NONE']);
@@ -183,12 +221,21 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
 
   it('the data table has a cell for every level and verdict, and nothing else', () => {
     expect(Object.keys(DECISION_TABLE).sort()).toEqual([...AUTOMATION_LEVELS].sort());
-    for (const level of AUTOMATION_LEVELS) expect(Object.keys(DECISION_TABLE[level]).sort()).toEqual([...VERDICTS].sort());
+    for (const level of AUTOMATION_LEVELS)
+      expect(Object.keys(DECISION_TABLE[level]).sort()).toEqual([...VERDICTS].sort());
   });
 
   it('refuses values outside the vocabulary with a TypeError', () => {
-    const base = { automationLevel: 'FULL', verdict: 'MALICIOUS', osPlatform: 'WINDOWS', evidence: { kind: 'FILE', path: 'C:\\x' } } as const;
-    const bad = (patch: Record<string, unknown>) => () => decideRemediation({ ...base, ...patch } as unknown as Parameters<typeof decideRemediation>[0]);
+    const base = {
+      automationLevel: 'FULL',
+      verdict: 'MALICIOUS',
+      osPlatform: 'WINDOWS',
+      evidence: { kind: 'FILE', path: 'C:\\x' },
+    } as const;
+    const bad = (patch: Record<string, unknown>) => () =>
+      decideRemediation({ ...base, ...patch } as unknown as Parameters<
+        typeof decideRemediation
+      >[0]);
     expect(bad({ automationLevel: 'SOMETIMES' })).toThrow(TypeError);
     expect(bad({ verdict: 'MAYBE' })).toThrow(TypeError);
     expect(bad({ osPlatform: 'BEOS' })).toThrow(TypeError);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  INVESTIGATION_STATES,
-  INVESTIGATION_STATE_URGENCY,
   deriveIncidentRemediationStatus,
   deriveInvestigationState,
+  INVESTIGATION_STATE_URGENCY,
+  INVESTIGATION_STATES,
   mostUrgentInvestigationState,
   type RemediationActionStatus,
 } from '../../src/policy/index.js';
@@ -13,16 +13,45 @@ const complete = (actionStatuses: RemediationActionStatus[], hadThreatVerdict = 
 
 describe('investigation state (SPEC §3.6)', () => {
   it('is RUNNING while findings are still coming, whatever the actions', () => {
-    expect(deriveInvestigationState({ complete: false, hadThreatVerdict: true, actionStatuses: ['PENDING_APPROVAL'] })).toBe('RUNNING');
-    expect(deriveInvestigationState({ complete: false, hadThreatVerdict: false, actionStatuses: [] })).toBe('RUNNING');
+    expect(
+      deriveInvestigationState({
+        complete: false,
+        hadThreatVerdict: true,
+        actionStatuses: ['PENDING_APPROVAL'],
+      }),
+    ).toBe('RUNNING');
+    expect(
+      deriveInvestigationState({ complete: false, hadThreatVerdict: false, actionStatuses: [] }),
+    ).toBe('RUNNING');
   });
 
   it('a terminal state wins', () => {
     for (const terminal of ['FAILED', 'TERMINATED_BY_USER', 'TERMINATED_BY_SYSTEM'] as const) {
-      expect(deriveInvestigationState({ complete: false, terminal, hadThreatVerdict: true, actionStatuses: ['PENDING_APPROVAL'] })).toBe(terminal);
-      expect(deriveInvestigationState({ complete: true, terminal, hadThreatVerdict: false, actionStatuses: [] })).toBe(terminal);
+      expect(
+        deriveInvestigationState({
+          complete: false,
+          terminal,
+          hadThreatVerdict: true,
+          actionStatuses: ['PENDING_APPROVAL'],
+        }),
+      ).toBe(terminal);
+      expect(
+        deriveInvestigationState({
+          complete: true,
+          terminal,
+          hadThreatVerdict: false,
+          actionStatuses: [],
+        }),
+      ).toBe(terminal);
     }
-    expect(deriveInvestigationState({ complete: true, terminal: null, hadThreatVerdict: false, actionStatuses: [] })).toBe('NO_THREATS_FOUND');
+    expect(
+      deriveInvestigationState({
+        complete: true,
+        terminal: null,
+        hadThreatVerdict: false,
+        actionStatuses: [],
+      }),
+    ).toBe('NO_THREATS_FOUND');
   });
 
   it('once complete: pending first, then still executing, then the outcome', () => {
@@ -61,7 +90,9 @@ describe('incident remediation status (SPEC §3.6)', () => {
 
 describe('most urgent investigation state', () => {
   it('pending approval first', () => {
-    expect(mostUrgentInvestigationState(['REMEDIATED', 'PENDING_APPROVAL', 'RUNNING'])).toBe('PENDING_APPROVAL');
+    expect(mostUrgentInvestigationState(['REMEDIATED', 'PENDING_APPROVAL', 'RUNNING'])).toBe(
+      'PENDING_APPROVAL',
+    );
     expect(mostUrgentInvestigationState(['REMEDIATED', 'NO_THREATS_FOUND'])).toBe('REMEDIATED');
     expect(mostUrgentInvestigationState(['NO_THREATS_FOUND', 'RUNNING', 'FAILED'])).toBe('FAILED');
     expect(mostUrgentInvestigationState([])).toBeNull();

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
   AIR_ACTION_BY_EVIDENCE_KIND,
+  airActionTypeFor,
   DEFAULT_PENDING_TTL_MS,
   DEVICE_ACTION_TYPES,
+  type EvidenceKind,
   FILE_ACTION_TYPES,
-  MANUAL_ACTION_TYPES,
-  REMEDIATION_ACTION_TYPES,
-  airActionTypeFor,
   isDeviceActionType,
   isExpired,
   isFileActionType,
   isInformationalEvidenceKind,
   isManualActionType,
   isSha256,
+  MANUAL_ACTION_TYPES,
   manualActionTargetKey,
   pendingExpiresAt,
+  REMEDIATION_ACTION_TYPES,
   requiresSha256,
-  type EvidenceKind,
 } from '../../src/policy/index.js';
 
 describe('expiry (SPEC §3.4)', () => {
@@ -62,15 +62,27 @@ describe('action mapping (SPEC §2.3, §2.4)', () => {
 
   it('knows the manual action catalogue', () => {
     expect([...DEVICE_ACTION_TYPES].sort()).toEqual(
-      ['COLLECT_INVESTIGATION_PACKAGE', 'INITIATE_INVESTIGATION', 'ISOLATE_DEVICE', 'RESTRICT_CODE_EXECUTION', 'RUN_ANTIVIRUS_SCAN'].sort(),
+      [
+        'COLLECT_INVESTIGATION_PACKAGE',
+        'INITIATE_INVESTIGATION',
+        'ISOLATE_DEVICE',
+        'RESTRICT_CODE_EXECUTION',
+        'RUN_ANTIVIRUS_SCAN',
+      ].sort(),
     );
     expect([...FILE_ACTION_TYPES].sort()).toEqual(['ADD_INDICATOR', 'STOP_AND_QUARANTINE_FILE']);
     for (const type of REMEDIATION_ACTION_TYPES) {
       const manual = (MANUAL_ACTION_TYPES as ReadonlyArray<string>).includes(type);
       expect(isManualActionType(type), type).toBe(manual);
-      expect(isDeviceActionType(type), type).toBe((DEVICE_ACTION_TYPES as ReadonlyArray<string>).includes(type));
-      expect(isFileActionType(type), type).toBe((FILE_ACTION_TYPES as ReadonlyArray<string>).includes(type));
-      expect(requiresSha256(type), type).toBe(type === 'STOP_AND_QUARANTINE_FILE' || type === 'ADD_INDICATOR');
+      expect(isDeviceActionType(type), type).toBe(
+        (DEVICE_ACTION_TYPES as ReadonlyArray<string>).includes(type),
+      );
+      expect(isFileActionType(type), type).toBe(
+        (FILE_ACTION_TYPES as ReadonlyArray<string>).includes(type),
+      );
+      expect(requiresSha256(type), type).toBe(
+        type === 'STOP_AND_QUARANTINE_FILE' || type === 'ADD_INDICATOR',
+      );
       // AIR types are never manual, manual types never AIR.
       expect(manual && Object.values(AIR_ACTION_BY_EVIDENCE_KIND).includes(type)).toBe(false);
     }
@@ -85,12 +97,20 @@ describe('action mapping (SPEC §2.3, §2.4)', () => {
   });
 
   it('identifies the target of a manual action for the duplicate rule', () => {
-    expect(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1', sha256: 'ignored' })).toBe(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1' }));
-    expect(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1' })).not.toBe(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd2' }));
-    expect(manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'A'.repeat(64) })).toBe(
+    expect(
+      manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1', sha256: 'ignored' }),
+    ).toBe(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1' }));
+    expect(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1' })).not.toBe(
+      manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd2' }),
+    );
+    expect(
+      manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'A'.repeat(64) }),
+    ).toBe(
       manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'a'.repeat(64) }),
     );
-    expect(manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'a'.repeat(64) })).not.toBe(
+    expect(
+      manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'a'.repeat(64) }),
+    ).not.toBe(
       manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'b'.repeat(64) }),
     );
   });

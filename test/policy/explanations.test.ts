@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { AUTOMATION_LEVELS, VERDICTS, decideRemediation, type PolicyInput } from '../../src/policy/index.js';
+import {
+  AUTOMATION_LEVELS,
+  decideRemediation,
+  type PolicyInput,
+  VERDICTS,
+} from '../../src/policy/index.js';
 
 const explain = (input: PolicyInput) => decideRemediation(input).explanation;
 
-const VERDICT_WORDS = { MALICIOUS: 'Malicious', SUSPICIOUS: 'Suspicious', NO_THREATS_FOUND: 'No threats found' } as const;
+const VERDICT_WORDS = {
+  MALICIOUS: 'Malicious',
+  SUSPICIOUS: 'Suspicious',
+  NO_THREATS_FOUND: 'No threats found',
+} as const;
 
 describe('explanations', () => {
   it('reads like the spec example', () => {
@@ -22,10 +31,26 @@ describe('explanations', () => {
 
   it('every explanation names the verdict, the location fact, the level and the outcome', () => {
     const artifacts = [
-      { kind: 'FILE', path: 'C:\\Windows\\System32\\evil.dll', fact: 'in an operating-system directory' },
-      { kind: 'PROCESS', path: 'C:\\Users\\bob\\Downloads\\evil.exe', fact: 'in a temporary folder' },
-      { kind: 'DRIVER', path: 'C:\\Windows\\Temp\\evil.sys', fact: 'in an operating-system directory and in a temporary folder' },
-      { kind: 'SERVICE', path: 'C:\\ProgramData\\evil.exe', fact: 'neither in an operating-system directory nor in a temporary folder' },
+      {
+        kind: 'FILE',
+        path: 'C:\\Windows\\System32\\evil.dll',
+        fact: 'in an operating-system directory',
+      },
+      {
+        kind: 'PROCESS',
+        path: 'C:\\Users\\bob\\Downloads\\evil.exe',
+        fact: 'in a temporary folder',
+      },
+      {
+        kind: 'DRIVER',
+        path: 'C:\\Windows\\Temp\\evil.sys',
+        fact: 'in an operating-system directory and in a temporary folder',
+      },
+      {
+        kind: 'SERVICE',
+        path: 'C:\\ProgramData\\evil.exe',
+        fact: 'neither in an operating-system directory nor in a temporary folder',
+      },
       { kind: 'SCHEDULED_TASK', path: null, fact: 'no file path' },
       { kind: 'REGISTRY_KEY', path: null, fact: 'no file path' },
       { kind: 'FILE', path: 'relative\\evil.exe', fact: 'cannot be understood' },
@@ -35,7 +60,12 @@ describe('explanations', () => {
     for (const level of AUTOMATION_LEVELS) {
       for (const verdict of VERDICTS) {
         for (const artifact of artifacts) {
-          const result = decideRemediation({ automationLevel: level, verdict, osPlatform: 'WINDOWS', evidence: { kind: artifact.kind, path: artifact.path } });
+          const result = decideRemediation({
+            automationLevel: level,
+            verdict,
+            osPlatform: 'WINDOWS',
+            evidence: { kind: artifact.kind, path: artifact.path },
+          });
           const text = result.explanation;
           expect(text.startsWith(VERDICT_WORDS[verdict]), text).toBe(true);
           expect(text, text).toContain(artifact.fact);
@@ -56,25 +86,56 @@ describe('explanations', () => {
   it('states the rule that applied', () => {
     const base = { verdict: 'MALICIOUS', osPlatform: 'WINDOWS' } as const;
     expect(
-      explain({ ...base, automationLevel: 'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS', evidence: { kind: 'FILE', path: 'C:\\Users\\bob\\Downloads\\x.exe' } }),
+      explain({
+        ...base,
+        automationLevel: 'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS',
+        evidence: { kind: 'FILE', path: 'C:\\Users\\bob\\Downloads\\x.exe' },
+      }),
     ).toContain('remediates automatically in temporary folders');
-    expect(explain({ ...base, automationLevel: 'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS', evidence: { kind: 'FILE', path: 'C:\\Data\\x.exe' } })).toContain(
-      'requires approval outside temporary folders',
-    );
-    expect(explain({ ...base, automationLevel: 'SEMI_REQUIRE_APPROVAL_CORE_FOLDERS', evidence: { kind: 'REGISTRY_KEY' } })).toBe(
+    expect(
+      explain({
+        ...base,
+        automationLevel: 'SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS',
+        evidence: { kind: 'FILE', path: 'C:\\Data\\x.exe' },
+      }),
+    ).toContain('requires approval outside temporary folders');
+    expect(
+      explain({
+        ...base,
+        automationLevel: 'SEMI_REQUIRE_APPROVAL_CORE_FOLDERS',
+        evidence: { kind: 'REGISTRY_KEY' },
+      }),
+    ).toBe(
       'Malicious registry key — no file path — and the group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval only for core folders: ' +
         'REMOVE_REGISTRY_KEY is taken automatically.',
     );
-    expect(explain({ ...base, automationLevel: 'FULL', evidence: { kind: 'FILE', path: '/tmp/x' }, osPlatform: 'LINUX' })).toContain(
-      'remediates malicious threats automatically',
-    );
-    expect(explain({ ...base, verdict: 'SUSPICIOUS', automationLevel: 'FULL', evidence: { kind: 'FILE', path: '/tmp/x' }, osPlatform: 'LINUX' })).toContain(
-      'requires approval for suspicious verdicts',
-    );
-    expect(explain({ ...base, automationLevel: 'NO_AUTOMATED_RESPONSE', evidence: { kind: 'FILE', path: 'C:\\x' } })).toContain(
-      'runs no automated investigation',
-    );
-    expect(explain({ ...base, automationLevel: 'SEMI_REQUIRE_APPROVAL_ANY', evidence: { kind: 'URL' } })).toBe(
+    expect(
+      explain({
+        ...base,
+        automationLevel: 'FULL',
+        evidence: { kind: 'FILE', path: '/tmp/x' },
+        osPlatform: 'LINUX',
+      }),
+    ).toContain('remediates malicious threats automatically');
+    expect(
+      explain({
+        ...base,
+        verdict: 'SUSPICIOUS',
+        automationLevel: 'FULL',
+        evidence: { kind: 'FILE', path: '/tmp/x' },
+        osPlatform: 'LINUX',
+      }),
+    ).toContain('requires approval for suspicious verdicts');
+    expect(
+      explain({
+        ...base,
+        automationLevel: 'NO_AUTOMATED_RESPONSE',
+        evidence: { kind: 'FILE', path: 'C:\\x' },
+      }),
+    ).toContain('runs no automated investigation');
+    expect(
+      explain({ ...base, automationLevel: 'SEMI_REQUIRE_APPROVAL_ANY', evidence: { kind: 'URL' } }),
+    ).toBe(
       'Malicious URL — informational evidence, no file — and automated investigations take no action on informational evidence, ' +
         "whatever the group's level (SEMI_REQUIRE_APPROVAL_ANY): no action.",
     );
@@ -96,9 +157,19 @@ describe('explanations', () => {
 
   it('shows the normalised path, and escapes a hostile one', () => {
     expect(
-      explain({ automationLevel: 'FULL', verdict: 'MALICIOUS', osPlatform: 'WINDOWS', evidence: { kind: 'FILE', path: '%SystemRoot%\\x.exe' } }),
+      explain({
+        automationLevel: 'FULL',
+        verdict: 'MALICIOUS',
+        osPlatform: 'WINDOWS',
+        evidence: { kind: 'FILE', path: '%SystemRoot%\\x.exe' },
+      }),
     ).toContain('file C:\\Windows\\x.exe —');
-    const hostile = explain({ automationLevel: 'FULL', verdict: 'MALICIOUS', osPlatform: 'WINDOWS', evidence: { kind: 'FILE', path: `C:\\x\u0000\n${'y'.repeat(500)}` } });
+    const hostile = explain({
+      automationLevel: 'FULL',
+      verdict: 'MALICIOUS',
+      osPlatform: 'WINDOWS',
+      evidence: { kind: 'FILE', path: `C:\\x\u0000\n${'y'.repeat(500)}` },
+    });
     expect(hostile).not.toContain('\u0000');
     expect(hostile).not.toContain('\n');
     expect(hostile.length).toBeLessThan(600);
@@ -114,7 +185,14 @@ describe('explanations', () => {
       ['USER', null, 'Malicious user —'],
     ] as const;
     for (const [kind, path, start] of cases) {
-      expect(explain({ automationLevel: 'FULL', verdict: 'MALICIOUS', osPlatform: 'WINDOWS', evidence: { kind, path } }).startsWith(start)).toBe(true);
+      expect(
+        explain({
+          automationLevel: 'FULL',
+          verdict: 'MALICIOUS',
+          osPlatform: 'WINDOWS',
+          evidence: { kind, path },
+        }).startsWith(start),
+      ).toBe(true);
     }
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUTOMATION_LEVELS,
-  PLANS,
-  REMEDIATION_ACTION_TYPES,
   checkManualActionAllowed,
   effectiveAutomationLevel,
-  planAllowsCustomDeviceGroups,
-  runsAutomatedInvestigation,
+  PLANS,
   type Plan,
+  planAllowsCustomDeviceGroups,
+  REMEDIATION_ACTION_TYPES,
   type RemediationActionType,
+  runsAutomatedInvestigation,
 } from '../../src/policy/index.js';
 
 const MANUAL: RemediationActionType[] = [
@@ -20,10 +20,19 @@ const MANUAL: RemediationActionType[] = [
   'STOP_AND_QUARANTINE_FILE',
   'ADD_INDICATOR',
 ];
-const BASIC: RemediationActionType[] = ['RUN_ANTIVIRUS_SCAN', 'ISOLATE_DEVICE', 'STOP_AND_QUARANTINE_FILE', 'ADD_INDICATOR'];
+const BASIC: RemediationActionType[] = [
+  'RUN_ANTIVIRUS_SCAN',
+  'ISOLATE_DEVICE',
+  'STOP_AND_QUARANTINE_FILE',
+  'ADD_INDICATOR',
+];
 
 /** SPEC §2.5, independently: which plan includes which manual action. */
-const INCLUDED: Record<Plan, RemediationActionType[]> = { PLAN_2: MANUAL, PLAN_1: BASIC, BUSINESS: BASIC };
+const INCLUDED: Record<Plan, RemediationActionType[]> = {
+  PLAN_2: MANUAL,
+  PLAN_1: BASIC,
+  BUSINESS: BASIC,
+};
 
 describe('plans (SPEC §2.5)', () => {
   it('allows exactly the manual actions each plan includes', () => {
@@ -45,7 +54,8 @@ describe('plans (SPEC §2.5)', () => {
     expect(checkManualActionAllowed('BUSINESS', 'COLLECT_INVESTIGATION_PACKAGE')).toMatchObject({
       allowed: false,
       code: 'PLAN_LIMIT',
-      message: 'COLLECT_INVESTIGATION_PACKAGE is not included in BUSINESS; it is included in PLAN_2.',
+      message:
+        'COLLECT_INVESTIGATION_PACKAGE is not included in BUSINESS; it is included in PLAN_2.',
     });
   });
 

@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import {
   EVIDENCE_KINDS,
-  REMEDIATION_ACTION_STATUSES,
-  REMEDIATION_ACTION_TYPES,
-  VERDICTS,
   isDispatchedStatus,
   isServerSideActionType,
+  REMEDIATION_ACTION_STATUSES,
+  REMEDIATION_ACTION_TYPES,
   spreadsToOtherDevices,
   strongerVerdict,
+  VERDICTS,
 } from '../../src/policy/index.js';
 
 describe('the same threat elsewhere (SPEC §3.3)', () => {
   it('spreads a malicious or suspicious file or process image, and nothing else', () => {
-    const spreading = EVIDENCE_KINDS.flatMap((kind) => VERDICTS.filter((verdict) => spreadsToOtherDevices(kind, verdict)).map((v) => `${kind}:${v}`));
-    expect(spreading.sort()).toEqual(['FILE:MALICIOUS', 'FILE:SUSPICIOUS', 'PROCESS:MALICIOUS', 'PROCESS:SUSPICIOUS']);
+    const spreading = EVIDENCE_KINDS.flatMap((kind) =>
+      VERDICTS.filter((verdict) => spreadsToOtherDevices(kind, verdict)).map((v) => `${kind}:${v}`),
+    );
+    expect(spreading.sort()).toEqual([
+      'FILE:MALICIOUS',
+      'FILE:SUSPICIOUS',
+      'PROCESS:MALICIOUS',
+      'PROCESS:SUSPICIOUS',
+    ]);
   });
 
   it('gives the other devices the strongest verdict of the batch', () => {
@@ -25,10 +32,16 @@ describe('the same threat elsewhere (SPEC §3.3)', () => {
 
 describe('execution (SPEC §3.5)', () => {
   it('dispatches work to an executor in IN_PROGRESS (carry out) and UNDO_IN_PROGRESS (undo) only', () => {
-    expect(REMEDIATION_ACTION_STATUSES.filter(isDispatchedStatus)).toEqual(['IN_PROGRESS', 'UNDO_IN_PROGRESS']);
+    expect(REMEDIATION_ACTION_STATUSES.filter(isDispatchedStatus)).toEqual([
+      'IN_PROGRESS',
+      'UNDO_IN_PROGRESS',
+    ]);
   });
 
   it("carries out the actions on Quell's own data itself: investigations and indicators", () => {
-    expect(REMEDIATION_ACTION_TYPES.filter(isServerSideActionType).sort()).toEqual(['ADD_INDICATOR', 'INITIATE_INVESTIGATION']);
+    expect(REMEDIATION_ACTION_TYPES.filter(isServerSideActionType).sort()).toEqual([
+      'ADD_INDICATOR',
+      'INITIATE_INVESTIGATION',
+    ]);
   });
 });

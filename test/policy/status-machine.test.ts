@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CANCELLABLE_STATUSES,
-  InvalidTransitionError,
-  REMEDIATION_ACTION_STATUSES,
   allowedTransitionsFrom,
   assertTransition,
-  canTransition,
+  CANCELLABLE_STATUSES,
   cancellableStatuses,
+  canTransition,
+  InvalidTransitionError,
   isCancellableStatus,
   isFinalStatus,
   isOpenStatus,
+  REMEDIATION_ACTION_STATUSES,
   type RemediationActionStatus,
 } from '../../src/policy/index.js';
 
@@ -28,7 +28,9 @@ const ALLOWED = new Set([
 ]);
 
 describe('status machine', () => {
-  const pairs = REMEDIATION_ACTION_STATUSES.flatMap((from) => REMEDIATION_ACTION_STATUSES.map((to) => [from, to] as const));
+  const pairs = REMEDIATION_ACTION_STATUSES.flatMap((from) =>
+    REMEDIATION_ACTION_STATUSES.map((to) => [from, to] as const),
+  );
 
   it('checks all 81 pairs of statuses', () => {
     expect(pairs).toHaveLength(81);
@@ -57,18 +59,30 @@ describe('status machine', () => {
   });
 
   it('knows final, open and cancellable statuses', () => {
-    const final: RemediationActionStatus[] = ['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED', 'UNDONE'];
+    const final: RemediationActionStatus[] = [
+      'COMPLETED',
+      'FAILED',
+      'REJECTED',
+      'EXPIRED',
+      'CANCELLED',
+      'UNDONE',
+    ];
     for (const status of REMEDIATION_ACTION_STATUSES) {
       expect(isFinalStatus(status), status).toBe(final.includes(status));
-      expect(isOpenStatus(status), status).toBe(status === 'PENDING_APPROVAL' || status === 'IN_PROGRESS');
-      expect(isCancellableStatus(status), status).toBe(status === 'PENDING_APPROVAL' || status === 'IN_PROGRESS');
+      expect(isOpenStatus(status), status).toBe(
+        status === 'PENDING_APPROVAL' || status === 'IN_PROGRESS',
+      );
+      expect(isCancellableStatus(status), status).toBe(
+        status === 'PENDING_APPROVAL' || status === 'IN_PROGRESS',
+      );
     }
     expect([...CANCELLABLE_STATUSES].sort()).toEqual(['IN_PROGRESS', 'PENDING_APPROVAL']);
     expect(cancellableStatuses).toBe(CANCELLABLE_STATUSES);
   });
 
   it('a final status other than COMPLETED goes nowhere', () => {
-    for (const status of ['FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED', 'UNDONE'] as const) expect(allowedTransitionsFrom(status)).toEqual([]);
+    for (const status of ['FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED', 'UNDONE'] as const)
+      expect(allowedTransitionsFrom(status)).toEqual([]);
   });
 
   it('a value outside the vocabulary has no transition', () => {

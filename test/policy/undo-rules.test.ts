@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  REMEDIATION_ACTION_STATUSES,
-  REMEDIATION_ACTION_TYPES,
-  UNDOABLE_ACTION_TYPES,
   appliesToAllInstances,
   checkUndoBatch,
   isUndoable,
-  undoRefusal,
+  REMEDIATION_ACTION_STATUSES,
+  REMEDIATION_ACTION_TYPES,
   type RemediationActionType,
+  UNDOABLE_ACTION_TYPES,
+  undoRefusal,
 } from '../../src/policy/index.js';
 
 const UNDOABLE: RemediationActionType[] = [
@@ -28,7 +28,12 @@ const NOT_UNDOABLE: RemediationActionType[] = [
   'ADD_INDICATOR',
 ];
 
-const action = (id: string, type: RemediationActionType, status: (typeof REMEDIATION_ACTION_STATUSES)[number] = 'COMPLETED', undoneAt: Date | null = null) => ({
+const action = (
+  id: string,
+  type: RemediationActionType,
+  status: (typeof REMEDIATION_ACTION_STATUSES)[number] = 'COMPLETED',
+  undoneAt: Date | null = null,
+) => ({
   id,
   type,
   status,
@@ -45,7 +50,9 @@ describe('undo rules (SPEC §2.4)', () => {
 
   it('only quarantines apply to all instances of a file', () => {
     for (const type of REMEDIATION_ACTION_TYPES) {
-      expect(appliesToAllInstances(type), type).toBe(type === 'QUARANTINE_FILE' || type === 'STOP_AND_QUARANTINE_FILE');
+      expect(appliesToAllInstances(type), type).toBe(
+        type === 'QUARANTINE_FILE' || type === 'STOP_AND_QUARANTINE_FILE',
+      );
     }
   });
 
@@ -53,14 +60,17 @@ describe('undo rules (SPEC §2.4)', () => {
     for (const status of REMEDIATION_ACTION_STATUSES) {
       const refusal = undoRefusal(action('a1', 'QUARANTINE_FILE', status));
       if (status === 'COMPLETED') expect(refusal).toBeNull();
-      else if (status === 'UNDONE' || status === 'UNDO_IN_PROGRESS') expect(refusal?.code).toBe('ALREADY_UNDONE');
+      else if (status === 'UNDONE' || status === 'UNDO_IN_PROGRESS')
+        expect(refusal?.code).toBe('ALREADY_UNDONE');
       else {
         expect(refusal?.code).toBe('NOT_COMPLETED');
         expect(refusal?.message).toContain(status);
       }
     }
     // Undone once already (an undo time recorded), even if the status reads COMPLETED.
-    expect(undoRefusal(action('a1', 'QUARANTINE_FILE', 'COMPLETED', new Date(0)))?.code).toBe('ALREADY_UNDONE');
+    expect(undoRefusal(action('a1', 'QUARANTINE_FILE', 'COMPLETED', new Date(0)))?.code).toBe(
+      'ALREADY_UNDONE',
+    );
   });
 
   it('a type that cannot be undone is refused first, whatever its status', () => {
@@ -74,7 +84,12 @@ describe('undo rules (SPEC §2.4)', () => {
   });
 
   it('refuses a mixed batch whole, naming the types', () => {
-    const result = checkUndoBatch([action('1', 'QUARANTINE_FILE'), action('2', 'ISOLATE_DEVICE'), action('3', 'QUARANTINE_FILE'), action('4', 'KILL_PROCESS')]);
+    const result = checkUndoBatch([
+      action('1', 'QUARANTINE_FILE'),
+      action('2', 'ISOLATE_DEVICE'),
+      action('3', 'QUARANTINE_FILE'),
+      action('4', 'KILL_PROCESS'),
+    ]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('MIXED_ACTION_TYPES');
@@ -103,6 +118,9 @@ describe('undo rules (SPEC §2.4)', () => {
   it('an empty batch and a batch of a type that cannot be undone are not "mixed"', () => {
     expect(checkUndoBatch([])).toEqual({ ok: true, perAction: [] });
     const result = checkUndoBatch([action('1', 'KILL_PROCESS'), action('2', 'KILL_PROCESS')]);
-    expect(result.ok && result.perAction.map((a) => a.error?.code)).toEqual(['NOT_UNDOABLE', 'NOT_UNDOABLE']);
+    expect(result.ok && result.perAction.map((a) => a.error?.code)).toEqual([
+      'NOT_UNDOABLE',
+      'NOT_UNDOABLE',
+    ]);
   });
 });

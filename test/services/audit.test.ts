@@ -17,9 +17,17 @@ describe('the audit log', () => {
       severity: 'LOW',
       evidence: [{ kind: 'FILE', path: 'D:\\a.exe', verdict: 'SUSPICIOUS' }],
     });
-    const action = await world.prisma.remediationAction.findFirstOrThrow({ where: { deviceId: device.id } });
-    await world.services.rejectRemediationActions(world.actor('alice', 'responder'), { ids: [action.id], comment: 'benign tool' });
-    const events = await world.prisma.auditEvent.findMany({ where: { targetIds: { has: action.id } }, orderBy: { id: 'asc' } });
+    const action = await world.prisma.remediationAction.findFirstOrThrow({
+      where: { deviceId: device.id },
+    });
+    await world.services.rejectRemediationActions(world.actor('alice', 'responder'), {
+      ids: [action.id],
+      comment: 'benign tool',
+    });
+    const events = await world.prisma.auditEvent.findMany({
+      where: { targetIds: { has: action.id } },
+      orderBy: { id: 'asc' },
+    });
     expect(events.map((e) => [e.operation, e.subject, e.outcome])).toEqual([
       ['reportAlert', 'detector', 'SUCCEEDED'],
       ['rejectRemediationActions', 'alice', 'SUCCEEDED'],
@@ -37,13 +45,26 @@ describe('the audit log', () => {
   it('cannot be changed or deleted: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     await world.prisma.$transaction((tx) =>
       writeAuditEvents(tx, [
-        { tenantId: world.tenantId, subject: 's', roles: [], operation: 'test', targetType: 'Nothing', targetIds: ['1'], deviceGroupIds: [], outcome: 'SUCCEEDED' },
+        {
+          tenantId: world.tenantId,
+          subject: 's',
+          roles: [],
+          operation: 'test',
+          targetType: 'Nothing',
+          targetIds: ['1'],
+          deviceGroupIds: [],
+          outcome: 'SUCCEEDED',
+        },
       ]),
     );
     const count = await world.prisma.auditEvent.count();
-    await expect(world.prisma.$executeRaw`UPDATE audit_events SET subject = 'mallory'`).rejects.toThrow(/append-only/);
+    await expect(
+      world.prisma.$executeRaw`UPDATE audit_events SET subject = 'mallory'`,
+    ).rejects.toThrow(/append-only/);
     await expect(world.prisma.$executeRaw`DELETE FROM audit_events`).rejects.toThrow(/append-only/);
-    await expect(world.prisma.$executeRaw`DELETE FROM audit_events WHERE false`).rejects.toThrow(/append-only/);
+    await expect(world.prisma.$executeRaw`DELETE FROM audit_events WHERE false`).rejects.toThrow(
+      /append-only/,
+    );
     await expect(world.prisma.$executeRaw`TRUNCATE audit_events`).rejects.toThrow(/append-only/);
     await expect(world.prisma.auditEvent.deleteMany({})).rejects.toThrow();
     expect(await world.prisma.auditEvent.count()).toBe(count);

@@ -3,8 +3,8 @@ import type { RemediationActionStatus } from '../../src/generated/prisma/enums.j
 import {
   deriveIncidentRemediationStatus,
   deriveInvestigationState,
-  mostUrgentInvestigationState,
   type InvestigationTerminal,
+  mostUrgentInvestigationState,
 } from '../../src/policy/index.js';
 import type { Actor } from '../../src/services/actor.js';
 import { serviceWorld } from './support.js';
@@ -14,7 +14,11 @@ let now = Date.now();
 let world: Awaited<ReturnType<typeof serviceWorld>>;
 beforeAll(async () => {
   // A real endpoint agent settles the work, so every status an action can reach is reachable.
-  world = await serviceWorld({ executor: 'agent', now: () => new Date(now), pendingTtlMs: 24 * HOUR });
+  world = await serviceWorld({
+    executor: 'agent',
+    now: () => new Date(now),
+    pendingTtlMs: 24 * HOUR,
+  });
 });
 afterAll(() => world?.close());
 
@@ -25,20 +29,28 @@ afterAll(() => world?.close());
 async function expectDerivedStatesConsistent(step: string) {
   const investigations = await world.prisma.investigation.findMany({
     where: { tenantId: world.tenantId },
-    include: { evidence: { select: { verdict: true } }, remediationActions: { select: { status: true } } },
+    include: {
+      evidence: { select: { verdict: true } },
+      remediationActions: { select: { status: true } },
+    },
   });
   for (const investigation of investigations) {
     const expected = deriveInvestigationState({
       complete: investigation.findingsComplete,
       terminal: investigation.terminalState as InvestigationTerminal | null,
-      hadThreatVerdict: investigation.evidence.some((e) => e.verdict === 'MALICIOUS' || e.verdict === 'SUSPICIOUS'),
+      hadThreatVerdict: investigation.evidence.some(
+        (e) => e.verdict === 'MALICIOUS' || e.verdict === 'SUSPICIOUS',
+      ),
       actionStatuses: investigation.remediationActions.map((a) => a.status),
     });
     expect(investigation.state, `${step}: investigation ${investigation.id}`).toBe(expected);
   }
   const incidents = await world.prisma.incident.findMany({
     where: { tenantId: world.tenantId },
-    include: { remediationActions: { select: { status: true } }, investigations: { select: { state: true } } },
+    include: {
+      remediationActions: { select: { status: true } },
+      investigations: { select: { state: true } },
+    },
   });
   for (const incident of incidents) {
     expect(incident.remediationStatus, `${step}: incident ${incident.id}`).toBe(
@@ -59,32 +71,65 @@ describe('derived states (SPEC §3.6)', () => {
     const any = await world.device('derived-any', 'SEMI_REQUIRE_APPROVAL_ANY');
     const ingest = world.actor('detector', 'ingest');
     const responder = world.actor('resp', 'responder');
-    const agentOf = (deviceId: string): Actor => ({ ...world.actor(`agent-${deviceId}`, 'agent'), deviceId });
-    const report = (deviceId: string, agent: Actor, outcome: 'COMPLETED' | 'FAILED') => async (actionId: string) =>
-      world.services.reportActionOutcome(agent, { actionId, outcome, failureReason: outcome === 'FAILED' ? 'file locked' : null });
+    const agentOf = (deviceId: string): Actor => ({
+      ...world.actor(`agent-${deviceId}`, 'agent'),
+      deviceId,
+    });
+    const report =
+      (_deviceId: string, agent: Actor, outcome: 'COMPLETED' | 'FAILED') =>
+      async (actionId: string) =>
+        world.services.reportActionOutcome(agent, {
+          actionId,
+          outcome,
+          failureReason: outcome === 'FAILED' ? 'file locked' : null,
+        });
 
     // Ingestion: an automatic action (dispatched) on FULL, four pending ones on the approval group.
     const auto = await world.services.reportAlert(ingest, {
       deviceId: full.id,
       title: 'auto',
       severity: 'HIGH',
-      evidence: [{ kind: 'FILE', path: 'C:\\Users\\a\\Downloads\\evil.exe', verdict: 'MALICIOUS', sha256: 'a'.repeat(64) }],
+      evidence: [
+        {
+          kind: 'FILE',
+          path: 'C:\\Users\\a\\Downloads\\evil.exe',
+          verdict: 'MALICIOUS',
+          sha256: 'a'.repeat(64),
+        },
+      ],
     });
-    await world.services.submitInvestigationFindings(ingest, { investigationId: auto.investigationId!, findings: [], complete: true });
+    await world.services.submitInvestigationFindings(ingest, {
+      investigationId: auto.investigationId!,
+      findings: [],
+      complete: true,
+    });
     await expectDerivedStatesConsistent('automatic action dispatched');
 
     const pending = await world.services.reportAlert(ingest, {
       deviceId: any.id,
       title: 'pending',
       severity: 'HIGH',
-      evidence: [1, 2, 3, 4].map((i) => ({ kind: 'FILE' as const, path: `D:\\p\\${i}.exe`, verdict: 'SUSPICIOUS' as const })),
+      evidence: [1, 2, 3, 4].map((i) => ({
+        kind: 'FILE' as const,
+        path: `D:\\p\\${i}.exe`,
+        verdict: 'SUSPICIOUS' as const,
+      })),
     });
-    await world.services.submitInvestigationFindings(ingest, { investigationId: pending.investigationId!, findings: [], complete: true });
+    await world.services.submitInvestigationFindings(ingest, {
+      investigationId: pending.investigationId!,
+      findings: [],
+      complete: true,
+    });
     await expectDerivedStatesConsistent('pending approval');
-    const [autoAction] = await world.prisma.remediationAction.findMany({ where: { investigationId: auto.investigationId! } });
-    const pendingIds = (await world.prisma.remediationAction.findMany({ where: { investigationId: pending.investigationId! }, orderBy: { id: 'asc' } })).map(
-      (a) => a.id,
-    );
+    const [autoAction] = await world.prisma.remediationAction.findMany({
+      where: { investigationId: auto.investigationId! },
+    });
+    const pendingIds = (
+      await world.prisma.remediationAction.findMany({
+        where: { investigationId: pending.investigationId! },
+        orderBy: { id: 'asc' },
+      })
+    ).map((a) => a.id);
     expect(autoAction!.status).toBe('IN_PROGRESS');
     expect(pendingIds).toHaveLength(4);
 
@@ -115,12 +160,19 @@ describe('derived states (SPEC §3.6)', () => {
     await expectDerivedStatesConsistent('expired');
 
     // A manual action on a device with an investigation: dispatched, then cancelled in flight.
-    const manual = await world.services.takeResponseAction(responder, { type: 'ISOLATE_DEVICE', deviceId: any.id, comment: 'contain' });
+    const manual = await world.services.takeResponseAction(responder, {
+      type: 'ISOLATE_DEVICE',
+      deviceId: any.id,
+      comment: 'contain',
+    });
     await expectDerivedStatesConsistent('manual action dispatched');
     await world.services.cancelRemediationActions(responder, { ids: [manual.actionId] });
     await expectDerivedStatesConsistent('manual action cancelled');
 
-    const incidents = await world.prisma.incident.findMany({ where: { tenantId: world.tenantId }, orderBy: { createdAt: 'asc' } });
+    const incidents = await world.prisma.incident.findMany({
+      where: { tenantId: world.tenantId },
+      orderBy: { createdAt: 'asc' },
+    });
     // The undone quarantine still counts as remediated; the approval incident's actions were all
     // failed, rejected, cancelled or expired, which SPEC §3.6 calls partially remediated.
     expect(incidents.map((i) => [i.remediationStatus, i.automatedInvestigationState])).toEqual([

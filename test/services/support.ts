@@ -6,7 +6,9 @@ import { createServices, type ServiceOptions } from '../../src/services/index.js
 import { createTestDatabase } from '../support/database.js';
 
 /** Services on a fresh database, with actors and a few fixtures written straight to it. */
-export async function serviceWorld(options: ServiceOptions & { onQuery?: (sql: string) => void } = {}) {
+export async function serviceWorld(
+  options: ServiceOptions & { onQuery?: (sql: string) => void } = {},
+) {
   const database = await createTestDatabase();
   const prisma: PrismaClient = createPrismaClient(database.url, { onQuery: options.onQuery });
   const services = createServices(prisma, { onError: (error) => console.error(error), ...options });
@@ -22,8 +24,12 @@ export async function serviceWorld(options: ServiceOptions & { onQuery?: (sql: s
   });
   let rank = 0;
   async function device(hostname: string, automationLevel: AutomationLevel = 'FULL') {
-    const group = await prisma.deviceGroup.create({ data: { tenantId, name: `g-${hostname}`, automationLevel, rank: 1000 + ++rank } });
-    return prisma.device.create({ data: { tenantId, hostname, osPlatform: 'WINDOWS', deviceGroupId: group.id } });
+    const group = await prisma.deviceGroup.create({
+      data: { tenantId, name: `g-${hostname}`, automationLevel, rank: 1000 + ++rank },
+    });
+    return prisma.device.create({
+      data: { tenantId, hostname, osPlatform: 'WINDOWS', deviceGroupId: group.id },
+    });
   }
   return {
     prisma,

@@ -6,7 +6,9 @@ import { startQuell } from '../../src/server/start.js';
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('DATABASE_URL is required');
 const server = await startQuell({ databaseUrl, port: 0 });
-process.stdout.write(`${JSON.stringify({ url: server.url, graphqlUrl: server.graphqlUrl, pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: server.url, graphqlUrl: server.graphqlUrl, pid: process.pid })}\n`,
+);
 process.once('SIGTERM', () => {
   void server.close().finally(() => process.exit(0));
 });

@@ -15,7 +15,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
         await admin.query(`CREATE DATABASE ${name} TEMPLATE quell_template`);
         break;
       } catch (error) {
-        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message))
+          throw error;
         await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
       }
     }

@@ -1,5 +1,9 @@
 import type { PrismaClient } from '../../src/db/client.js';
-import type { AutomationLevel, RemediationActionStatus, RemediationActionType } from '../../src/generated/prisma/enums.js';
+import type {
+  AutomationLevel,
+  RemediationActionStatus,
+  RemediationActionType,
+} from '../../src/generated/prisma/enums.js';
 
 /** Writes read-side fixtures straight to the database: the read API is what these tests examine. */
 export function fixtures(prisma: PrismaClient, tenantId: string) {
@@ -8,12 +12,22 @@ export function fixtures(prisma: PrismaClient, tenantId: string) {
 
   return {
     async tenant() {
-      await prisma.tenant.upsert({ where: { id: tenantId }, create: { id: tenantId, name: tenantId }, update: {} });
+      await prisma.tenant.upsert({
+        where: { id: tenantId },
+        create: { id: tenantId, name: tenantId },
+        update: {},
+      });
       const existing = await prisma.deviceGroup.findFirst({ where: { tenantId, isDefault: true } });
       return (
         existing ??
         prisma.deviceGroup.create({
-          data: { tenantId, name: 'Ungrouped devices', automationLevel: 'FULL', rank: 1000, isDefault: true },
+          data: {
+            tenantId,
+            name: 'Ungrouped devices',
+            automationLevel: 'FULL',
+            rank: 1000,
+            isDefault: true,
+          },
         })
       );
     },
@@ -21,12 +35,18 @@ export function fixtures(prisma: PrismaClient, tenantId: string) {
       return prisma.deviceGroup.create({ data: { tenantId, name, automationLevel, rank: next() } });
     },
     device(deviceGroupId: string, hostname = `host-${next()}`) {
-      return prisma.device.create({ data: { tenantId, deviceGroupId, hostname, osPlatform: 'WINDOWS', tags: ['fixture'] } });
+      return prisma.device.create({
+        data: { tenantId, deviceGroupId, hostname, osPlatform: 'WINDOWS', tags: ['fixture'] },
+      });
     },
     /** An incident on `devices` with, per device, an alert, an investigation, a file evidence and an action. */
     async incident(
       devices: readonly { id: string; deviceGroupId: string }[],
-      options: { status?: RemediationActionStatus; type?: RemediationActionType; title?: string } = {},
+      options: {
+        status?: RemediationActionStatus;
+        type?: RemediationActionType;
+        title?: string;
+      } = {},
     ) {
       const primary = devices[0]!;
       const incident = await prisma.incident.create({
@@ -39,7 +59,11 @@ export function fixtures(prisma: PrismaClient, tenantId: string) {
         },
       });
       const investigation = await prisma.investigation.create({
-        data: { tenantId, incidentId: incident.id, devices: { create: devices.map((d) => ({ deviceId: d.id })) } },
+        data: {
+          tenantId,
+          incidentId: incident.id,
+          devices: { create: devices.map((d) => ({ deviceId: d.id })) },
+        },
       });
       const actions = [];
       for (const device of devices) {
@@ -95,4 +119,5 @@ export function fixtures(prisma: PrismaClient, tenantId: string) {
 }
 
 /** The global id the API gives an object. */
-export const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
+export const globalId = (typename: string, id: string) =>
+  Buffer.from(`${typename}:${id}`).toString('base64');

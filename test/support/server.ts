@@ -1,7 +1,7 @@
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { signToken, tokenSettingsFromEnv, type TokenClaims } from '../../src/auth/tokens.js';
-import { startQuell, type StartOptions } from '../../src/server/start.js';
+import { signToken, type TokenClaims, tokenSettingsFromEnv } from '../../src/auth/tokens.js';
+import { type StartOptions, startQuell } from '../../src/server/start.js';
 import { createTestDatabase } from './database.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -10,14 +10,19 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** A real Quell server on a fresh database, on a free port, with a real HTTP client. */
-export async function startTestServer(options: Partial<StartOptions> & { databaseUrl?: string } = {}) {
+export async function startTestServer(
+  options: Partial<StartOptions> & { databaseUrl?: string } = {},
+) {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const server = await startQuell({ ...options, databaseUrl, port: 0 });
   const secret = tokenSettingsFromEnv().secret!;
 
   const token = (claims: Partial<TokenClaims> & { tid?: string } = {}) =>
-    signToken({ sub: 'tester', tid: 'tenant-a', roles: ['admin', 'ingest'], groups: '*', ...claims }, secret);
+    signToken(
+      { sub: 'tester', tid: 'tenant-a', roles: ['admin', 'ingest'], groups: '*', ...claims },
+      secret,
+    );
 
   async function gql<T = Record<string, any>>(
     query: string,
@@ -34,14 +39,21 @@ export async function startTestServer(options: Partial<StartOptions> & { databas
   }
 
   /** Like gql, but fails the test on any error and returns the data. */
-  async function gqlData<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, bearer?: string) {
+  async function gqlData<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    bearer?: string,
+  ) {
     const result = await gql<T>(query, variables, bearer);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data as T;
   }
 
   const wsClients: Client[] = [];
-  function wsClient(connectionParams: Record<string, unknown> | (() => Promise<Record<string, unknown>>), extra: Partial<Parameters<typeof createClient>[0]> = {}) {
+  function wsClient(
+    connectionParams: Record<string, unknown> | (() => Promise<Record<string, unknown>>),
+    extra: Partial<Parameters<typeof createClient>[0]> = {},
+  ) {
     const client = createClient({
       url: server.graphqlUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,

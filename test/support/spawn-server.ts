@@ -17,7 +17,9 @@ export async function spawnServer(databaseUrl: string) {
       const line = output.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve(JSON.parse(line) as { url: string; graphqlUrl: string; pid: number });
     });
-    child.once('exit', (code) => reject(new Error(`child server exited (${code}) before listening: ${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`child server exited (${code}) before listening: ${output}`)),
+    );
   });
   const info = await ready;
   return {

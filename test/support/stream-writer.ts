@@ -1,6 +1,9 @@
 import type { PrismaClient } from '../../src/db/client.js';
-import { appendActionEvents, type ActionStatusChange } from '../../src/events/append.js';
-import type { RemediationActionStatus, RemediationActionType } from '../../src/generated/prisma/enums.js';
+import { type ActionStatusChange, appendActionEvents } from '../../src/events/append.js';
+import type {
+  RemediationActionStatus,
+  RemediationActionType,
+} from '../../src/generated/prisma/enums.js';
 
 export interface DeviceRef {
   id: string;
@@ -15,7 +18,10 @@ export interface DeviceRef {
 export function streamWriter(prisma: PrismaClient, tenantId: string) {
   return {
     /** A new PENDING_APPROVAL action on `device`, announced on the stream. */
-    async pendingAction(device: DeviceRef, options: { type?: RemediationActionType; incidentId?: string } = {}) {
+    async pendingAction(
+      device: DeviceRef,
+      options: { type?: RemediationActionType; incidentId?: string } = {},
+    ) {
       return prisma.$transaction(async (tx) => {
         const action = await tx.remediationAction.create({
           data: {
@@ -76,7 +82,15 @@ function changeOf(
 }
 
 /** The tenant's log ids, in order: what a gap-free, duplicate-free subscriber must have received. */
-export async function loggedIds(prisma: PrismaClient, tenantId: string, after = 0n): Promise<bigint[]> {
-  const rows = await prisma.streamEvent.findMany({ where: { tenantId, id: { gt: after } }, orderBy: { id: 'asc' }, select: { id: true } });
+export async function loggedIds(
+  prisma: PrismaClient,
+  tenantId: string,
+  after = 0n,
+): Promise<bigint[]> {
+  const rows = await prisma.streamEvent.findMany({
+    where: { tenantId, id: { gt: after } },
+    orderBy: { id: 'asc' },
+    select: { id: true },
+  });
   return rows.map((r) => r.id);
 }

@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
-import type { TestServer } from './server.js';
 import { decodeCursor } from '../../src/events/cursor.js';
+import type { TestServer } from './server.js';
 
 export interface Received<T> {
   data: T[];
@@ -9,7 +9,11 @@ export interface Received<T> {
 }
 
 /** Polls until `check` holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -18,7 +22,11 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 }
 
 /** A graphql-ws subscription that records what it receives. */
-export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+export function collect<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const received: Received<T> = { data: [], errors: [], completed: false };
   const stop = client.subscribe<T>(
     { query, variables },
@@ -37,8 +45,13 @@ export function collect<T = Record<string, any>>(client: Client, query: string, 
     stop,
     /** Resolves once `count` payloads arrived. */
     async untilCount(count: number, timeoutMs = 5_000): Promise<T[]> {
-      await waitFor(() => received.data.length >= count || received.errors.length > 0, `${count} events`, timeoutMs);
-      if (received.errors.length) throw new Error(`subscription errors: ${JSON.stringify(received.errors)}`);
+      await waitFor(
+        () => received.data.length >= count || received.errors.length > 0,
+        `${count} events`,
+        timeoutMs,
+      );
+      if (received.errors.length)
+        throw new Error(`subscription errors: ${JSON.stringify(received.errors)}`);
       return received.data;
     },
     async untilError(timeoutMs = 5_000): Promise<unknown[]> {
@@ -68,7 +81,11 @@ export function sseSubscribe<T = Record<string, any>>(
   variables: Record<string, unknown> = {},
   options: { accept?: string | null } = {},
 ) {
-  const received: Received<T> & { status: number | null; contentType: string | null; ended: boolean } = {
+  const received: Received<T> & {
+    status: number | null;
+    contentType: string | null;
+    ended: boolean;
+  } = {
     data: [],
     errors: [],
     completed: false,
@@ -95,8 +112,7 @@ export function sseSubscribe<T = Record<string, any>>(
     let buffer = '';
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const message = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(message)?.[1];
@@ -119,7 +135,11 @@ export function sseSubscribe<T = Record<string, any>>(
     done,
     stop: () => abort.abort(),
     async untilCount(count: number, timeoutMs = 5_000): Promise<T[]> {
-      await waitFor(() => received.data.length >= count || received.errors.length > 0 || received.ended, `${count} SSE events`, timeoutMs);
+      await waitFor(
+        () => received.data.length >= count || received.errors.length > 0 || received.ended,
+        `${count} SSE events`,
+        timeoutMs,
+      );
       if (received.errors.length) throw new Error(`SSE errors: ${JSON.stringify(received.errors)}`);
       return received.data;
     },
@@ -146,7 +166,10 @@ export function subscribers(server: () => TestServer) {
     },
     /** No ack exists in the protocol for "subscribed"; the server's own count is the reliable signal. */
     live: (count: number, tenant = 'tenant-a') =>
-      waitFor(() => server().streams.stats(tenant).liveSubscribers === count, `${count} live subscribers of ${tenant}`),
+      waitFor(
+        () => server().streams.stats(tenant).liveSubscribers === count,
+        `${count} live subscribers of ${tenant}`,
+      ),
     async disposeAll() {
       await Promise.all(open.splice(0).map((c) => c.dispose()));
     },

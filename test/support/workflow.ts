@@ -29,9 +29,11 @@ export function tenantOf(server: TestServer, tid = `t-${randomBytes(4).toString(
   const tokens = {
     admin: () => token({ sub: 'admin', roles: ['admin', 'ingest'] }),
     ingest: () => token({ sub: 'detector', roles: ['ingest'] }),
-    responder: (sub = 'responder', groups: '*' | string[] = '*') => token({ sub, roles: ['responder'], groups }),
+    responder: (sub = 'responder', groups: '*' | string[] = '*') =>
+      token({ sub, roles: ['responder'], groups }),
     viewer: () => token({ sub: 'viewer', roles: ['viewer'] }),
-    agent: (deviceId: string) => token({ sub: `agent-${deviceId}`, roles: ['agent'], did: deviceId }),
+    agent: (deviceId: string) =>
+      token({ sub: `agent-${deviceId}`, roles: ['agent'], did: deviceId }),
   };
 
   async function group(name: string, automationLevel: string) {
@@ -52,7 +54,11 @@ export function tenantOf(server: TestServer, tid = `t-${randomBytes(4).toString(
     return data.registerDevice.device as { id: string; hostname: string };
   }
 
-  async function reportAlert(deviceId: string, evidence: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+  async function reportAlert(
+    deviceId: string,
+    evidence: Record<string, unknown>[],
+    extra: Record<string, unknown> = {},
+  ) {
     const data = await server.gqlData(
       REPORT_ALERT,
       { input: { deviceId, title: 'Detected', severity: 'HIGH', evidence, ...extra } },
@@ -60,14 +66,30 @@ export function tenantOf(server: TestServer, tid = `t-${randomBytes(4).toString(
     );
     return data.reportAlert as {
       alert: { id: string };
-      incident: { id: string; remediationStatus: string; automatedInvestigationState: string | null };
+      incident: {
+        id: string;
+        remediationStatus: string;
+        automatedInvestigationState: string | null;
+      };
       investigation: { id: string; state: string } | null;
     };
   }
 
-  async function submit(investigationId: string, findings: Record<string, unknown>[], complete = true, extra: Record<string, unknown> = {}) {
-    const data = await server.gqlData(SUBMIT, { input: { investigationId, findings, complete, ...extra } }, await tokens.ingest());
-    return data.submitInvestigationFindings as { investigation: { id: string; state: string }; remediationActions: any[] };
+  async function submit(
+    investigationId: string,
+    findings: Record<string, unknown>[],
+    complete = true,
+    extra: Record<string, unknown> = {},
+  ) {
+    const data = await server.gqlData(
+      SUBMIT,
+      { input: { investigationId, findings, complete, ...extra } },
+      await tokens.ingest(),
+    );
+    return data.submitInvestigationFindings as {
+      investigation: { id: string; state: string };
+      remediationActions: any[];
+    };
   }
 
   /** Evidence ids of an investigation, by path. */
@@ -77,7 +99,9 @@ export function tenantOf(server: TestServer, tid = `t-${randomBytes(4).toString(
       { id: investigationId },
       await tokens.admin(),
     );
-    return (data.node.evidence.edges as any[]).map((e) => e.node as { id: string; path: string | null; sha256: string | null });
+    return (data.node.evidence.edges as any[]).map(
+      (e) => e.node as { id: string; path: string | null; sha256: string | null },
+    );
   }
 
   async function action(id: string, bearer?: string) {
@@ -89,7 +113,18 @@ export function tenantOf(server: TestServer, tid = `t-${randomBytes(4).toString(
     return (await server.gqlData(INVESTIGATION, { id }, await tokens.admin())).node;
   }
 
-  return { tid, token, tokens, group, device, reportAlert, submit, evidenceOf, action, investigation };
+  return {
+    tid,
+    token,
+    tokens,
+    group,
+    device,
+    reportAlert,
+    submit,
+    evidenceOf,
+    action,
+    investigation,
+  };
 }
 
 export type Tenant = ReturnType<typeof tenantOf>;
@@ -97,16 +132,20 @@ export type Tenant = ReturnType<typeof tenantOf>;
 /** What a tenant holds, as far as a refused call must leave it as it was. */
 export async function footprint(s: Pick<TestServer, 'prisma'>, tid: string) {
   const where = { tenantId: tid };
-  const [alerts, evidence, incidents, investigations, actions, audit, stream, statuses] = await Promise.all([
-    s.prisma.alert.count({ where }),
-    s.prisma.evidence.count({ where }),
-    s.prisma.incident.count({ where }),
-    s.prisma.investigation.count({ where }),
-    s.prisma.remediationAction.count({ where }),
-    s.prisma.auditEvent.count({ where }),
-    s.prisma.streamEvent.count({ where }),
-    s.prisma.remediationAction.findMany({ where, select: { id: true, status: true }, orderBy: { id: 'asc' } }),
-  ]);
+  const [alerts, evidence, incidents, investigations, actions, audit, stream, statuses] =
+    await Promise.all([
+      s.prisma.alert.count({ where }),
+      s.prisma.evidence.count({ where }),
+      s.prisma.incident.count({ where }),
+      s.prisma.investigation.count({ where }),
+      s.prisma.remediationAction.count({ where }),
+      s.prisma.auditEvent.count({ where }),
+      s.prisma.streamEvent.count({ where }),
+      s.prisma.remediationAction.findMany({
+        where,
+        select: { id: true, status: true },
+        orderBy: { id: 'asc' },
+      }),
+    ]);
   return { alerts, evidence, incidents, investigations, actions, audit, stream, statuses };
 }
-

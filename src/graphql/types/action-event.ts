@@ -37,17 +37,24 @@ export const ActionStreamFilter = builder.inputType('ActionStreamFilter', {
 type StreamFilter = typeof ActionStreamFilter.$inferInput;
 
 export const ActionEventRef = builder.objectRef<DeliveredEvent>('ActionEvent').implement({
-  description: 'A change of an action\'s status, in stream order. `action` is the action as it is when delivered.',
+  description:
+    "A change of an action's status, in stream order. `action` is the action as it is when delivered.",
   fields: (t) => ({
     cursor: t.string({
-      description: 'Pass it as `after` when resubscribing to receive every later event exactly once.',
+      description:
+        'Pass it as `after` when resubscribing to receive every later event exactly once.',
       resolve: ({ event }) => encodeCursor(event.id),
     }),
     occurredAt: t.field({ type: 'DateTime', resolve: ({ event }) => event.occurredAt }),
-    previousStatus: t.field({ type: RemediationActionStatusEnum, nullable: true, resolve: ({ event }) => event.previousStatus }),
+    previousStatus: t.field({
+      type: RemediationActionStatusEnum,
+      nullable: true,
+      resolve: ({ event }) => event.previousStatus,
+    }),
     status: t.field({
       type: RemediationActionStatusEnum,
-      description: 'The status this change moved the action to (the action may have moved on since).',
+      description:
+        'The status this change moved the action to (the action may have moved on since).',
       resolve: ({ event }) => event.status,
     }),
     action: t.prismaField({
@@ -71,7 +78,8 @@ builder.queryField('actionStreamCursor', (t) =>
     description:
       'The cursor of the newest event of the action streams so far. Read it before loading the Pending tab, then subscribe with it as `after`: whatever changes in between is delivered (perhaps an action the tab already shows), never missed.',
     authScopes: { viewer: true, agent: true },
-    resolve: async (_root, _args, ctx) => encodeCursor(await ctx.streams.log.end(ctx.identity.tenantId)),
+    resolve: async (_root, _args, ctx) =>
+      encodeCursor(await ctx.streams.log.end(ctx.identity.tenantId)),
   }),
 );
 
@@ -80,9 +88,16 @@ const PENDING: ReadonlySet<RemediationActionStatus> = new Set(['PENDING_APPROVAL
 builder.subscriptionField('pendingActionAdded', (t) =>
   t.field({
     type: ActionEventRef,
-    description: 'Every action entering PENDING_APPROVAL. With `after`, first every later event of the log, then live.',
+    description:
+      'Every action entering PENDING_APPROVAL. With `after`, first every later event of the log, then live.',
     authScopes: { viewer: true },
-    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string({ description: 'Deliver the events after this cursor: one an earlier event carried, or `actionStreamCursor`. Without it, only new events.' }) },
+    args: {
+      filter: t.arg({ type: ActionStreamFilter }),
+      after: t.arg.string({
+        description:
+          'Deliver the events after this cursor: one an earlier event carried, or `actionStreamCursor`. Without it, only new events.',
+      }),
+    },
     subscribe: (_root, args, ctx, info) => subscribeToActions(ctx, info, args, PENDING),
     resolve: (delivered) => delivered,
   }),
@@ -91,9 +106,16 @@ builder.subscriptionField('pendingActionAdded', (t) =>
 builder.subscriptionField('remediationActionUpdated', (t) =>
   t.field({
     type: ActionEventRef,
-    description: 'Every status change of an action (creation included). With `after`, first every later event of the log, then live.',
+    description:
+      'Every status change of an action (creation included). With `after`, first every later event of the log, then live.',
     authScopes: { viewer: true },
-    args: { filter: t.arg({ type: ActionStreamFilter }), after: t.arg.string({ description: 'Deliver the events after this cursor: one an earlier event carried, or `actionStreamCursor`. Without it, only new events.' }) },
+    args: {
+      filter: t.arg({ type: ActionStreamFilter }),
+      after: t.arg.string({
+        description:
+          'Deliver the events after this cursor: one an earlier event carried, or `actionStreamCursor`. Without it, only new events.',
+      }),
+    },
     subscribe: (_root, args, ctx, info) => subscribeToActions(ctx, info, args, null),
     resolve: (delivered) => delivered,
   }),
@@ -111,7 +133,9 @@ async function subscribeToActions(
     statuses,
     deviceGroupIds: await streamGroups(ctx, args.filter?.deviceGroupIds ?? null),
     types: args.filter?.types ? new Set(args.filter.types) : null,
-    incidentId: args.filter?.incidentId ? idOf('filter.incidentId', 'Incident', args.filter.incidentId) : null,
+    incidentId: args.filter?.incidentId
+      ? idOf('filter.incidentId', 'Incident', args.filter.incidentId)
+      : null,
   });
   const query = queryFromInfo({ context: ctx, info, path: ['action'] }) as ActionQuery;
   const queryKey = JSON.stringify(query);
@@ -158,18 +182,28 @@ function loadVisibleAction(
   event: LoggedEvent,
   loadKey = actionLoadKey(ctx, JSON.stringify(query)),
 ): Promise<RemediationAction | null> {
-  return ctx.streams.loader<RemediationAction>('action').load(loadKey, event.id.toString(), event.actionId, async (ids) => {
-    const rows = await ctx.prisma.remediationAction.findMany({ ...query, where: { id: { in: ids }, AND: [visibleActions(ctx.identity)] } });
-    return new Map(rows.map((row) => [row.id, row]));
-  });
+  return ctx.streams
+    .loader<RemediationAction>('action')
+    .load(loadKey, event.id.toString(), event.actionId, async (ids) => {
+      const rows = await ctx.prisma.remediationAction.findMany({
+        ...query,
+        where: { id: { in: ids }, AND: [visibleActions(ctx.identity)] },
+      });
+      return new Map(rows.map((row) => [row.id, row]));
+    });
 }
 
 /**
  * The groups whose events this subscriber gets: the filter's, limited to what the token may read.
  * A group it may not read (or that does not exist) simply contributes nothing, with no error.
  */
-async function streamGroups(ctx: QuellContext, filter: readonly { typename: string; id: string }[] | null) {
-  const requested = filter ? filter.map((g) => idOf('filter.deviceGroupIds', 'DeviceGroup', g)) : null;
+async function streamGroups(
+  ctx: QuellContext,
+  filter: readonly { typename: string; id: string }[] | null,
+) {
+  const requested = filter
+    ? filter.map((g) => idOf('filter.deviceGroupIds', 'DeviceGroup', g))
+    : null;
   if (ctx.identity.groups === 'all') return requested ? new Set(requested) : null;
   const readable = await ctx.prisma.deviceGroup.findMany({
     where: { AND: [visibleGroups(ctx.identity), requested ? { id: { in: requested } } : {}] },

@@ -1,11 +1,15 @@
-import type { Evidence, RemediationAction } from '../../generated/prisma/client.js';
 import { encodeCursor } from '../../events/cursor.js';
+import type { Evidence, RemediationAction } from '../../generated/prisma/client.js';
 import type { ActionOutcomeResult } from '../../services/outcomes.js';
 import { builder } from '../builder.js';
 import { actionGlobalId, actorOf, rawIdOr404, withInputFields } from '../mutation-support.js';
 import { decodeAfter } from './action-event.js';
 import { ActionErrorRef } from './decide-remediation-actions.js';
-import { EvidenceKindEnum, RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
+import {
+  EvidenceKindEnum,
+  RemediationActionStatusEnum,
+  RemediationActionTypeEnum,
+} from './enums.js';
 
 type Dispatched = RemediationAction & { evidence: Evidence | null };
 
@@ -15,16 +19,27 @@ const DispatchedOperationEnum = builder.enumType('DispatchedOperation', {
 });
 
 const DispatchedActionRef = builder.objectRef<Dispatched>('DispatchedAction').implement({
-  description: "An action dispatched to the agent's device, with what it acts on (the agent API, SPEC §3.5).",
+  description:
+    "An action dispatched to the agent's device, with what it acts on (the agent API, SPEC §3.5).",
   fields: (t) => ({
-    id: t.id({ description: 'The RemediationAction id (report the outcome with it).', resolve: (a) => actionGlobalId(a.id) }),
+    id: t.id({
+      description: 'The RemediationAction id (report the outcome with it).',
+      resolve: (a) => actionGlobalId(a.id),
+    }),
     type: t.field({ type: RemediationActionTypeEnum, resolve: (a) => a.type }),
     status: t.field({ type: RemediationActionStatusEnum, resolve: (a) => a.status }),
-    operation: t.field({ type: DispatchedOperationEnum, resolve: (a) => (a.status === 'UNDO_IN_PROGRESS' ? 'UNDO' : 'EXECUTE') }),
+    operation: t.field({
+      type: DispatchedOperationEnum,
+      resolve: (a) => (a.status === 'UNDO_IN_PROGRESS' ? 'UNDO' : 'EXECUTE'),
+    }),
     sha256: t.string({ nullable: true, resolve: (a) => a.sha256 ?? a.evidence?.sha256 ?? null }),
     comment: t.string({ nullable: true, resolve: (a) => a.comment }),
     dispatchedAt: t.field({ type: 'DateTime', resolve: (a) => a.updatedAt }),
-    evidenceKind: t.field({ type: EvidenceKindEnum, nullable: true, resolve: (a) => a.evidence?.kind ?? null }),
+    evidenceKind: t.field({
+      type: EvidenceKindEnum,
+      nullable: true,
+      resolve: (a) => a.evidence?.kind ?? null,
+    }),
     path: t.string({ nullable: true, resolve: (a) => a.evidence?.path ?? null }),
     processId: t.int({ nullable: true, resolve: (a) => a.evidence?.processId ?? null }),
     commandLine: t.string({ nullable: true, resolve: (a) => a.evidence?.commandLine ?? null }),
@@ -44,7 +59,9 @@ builder.queryField('agentWork', (t) =>
   }),
 );
 
-const ExecutionOutcomeEnum = builder.enumType('ExecutionOutcome', { values: ['COMPLETED', 'FAILED'] as const });
+const ExecutionOutcomeEnum = builder.enumType('ExecutionOutcome', {
+  values: ['COMPLETED', 'FAILED'] as const,
+});
 
 const ReportActionOutcomeInput = builder.inputType('ReportActionOutcomeInput', {
   fields: (t) => ({
@@ -61,18 +78,24 @@ interface ReportView {
   status: RemediationAction['status'] | null;
 }
 
-const ReportActionOutcomePayload = builder.objectRef<ReportView>('ReportActionOutcomePayload').implement({
-  fields: (t) => ({
-    id: t.id({ resolve: (view) => view.givenId }),
-    status: t.field({
-      type: RemediationActionStatusEnum,
-      nullable: true,
-      description: "The action's status after the report (null when it is not this device's).",
-      resolve: (view) => view.status,
+const ReportActionOutcomePayload = builder
+  .objectRef<ReportView>('ReportActionOutcomePayload')
+  .implement({
+    fields: (t) => ({
+      id: t.id({ resolve: (view) => view.givenId }),
+      status: t.field({
+        type: RemediationActionStatusEnum,
+        nullable: true,
+        description: "The action's status after the report (null when it is not this device's).",
+        resolve: (view) => view.status,
+      }),
+      error: t.field({
+        type: ActionErrorRef,
+        nullable: true,
+        resolve: (view) => view.result.error,
+      }),
     }),
-    error: t.field({ type: ActionErrorRef, nullable: true, resolve: (view) => view.result.error }),
-  }),
-});
+  });
 
 builder.mutationField('reportActionOutcome', (t) =>
   t.field({
@@ -91,7 +114,10 @@ builder.mutationField('reportActionOutcome', (t) =>
         }),
       );
       const row = result.actionId
-        ? await ctx.prisma.remediationAction.findFirst({ where: { id: result.actionId, tenantId: ctx.identity.tenantId }, select: { status: true } })
+        ? await ctx.prisma.remediationAction.findFirst({
+            where: { id: result.actionId, tenantId: ctx.identity.tenantId },
+            select: { status: true },
+          })
         : null;
       return { givenId: String(input.actionId), result, status: row?.status ?? null };
     },
@@ -104,14 +130,16 @@ interface DispatchedWorkEvent {
   work: Dispatched;
 }
 
-const DispatchedWorkEventRef = builder.objectRef<DispatchedWorkEvent>('DispatchedWorkEvent').implement({
-  description: "Work handed to the agent's device, with the cursor to resume after.",
-  fields: (t) => ({
-    cursor: t.exposeString('cursor'),
-    occurredAt: t.field({ type: 'DateTime', resolve: (event) => event.occurredAt }),
-    work: t.field({ type: DispatchedActionRef, resolve: (event) => event.work }),
-  }),
-});
+const DispatchedWorkEventRef = builder
+  .objectRef<DispatchedWorkEvent>('DispatchedWorkEvent')
+  .implement({
+    description: "Work handed to the agent's device, with the cursor to resume after.",
+    fields: (t) => ({
+      cursor: t.exposeString('cursor'),
+      occurredAt: t.field({ type: 'DateTime', resolve: (event) => event.occurredAt }),
+      work: t.field({ type: DispatchedActionRef, resolve: (event) => event.work }),
+    }),
+  });
 
 builder.subscriptionField('agentWorkDispatched', (t) =>
   t.field({
@@ -119,17 +147,25 @@ builder.subscriptionField('agentWorkDispatched', (t) =>
     description:
       "Agent: work as it is dispatched to the token's device (carry out, or undo): the push form of `agentWork`. An agent starting up reads `actionStreamCursor`, then `agentWork`, then subscribes with the cursor as `after`; with `after`, the later dispatches still outstanding come first, then live ones.",
     authScopes: { agent: true },
-    args: { after: t.arg.string({ description: 'Deliver the dispatches after this cursor (one an earlier event carried, or `actionStreamCursor`).' }) },
+    args: {
+      after: t.arg.string({
+        description:
+          'Deliver the dispatches after this cursor (one an earlier event carried, or `actionStreamCursor`).',
+      }),
+    },
     subscribe: (_root, args, ctx) => {
       const actor = actorOf(ctx);
       const { deviceId, isDispatch } = ctx.services.agentWorkCriteria(actor);
       return ctx.streams.subscribe<DispatchedWorkEvent>({
         tenantId: actor.tenantId,
         after: decodeAfter(args.after),
-        matches: (event) => event.deviceId === deviceId && isDispatch(event.actionType, event.status),
+        matches: (event) =>
+          event.deviceId === deviceId && isDispatch(event.actionType, event.status),
         transform: async (event) => {
           const work = await ctx.services.dispatchedWork(actor, event.actionId, event.status);
-          return work ? { cursor: encodeCursor(event.id), occurredAt: event.occurredAt, work } : null;
+          return work
+            ? { cursor: encodeCursor(event.id), occurredAt: event.occurredAt, work }
+            : null;
         },
       });
     },

@@ -17,9 +17,15 @@ export const AlertRef = builder.prismaNode('Alert', {
     incident: t.relation('incident'),
     investigation: t.relation('investigation', { nullable: true }),
     evidence: t.relation('evidence', {
-      query: (_args, ctx) => ({ where: visibleEvidence(ctx.identity), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      query: (_args, ctx) => ({
+        where: visibleEvidence(ctx.identity),
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
     }),
   }),
 });
 
-export const AlertConnection = builder.connectionObject({ type: AlertRef, name: 'AlertConnection' }, { name: 'AlertEdge' });
+export const AlertConnection = builder.connectionObject(
+  { type: AlertRef, name: 'AlertConnection' },
+  { name: 'AlertEdge' },
+);

@@ -5,10 +5,12 @@ import { builder } from '../builder.js';
 import type { QuellContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+const json = (value: unknown) =>
+  value === null || value === undefined ? null : JSON.stringify(value);
 
 const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
-  description: 'An append-only record of a state change or decision: who, what, before → after, when, request, outcome.',
+  description:
+    'An append-only record of a state change or decision: who, what, before → after, when, request, outcome.',
   fields: (t) => ({
     id: t.id({ resolve: (e) => e.id.toString() }),
     occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
@@ -16,9 +18,19 @@ const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
     roles: t.exposeStringList('roles'),
     operation: t.exposeString('operation'),
     targetType: t.exposeString('targetType'),
-    targetIds: t.exposeStringList('targetIds', { description: 'Database ids of the targets (the id inside their global id).' }),
-    before: t.string({ nullable: true, description: 'The state before, as JSON.', resolve: (e) => json(e.before) }),
-    after: t.string({ nullable: true, description: 'The state after, as JSON.', resolve: (e) => json(e.after) }),
+    targetIds: t.exposeStringList('targetIds', {
+      description: 'Database ids of the targets (the id inside their global id).',
+    }),
+    before: t.string({
+      nullable: true,
+      description: 'The state before, as JSON.',
+      resolve: (e) => json(e.before),
+    }),
+    after: t.string({
+      nullable: true,
+      description: 'The state after, as JSON.',
+      resolve: (e) => json(e.after),
+    }),
     comment: t.exposeString('comment', { nullable: true }),
     requestId: t.exposeString('requestId', { nullable: true }),
     outcome: t.exposeString('outcome'),
@@ -63,11 +75,15 @@ async function auditScope(ctx: QuellContext): Promise<Prisma.AuditEventWhereInpu
   };
 }
 
-async function auditWhere(ctx: QuellContext, filter: typeof AuditEventFilter.$inferInput | null | undefined): Promise<Prisma.AuditEventWhereInput> {
+async function auditWhere(
+  ctx: QuellContext,
+  filter: typeof AuditEventFilter.$inferInput | null | undefined,
+): Promise<Prisma.AuditEventWhereInput> {
   const where: Prisma.AuditEventWhereInput[] = [await auditScope(ctx)];
   if (filter?.operations) where.push({ operation: { in: filter.operations } });
   if (filter?.targetTypes) where.push({ targetType: { in: filter.targetTypes } });
-  if (filter?.targetIds) where.push({ targetIds: { hasSome: filter.targetIds.map((id) => rawTargetId(String(id))) } });
+  if (filter?.targetIds)
+    where.push({ targetIds: { hasSome: filter.targetIds.map((id) => rawTargetId(String(id))) } });
   if (filter?.subjects) where.push({ subject: { in: filter.subjects } });
   if (filter?.occurredAfter) where.push({ occurredAt: { gte: filter.occurredAfter } });
   if (filter?.occurredBefore) where.push({ occurredAt: { lt: filter.occurredBefore } });
@@ -81,39 +97,51 @@ function cursorId(field: string, cursor: string | null | undefined): bigint | un
 }
 
 builder.queryField('auditEvents', (t) =>
-  t.connection({
-    type: AuditEventRef,
-    description: 'Admin: the audit log, newest first, filtered.',
-    authScopes: { admin: true },
-    args: { filter: t.arg({ type: AuditEventFilter }) },
-    resolve: async (_root, args, ctx) => {
-      const where = await auditWhere(ctx, args.filter);
-      const after = cursorId('after', args.after);
-      const before = cursorId('before', args.before);
-      // Newest first: `after` reaches older events (smaller ids), `before` newer ones; `last` pages backwards.
-      const inverted = args.last != null && args.first == null;
-      const size = Math.min(args.first ?? args.last ?? 20, 100);
-      const rows = await ctx.prisma.auditEvent.findMany({
-        where: {
-          AND: [where, { id: { ...(after !== undefined ? { lt: after } : {}), ...(before !== undefined ? { gt: before } : {}) } }],
-        },
-        orderBy: { id: inverted ? 'asc' : 'desc' },
-        take: size + 1,
-      });
-      const more = rows.length > size;
-      const page = rows.slice(0, size);
-      if (inverted) page.reverse();
-      const edges = page.map((event) => ({ cursor: event.id.toString(), node: event }));
-      return {
-        edges,
-        pageInfo: {
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-          hasNextPage: inverted ? before !== undefined : more,
-          hasPreviousPage: inverted ? more : after !== undefined,
-        },
-        totalCount: () => ctx.prisma.auditEvent.count({ where }),
-      };
+  t.connection(
+    {
+      type: AuditEventRef,
+      description: 'Admin: the audit log, newest first, filtered.',
+      authScopes: { admin: true },
+      args: { filter: t.arg({ type: AuditEventFilter }) },
+      resolve: async (_root, args, ctx) => {
+        const where = await auditWhere(ctx, args.filter);
+        const after = cursorId('after', args.after);
+        const before = cursorId('before', args.before);
+        // Newest first: `after` reaches older events (smaller ids), `before` newer ones; `last` pages backwards.
+        const inverted = args.last != null && args.first == null;
+        const size = Math.min(args.first ?? args.last ?? 20, 100);
+        const rows = await ctx.prisma.auditEvent.findMany({
+          where: {
+            AND: [
+              where,
+              {
+                id: {
+                  ...(after !== undefined ? { lt: after } : {}),
+                  ...(before !== undefined ? { gt: before } : {}),
+                },
+              },
+            ],
+          },
+          orderBy: { id: inverted ? 'asc' : 'desc' },
+          take: size + 1,
+        });
+        const more = rows.length > size;
+        const page = rows.slice(0, size);
+        if (inverted) page.reverse();
+        const edges = page.map((event) => ({ cursor: event.id.toString(), node: event }));
+        return {
+          edges,
+          pageInfo: {
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+            hasNextPage: inverted ? before !== undefined : more,
+            hasPreviousPage: inverted ? more : after !== undefined,
+          },
+          totalCount: () => ctx.prisma.auditEvent.count({ where }),
+        };
+      },
     },
-  }, { name: 'AuditEventConnection' }, { name: 'AuditEventEdge' }),
+    { name: 'AuditEventConnection' },
+    { name: 'AuditEventEdge' },
+  ),
 );

@@ -1,9 +1,9 @@
 import { builder } from '../builder.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
+import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 import { deviceGroupPayload } from './device-group.js';
 import { DeviceGroupRulesInput } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
-import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 
 const CreateDeviceGroupInput = builder.inputType('CreateDeviceGroupInput', {
   fields: (t) => ({
@@ -23,6 +23,7 @@ builder.mutationField('createDeviceGroup', (t) =>
     type: CreateDeviceGroupPayload,
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateDeviceGroupInput, required: true }) },
-    resolve: (_root, { input }, ctx) => withInputFields(() => ctx.services.deviceGroups.createDeviceGroup(actorOf(ctx), input)),
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() => ctx.services.deviceGroups.createDeviceGroup(actorOf(ctx), input)),
   }),
 );

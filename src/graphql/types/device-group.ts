@@ -1,8 +1,8 @@
 import { visibleDevices, visibleGroups } from '../../auth/scope.js';
 import type { DeviceGroupResult } from '../../services/device-groups.js';
 import { builder } from '../builder.js';
-import { DeviceConnection } from './device.js';
 import { asUuid } from '../ids.js';
+import { DeviceConnection } from './device.js';
 import { DeviceGroupRulesRef } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
 
@@ -21,26 +21,44 @@ export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
       type: DeviceGroupRulesRef,
       resolve: (group) => group,
     }),
-    devices: t.relatedConnection('devices', {
-      cursor: 'id',
-      query: (_args, ctx) => ({ where: visibleDevices(ctx.identity), orderBy: { hostname: 'asc' } }),
-      totalCount: true,
-    }, DeviceConnection),
+    devices: t.relatedConnection(
+      'devices',
+      {
+        cursor: 'id',
+        query: (_args, ctx) => ({
+          where: visibleDevices(ctx.identity),
+          orderBy: { hostname: 'asc' },
+        }),
+        totalCount: true,
+      },
+      DeviceConnection,
+    ),
   }),
 });
 
 builder.queryField('deviceGroups', (t) =>
-  t.prismaConnection({
-    type: 'DeviceGroup',
-    cursor: 'id',
-    authScopes: { viewer: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.deviceGroup.findMany({ ...query, where: visibleGroups(ctx.identity), orderBy: { rank: 'asc' } }),
-    totalCount: (_root, _args, ctx) => ctx.prisma.deviceGroup.count({ where: visibleGroups(ctx.identity) }),
-  }, DeviceGroupConnection),
+  t.prismaConnection(
+    {
+      type: 'DeviceGroup',
+      cursor: 'id',
+      authScopes: { viewer: true },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.prisma.deviceGroup.findMany({
+          ...query,
+          where: visibleGroups(ctx.identity),
+          orderBy: { rank: 'asc' },
+        }),
+      totalCount: (_root, _args, ctx) =>
+        ctx.prisma.deviceGroup.count({ where: visibleGroups(ctx.identity) }),
+    },
+    DeviceGroupConnection,
+  ),
 );
 
-export const DeviceGroupConnection = builder.connectionObject({ type: DeviceGroupRef, name: 'DeviceGroupConnection' }, { name: 'DeviceGroupEdge' });
+export const DeviceGroupConnection = builder.connectionObject(
+  { type: DeviceGroupRef, name: 'DeviceGroupConnection' },
+  { name: 'DeviceGroupEdge' },
+);
 
 /**
  * A mutation payload holding the group the call wrote, read back by id (also on a replay) in the
@@ -52,7 +70,10 @@ export function deviceGroupPayload(name: string) {
       deviceGroup: t.prismaField({
         type: 'DeviceGroup',
         resolve: (query, payload, _args, ctx) =>
-          ctx.prisma.deviceGroup.findFirstOrThrow({ ...query, where: { id: payload.deviceGroupId, tenantId: ctx.identity.tenantId } }),
+          ctx.prisma.deviceGroup.findFirstOrThrow({
+            ...query,
+            where: { id: payload.deviceGroupId, tenantId: ctx.identity.tenantId },
+          }),
       }),
     }),
   });

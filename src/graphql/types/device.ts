@@ -20,14 +20,25 @@ export const DeviceRef = builder.prismaNode('Device', {
 });
 
 builder.queryField('devices', (t) =>
-  t.prismaConnection({
-    type: 'Device',
-    cursor: 'id',
-    authScopes: { viewer: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.device.findMany({ ...query, where: visibleDevices(ctx.identity), orderBy: [{ hostname: 'asc' }, { id: 'asc' }] }),
-    totalCount: (_root, _args, ctx) => ctx.prisma.device.count({ where: visibleDevices(ctx.identity) }),
-  }, DeviceConnection),
+  t.prismaConnection(
+    {
+      type: 'Device',
+      cursor: 'id',
+      authScopes: { viewer: true },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.prisma.device.findMany({
+          ...query,
+          where: visibleDevices(ctx.identity),
+          orderBy: [{ hostname: 'asc' }, { id: 'asc' }],
+        }),
+      totalCount: (_root, _args, ctx) =>
+        ctx.prisma.device.count({ where: visibleDevices(ctx.identity) }),
+    },
+    DeviceConnection,
+  ),
 );
 
-export const DeviceConnection = builder.connectionObject({ type: DeviceRef, name: 'DeviceConnection' }, { name: 'DeviceEdge' });
+export const DeviceConnection = builder.connectionObject(
+  { type: DeviceRef, name: 'DeviceConnection' },
+  { name: 'DeviceEdge' },
+);

@@ -24,11 +24,26 @@ export const OsPlatformEnum = builder.enumType(OsPlatform, { name: 'OsPlatform' 
 export const SeverityEnum = builder.enumType(Severity, { name: 'Severity' });
 export const IncidentStatusEnum = builder.enumType(IncidentStatus, { name: 'IncidentStatus' });
 export const EvidenceKindEnum = builder.enumType(EvidenceKind, { name: 'EvidenceKind' });
-export const RemediationActionTypeEnum = builder.enumType(RemediationActionType, { name: 'RemediationActionType' });
+export const RemediationActionTypeEnum = builder.enumType(RemediationActionType, {
+  name: 'RemediationActionType',
+});
 export const ActionSourceEnum = builder.enumType(ActionSource, { name: 'ActionSource' });
-export const RemediationActionStatusEnum = builder.enumType(RemediationActionStatus, { name: 'RemediationActionStatus' });
-export const InvestigationStateEnum = builder.enumType(InvestigationState, { name: 'InvestigationState' });
-export const IncidentRemediationStatusEnum = builder.enumType(IncidentRemediationStatus, { name: 'IncidentRemediationStatus' });
+export const RemediationActionStatusEnum = builder.enumType(RemediationActionStatus, {
+  name: 'RemediationActionStatus',
+});
+export const InvestigationStateEnum = builder.enumType(InvestigationState, {
+  name: 'InvestigationState',
+});
+export const IncidentRemediationStatusEnum = builder.enumType(IncidentRemediationStatus, {
+  name: 'IncidentRemediationStatus',
+});
 export const ActionErrorCodeEnum = builder.enumType('ActionErrorCode', {
-  values: ['NOT_FOUND', 'ALREADY_DECIDED', 'NOT_UNDOABLE', 'NOT_COMPLETED', 'ALREADY_UNDONE', 'INVALID_TRANSITION'] as const,
+  values: [
+    'NOT_FOUND',
+    'ALREADY_DECIDED',
+    'NOT_UNDOABLE',
+    'NOT_COMPLETED',
+    'ALREADY_UNDONE',
+    'INVALID_TRANSITION',
+  ] as const,
 });

@@ -1,7 +1,14 @@
 import { decideRemediation } from '../../policy/index.js';
 import { builder } from '../builder.js';
 import { badUserInput } from '../errors.js';
-import { AutomationLevelEnum, LocationClassEnum, OsPlatformEnum, PolicyDecisionEnum, RemediationActionTypeEnum, VerdictEnum } from './enums.js';
+import {
+  AutomationLevelEnum,
+  LocationClassEnum,
+  OsPlatformEnum,
+  PolicyDecisionEnum,
+  RemediationActionTypeEnum,
+  VerdictEnum,
+} from './enums.js';
 import { EvidenceInput } from './evidence-input.js';
 
 type Evaluation = ReturnType<typeof decideRemediation>;
@@ -9,14 +16,23 @@ type Evaluation = ReturnType<typeof decideRemediation>;
 const PolicyEvaluationRef = builder.objectRef<Evaluation>('PolicyEvaluation').implement({
   fields: (t) => ({
     decision: t.field({ type: PolicyDecisionEnum, resolve: (e) => e.decision }),
-    actionType: t.field({ type: RemediationActionTypeEnum, nullable: true, resolve: (e) => e.actionType }),
+    actionType: t.field({
+      type: RemediationActionTypeEnum,
+      nullable: true,
+      resolve: (e) => e.actionType,
+    }),
     locationClasses: t.field({ type: [LocationClassEnum], resolve: (e) => [...e.locationClasses] }),
     explanation: t.exposeString('explanation'),
     pathUnderstood: t.boolean({
-      description: 'False when the artifact has a file whose location could not be established (the decision then takes the safe side).',
+      description:
+        'False when the artifact has a file whose location could not be established (the decision then takes the safe side).',
       resolve: (e) => e.pathUnderstood,
     }),
-    normalizedPath: t.string({ nullable: true, description: 'The path as the engine read it.', resolve: (e) => e.normalizedPath }),
+    normalizedPath: t.string({
+      nullable: true,
+      description: 'The path as the engine read it.',
+      resolve: (e) => e.normalizedPath,
+    }),
   }),
 });
 
@@ -26,7 +42,7 @@ builder.queryField('evaluatePolicy', (t) =>
   t.field({
     type: PolicyEvaluationRef,
     description:
-      "What the policy engine would decide for a verdict on this evidence in a group of this level on this platform, and why (the same engine every workflow uses).",
+      'What the policy engine would decide for a verdict on this evidence in a group of this level on this platform, and why (the same engine every workflow uses).',
     authScopes: { viewer: true },
     args: {
       automationLevel: t.arg({ type: AutomationLevelEnum, required: true }),
@@ -36,10 +52,16 @@ builder.queryField('evaluatePolicy', (t) =>
     },
     resolve: (_root, args) => {
       if (args.evidence.path && args.evidence.path.length > MAX_PATH) {
-        throw badUserInput('evidence.path', `evidence.path: must be at most ${MAX_PATH} characters.`);
+        throw badUserInput(
+          'evidence.path',
+          `evidence.path: must be at most ${MAX_PATH} characters.`,
+        );
       }
       if (args.evidence.verdict != null) {
-        throw badUserInput('evidence.verdict', 'evidence.verdict: the verdict to evaluate is the `verdict` argument.');
+        throw badUserInput(
+          'evidence.verdict',
+          'evidence.verdict: the verdict to evaluate is the `verdict` argument.',
+        );
       }
       return decideRemediation({
         automationLevel: args.automationLevel,

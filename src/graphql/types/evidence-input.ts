@@ -18,7 +18,8 @@ export const EvidenceInput = builder.inputType('EvidenceInput', {
     value: t.string(),
     verdict: t.field({
       type: VerdictEnum,
-      description: 'reportAlert only: an initial verdict, decided as a finding of the alert\'s investigation.',
+      description:
+        "reportAlert only: an initial verdict, decided as a finding of the alert's investigation.",
     }),
   }),
 });

@@ -1,11 +1,19 @@
+import { visibleActions, visibleEvidence } from '../../auth/scope.js';
 import { builder } from '../builder.js';
 import { asUuid } from '../ids.js';
-import { visibleActions, visibleEvidence } from '../../auth/scope.js';
 import { EvidenceKindEnum, LocationClassEnum, VerdictEnum } from './enums.js';
 
 export const EvidenceRemediationStatusEnum = builder.enumType('EvidenceRemediationStatus', {
   description: 'What has been done about a piece of evidence.',
-  values: ['NONE', 'PENDING_APPROVAL', 'IN_PROGRESS', 'REMEDIATED', 'DECLINED', 'FAILED', 'RESTORED'] as const,
+  values: [
+    'NONE',
+    'PENDING_APPROVAL',
+    'IN_PROGRESS',
+    'REMEDIATED',
+    'DECLINED',
+    'FAILED',
+    'RESTORED',
+  ] as const,
 });
 
 export const EvidenceRef = builder.prismaNode('Evidence', {
@@ -20,7 +28,10 @@ export const EvidenceRef = builder.prismaNode('Evidence', {
     sha256: t.exposeString('sha256', { nullable: true }),
     locationClasses: t.expose('locationClasses', { type: [LocationClassEnum] }),
     remediationActions: t.relation('remediationActions', {
-      query: (_args, ctx) => ({ where: visibleActions(ctx.identity), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      query: (_args, ctx) => ({
+        where: visibleActions(ctx.identity),
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
     }),
     remediationStatus: t.expose('remediationStatus', { type: EvidenceRemediationStatusEnum }),
     processId: t.exposeInt('processId', { nullable: true }),
@@ -32,4 +43,7 @@ export const EvidenceRef = builder.prismaNode('Evidence', {
   }),
 });
 
-export const EvidenceConnection = builder.connectionObject({ type: EvidenceRef, name: 'EvidenceConnection' }, { name: 'EvidenceEdge' });
+export const EvidenceConnection = builder.connectionObject(
+  { type: EvidenceRef, name: 'EvidenceConnection' },
+  { name: 'EvidenceEdge' },
+);

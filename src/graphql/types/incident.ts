@@ -1,14 +1,26 @@
+import {
+  visibleActions,
+  visibleAlerts,
+  visibleDevices,
+  visibleEvidence,
+  visibleIncidents,
+  visibleInvestigations,
+} from '../../auth/scope.js';
 import type { Prisma } from '../../db/client.js';
-import { visibleActions, visibleAlerts, visibleDevices, visibleEvidence, visibleIncidents, visibleInvestigations } from '../../auth/scope.js';
 import { builder } from '../builder.js';
-import { InvestigationConnection } from './investigation.js';
-import { EvidenceConnection } from './evidence.js';
-import { AlertConnection } from './alert.js';
 import { asUuid } from '../ids.js';
+import { AlertConnection } from './alert.js';
 import { DeviceRef } from './device.js';
-import { IncidentRemediationStatusEnum, IncidentStatusEnum, InvestigationStateEnum, SeverityEnum } from './enums.js';
-import { RemediationActionFilter, remediationActionWhere } from './remediation-action-filter.js';
+import {
+  IncidentRemediationStatusEnum,
+  IncidentStatusEnum,
+  InvestigationStateEnum,
+  SeverityEnum,
+} from './enums.js';
+import { EvidenceConnection } from './evidence.js';
+import { InvestigationConnection } from './investigation.js';
 import { actionOrder, RemediationActionConnection } from './remediation-action.js';
+import { RemediationActionFilter, remediationActionWhere } from './remediation-action-filter.js';
 
 const oldestFirst = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
@@ -23,39 +35,64 @@ export const IncidentRef = builder.prismaNode('Incident', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     remediationStatus: t.expose('remediationStatus', { type: IncidentRemediationStatusEnum }),
-    automatedInvestigationState: t.expose('automatedInvestigationState', { type: InvestigationStateEnum, nullable: true }),
+    automatedInvestigationState: t.expose('automatedInvestigationState', {
+      type: InvestigationStateEnum,
+      nullable: true,
+    }),
     // An incident can span groups; each nested list shows only what the caller may see.
     devices: t.field({
       type: [DeviceRef],
       select: (_args, ctx, nestedSelection) => ({
-        devices: { where: { device: visibleDevices(ctx.identity) }, select: { device: nestedSelection(true) } },
+        devices: {
+          where: { device: visibleDevices(ctx.identity) },
+          select: { device: nestedSelection(true) },
+        },
       }),
       resolve: (incident) => incident.devices.map(({ device }) => device),
     }),
-    alerts: t.relatedConnection('alerts', {
-      cursor: 'id',
-      totalCount: true,
-      query: (_args, ctx) => ({ where: visibleAlerts(ctx.identity), orderBy: oldestFirst }),
-    }, AlertConnection),
-    evidence: t.relatedConnection('evidence', {
-      cursor: 'id',
-      totalCount: true,
-      query: (_args, ctx) => ({ where: visibleEvidence(ctx.identity), orderBy: oldestFirst }),
-    }, EvidenceConnection),
-    investigations: t.relatedConnection('investigations', {
-      cursor: 'id',
-      totalCount: true,
-      query: (_args, ctx) => ({ where: visibleInvestigations(ctx.identity), orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] }),
-    }, InvestigationConnection),
-    remediationActions: t.relatedConnection('remediationActions', {
-      cursor: 'id',
-      totalCount: true,
-      args: { filter: t.arg({ type: RemediationActionFilter }) },
-      query: (args, ctx) => ({
-        where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
-        orderBy: actionOrder,
-      }),
-    }, RemediationActionConnection),
+    alerts: t.relatedConnection(
+      'alerts',
+      {
+        cursor: 'id',
+        totalCount: true,
+        query: (_args, ctx) => ({ where: visibleAlerts(ctx.identity), orderBy: oldestFirst }),
+      },
+      AlertConnection,
+    ),
+    evidence: t.relatedConnection(
+      'evidence',
+      {
+        cursor: 'id',
+        totalCount: true,
+        query: (_args, ctx) => ({ where: visibleEvidence(ctx.identity), orderBy: oldestFirst }),
+      },
+      EvidenceConnection,
+    ),
+    investigations: t.relatedConnection(
+      'investigations',
+      {
+        cursor: 'id',
+        totalCount: true,
+        query: (_args, ctx) => ({
+          where: visibleInvestigations(ctx.identity),
+          orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+        }),
+      },
+      InvestigationConnection,
+    ),
+    remediationActions: t.relatedConnection(
+      'remediationActions',
+      {
+        cursor: 'id',
+        totalCount: true,
+        args: { filter: t.arg({ type: RemediationActionFilter }) },
+        query: (args, ctx) => ({
+          where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
+          orderBy: actionOrder,
+        }),
+      },
+      RemediationActionConnection,
+    ),
   }),
 });
 
@@ -67,29 +104,41 @@ export const IncidentFilter = builder.inputType('IncidentFilter', {
   }),
 });
 
-function incidentWhere(filter: typeof IncidentFilter.$inferInput | null | undefined): Prisma.IncidentWhereInput {
+function incidentWhere(
+  filter: typeof IncidentFilter.$inferInput | null | undefined,
+): Prisma.IncidentWhereInput {
   return {
     ...(filter?.statuses ? { status: { in: filter.statuses } } : {}),
     ...(filter?.severities ? { severity: { in: filter.severities } } : {}),
-    ...(filter?.remediationStatuses ? { remediationStatus: { in: filter.remediationStatuses } } : {}),
+    ...(filter?.remediationStatuses
+      ? { remediationStatus: { in: filter.remediationStatuses } }
+      : {}),
   };
 }
 
 builder.queryField('incidents', (t) =>
-  t.prismaConnection({
-    type: 'Incident',
-    cursor: 'id',
-    authScopes: { viewer: true },
-    args: { filter: t.arg({ type: IncidentFilter }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.incident.findMany({
-        ...query,
-        where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) =>
-      ctx.prisma.incident.count({ where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] } }),
-  }, IncidentConnection),
+  t.prismaConnection(
+    {
+      type: 'Incident',
+      cursor: 'id',
+      authScopes: { viewer: true },
+      args: { filter: t.arg({ type: IncidentFilter }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.incident.findMany({
+          ...query,
+          where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        }),
+      totalCount: (_root, args, ctx) =>
+        ctx.prisma.incident.count({
+          where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] },
+        }),
+    },
+    IncidentConnection,
+  ),
 );
 
-export const IncidentConnection = builder.connectionObject({ type: IncidentRef, name: 'IncidentConnection' }, { name: 'IncidentEdge' });
+export const IncidentConnection = builder.connectionObject(
+  { type: IncidentRef, name: 'IncidentConnection' },
+  { name: 'IncidentEdge' },
+);

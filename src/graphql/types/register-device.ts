@@ -3,8 +3,8 @@ import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
 import './device.js';
-import { OsPlatformEnum } from './enums.js';
 import { hostnameSchema, tagsSchema } from '../validation.js';
+import { OsPlatformEnum } from './enums.js';
 
 const RegisterDeviceInput = builder.inputType('RegisterDeviceInput', {
   fields: (t) => ({
@@ -17,16 +17,21 @@ const RegisterDeviceInput = builder.inputType('RegisterDeviceInput', {
   }),
 });
 
-const RegisterDevicePayload = builder.objectRef<RegisterDeviceResult>('RegisterDevicePayload').implement({
-  fields: (t) => ({
-    // The device registered (or already known by its hostname): the registrant named it.
-    device: t.prismaField({
-      type: 'Device',
-      resolve: (query, payload, _args, ctx) =>
-        ctx.prisma.device.findFirstOrThrow({ ...query, where: { id: payload.deviceId, tenantId: ctx.identity.tenantId } }),
+const RegisterDevicePayload = builder
+  .objectRef<RegisterDeviceResult>('RegisterDevicePayload')
+  .implement({
+    fields: (t) => ({
+      // The device registered (or already known by its hostname): the registrant named it.
+      device: t.prismaField({
+        type: 'Device',
+        resolve: (query, payload, _args, ctx) =>
+          ctx.prisma.device.findFirstOrThrow({
+            ...query,
+            where: { id: payload.deviceId, tenantId: ctx.identity.tenantId },
+          }),
+      }),
     }),
-  }),
-});
+  });
 
 builder.mutationField('registerDevice', (t) =>
   t.field({
@@ -37,7 +42,9 @@ builder.mutationField('registerDevice', (t) =>
       withInputFields(() =>
         ctx.services.deviceGroups.registerDevice(actorOf(ctx), {
           ...input,
-          deviceGroupId: input.deviceGroupId ? idOf('input.deviceGroupId', 'DeviceGroup', input.deviceGroupId) : null,
+          deviceGroupId: input.deviceGroupId
+            ? idOf('input.deviceGroupId', 'DeviceGroup', input.deviceGroupId)
+            : null,
         }),
       ),
   }),

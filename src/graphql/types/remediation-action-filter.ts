@@ -1,7 +1,11 @@
 import type { Prisma } from '../../db/client.js';
 import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
-import { ActionSourceEnum, RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
+import {
+  ActionSourceEnum,
+  RemediationActionStatusEnum,
+  RemediationActionTypeEnum,
+} from './enums.js';
 
 /** The Pending and History tabs' filter (SPEC §3.7). Ids are the API's global ids. */
 export const RemediationActionFilter = builder.inputType('RemediationActionFilter', {
@@ -25,17 +29,28 @@ function idsOf(field: string, typename: string, list: readonly { typename: strin
 }
 
 /** Prisma where for the filter; combined with the caller's scope by the resolver. */
-export function remediationActionWhere(filter: FilterValue | null | undefined): Prisma.RemediationActionWhereInput {
+export function remediationActionWhere(
+  filter: FilterValue | null | undefined,
+): Prisma.RemediationActionWhereInput {
   if (!filter) return {};
   return {
     ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
     ...(filter.types ? { type: { in: filter.types } } : {}),
     ...(filter.sources ? { source: { in: filter.sources } } : {}),
-    ...(filter.deviceGroupIds ? { deviceGroupId: idsOf('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds) } : {}),
+    ...(filter.deviceGroupIds
+      ? { deviceGroupId: idsOf('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds) }
+      : {}),
     ...(filter.deviceIds ? { deviceId: idsOf('deviceIds', 'Device', filter.deviceIds) } : {}),
-    ...(filter.incidentIds ? { incidentId: idsOf('incidentIds', 'Incident', filter.incidentIds) } : {}),
+    ...(filter.incidentIds
+      ? { incidentId: idsOf('incidentIds', 'Incident', filter.incidentIds) }
+      : {}),
     ...(filter.createdAfter || filter.createdBefore
-      ? { createdAt: { ...(filter.createdAfter ? { gte: filter.createdAfter } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } }
+      ? {
+          createdAt: {
+            ...(filter.createdAfter ? { gte: filter.createdAfter } : {}),
+            ...(filter.createdBefore ? { lt: filter.createdBefore } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -1,7 +1,12 @@
 import { visibleActions } from '../../auth/scope.js';
 import { builder } from '../builder.js';
 import { asUuid } from '../ids.js';
-import { ActionSourceEnum, PolicyDecisionEnum, RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
+import {
+  ActionSourceEnum,
+  PolicyDecisionEnum,
+  RemediationActionStatusEnum,
+  RemediationActionTypeEnum,
+} from './enums.js';
 import { RemediationActionFilter, remediationActionWhere } from './remediation-action-filter.js';
 
 export const RemediationActionRef = builder.prismaNode('RemediationAction', {
@@ -43,20 +48,28 @@ export const RemediationActionRef = builder.prismaNode('RemediationAction', {
 export const actionOrder = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 builder.queryField('remediationActions', (t) =>
-  t.prismaConnection({
-    type: 'RemediationAction',
-    cursor: 'id',
-    authScopes: { viewer: true },
-    args: { filter: t.arg({ type: RemediationActionFilter }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.remediationAction.findMany({
-        ...query,
-        where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
-        orderBy: actionOrder,
-      }),
-    totalCount: (_root, args, ctx) =>
-      ctx.prisma.remediationAction.count({ where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] } }),
-  }, RemediationActionConnection),
+  t.prismaConnection(
+    {
+      type: 'RemediationAction',
+      cursor: 'id',
+      authScopes: { viewer: true },
+      args: { filter: t.arg({ type: RemediationActionFilter }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.remediationAction.findMany({
+          ...query,
+          where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
+          orderBy: actionOrder,
+        }),
+      totalCount: (_root, args, ctx) =>
+        ctx.prisma.remediationAction.count({
+          where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
+        }),
+    },
+    RemediationActionConnection,
+  ),
 );
 
-export const RemediationActionConnection = builder.connectionObject({ type: RemediationActionRef, name: 'RemediationActionConnection' }, { name: 'RemediationActionEdge' });
+export const RemediationActionConnection = builder.connectionObject(
+  { type: RemediationActionRef, name: 'RemediationActionConnection' },
+  { name: 'RemediationActionEdge' },
+);

@@ -25,19 +25,28 @@ const ReportAlertPayload = builder.objectRef<ReportAlertResult>('ReportAlertPayl
     alert: t.prismaField({
       type: 'Alert',
       resolve: (query, result, _args, ctx) =>
-        ctx.prisma.alert.findFirstOrThrow({ ...query, where: { id: result.alertId, AND: [visibleAlerts(ctx.identity)] } }),
+        ctx.prisma.alert.findFirstOrThrow({
+          ...query,
+          where: { id: result.alertId, AND: [visibleAlerts(ctx.identity)] },
+        }),
     }),
     incident: t.prismaField({
       type: 'Incident',
       resolve: (query, result, _args, ctx) =>
-        ctx.prisma.incident.findFirstOrThrow({ ...query, where: { id: result.incidentId, AND: [visibleIncidents(ctx.identity)] } }),
+        ctx.prisma.incident.findFirstOrThrow({
+          ...query,
+          where: { id: result.incidentId, AND: [visibleIncidents(ctx.identity)] },
+        }),
     }),
     investigation: t.prismaField({
       type: 'Investigation',
       nullable: true,
       resolve: (query, result, _args, ctx) =>
         result.investigationId
-          ? ctx.prisma.investigation.findFirst({ ...query, where: { id: result.investigationId, AND: [visibleInvestigations(ctx.identity)] } })
+          ? ctx.prisma.investigation.findFirst({
+              ...query,
+              where: { id: result.investigationId, AND: [visibleInvestigations(ctx.identity)] },
+            })
           : null,
     }),
   }),

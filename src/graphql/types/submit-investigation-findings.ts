@@ -12,7 +12,9 @@ const FindingInput = builder.inputType('FindingInput', {
   fields: (t) => ({
     evidenceId: t.id({ description: 'Existing evidence; or give `evidence` for new evidence.' }),
     evidence: t.field({ type: EvidenceInput, description: 'New evidence; or give `evidenceId`.' }),
-    deviceId: t.id({ description: "The device of new evidence (default: the investigation's first device)." }),
+    deviceId: t.id({
+      description: "The device of new evidence (default: the investigation's first device).",
+    }),
     verdict: t.field({ type: VerdictEnum, required: true }),
   }),
 });
@@ -26,27 +28,33 @@ const SubmitInvestigationFindingsInput = builder.inputType('SubmitInvestigationF
   }),
 });
 
-const SubmitInvestigationFindingsPayload = builder.objectRef<SubmitFindingsResult>('SubmitInvestigationFindingsPayload').implement({
-  fields: (t) => ({
-    investigation: t.prismaField({
-      type: 'Investigation',
-      resolve: (query, result, _args, ctx) =>
-        ctx.prisma.investigation.findFirstOrThrow({ ...query, where: { id: result.investigationId, AND: [visibleInvestigations(ctx.identity)] } }),
+const SubmitInvestigationFindingsPayload = builder
+  .objectRef<SubmitFindingsResult>('SubmitInvestigationFindingsPayload')
+  .implement({
+    fields: (t) => ({
+      investigation: t.prismaField({
+        type: 'Investigation',
+        resolve: (query, result, _args, ctx) =>
+          ctx.prisma.investigation.findFirstOrThrow({
+            ...query,
+            where: { id: result.investigationId, AND: [visibleInvestigations(ctx.identity)] },
+          }),
+      }),
+      remediationActions: t.prismaField({
+        type: ['RemediationAction'],
+        description:
+          'The actions this submission created (taken automatically or pending), the spread to other devices included.',
+        resolve: async (query, result, _args, ctx) => {
+          const rows = await ctx.prisma.remediationAction.findMany({
+            ...query,
+            where: { AND: [{ id: { in: result.actionIds } }, visibleActions(ctx.identity)] },
+          });
+          const order = new Map(result.actionIds.map((id, i) => [id, i]));
+          return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+        },
+      }),
     }),
-    remediationActions: t.prismaField({
-      type: ['RemediationAction'],
-      description: 'The actions this submission created (taken automatically or pending), the spread to other devices included.',
-      resolve: async (query, result, _args, ctx) => {
-        const rows = await ctx.prisma.remediationAction.findMany({
-          ...query,
-          where: { AND: [{ id: { in: result.actionIds } }, visibleActions(ctx.identity)] },
-        });
-        const order = new Map(result.actionIds.map((id, i) => [id, i]));
-        return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-      },
-    }),
-  }),
-});
+  });
 
 builder.mutationField('submitInvestigationFindings', (t) =>
   t.field({
@@ -58,14 +66,22 @@ builder.mutationField('submitInvestigationFindings', (t) =>
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
         ctx.services.submitInvestigationFindings(actorOf(ctx), {
-          investigationId: globalIdOf('input.investigationId', 'Investigation', input.investigationId),
+          investigationId: globalIdOf(
+            'input.investigationId',
+            'Investigation',
+            input.investigationId,
+          ),
           complete: input.complete,
           idempotencyKey: input.idempotencyKey,
           findings: input.findings.map((finding, i) => ({
             verdict: finding.verdict,
             evidence: finding.evidence,
-            evidenceId: finding.evidenceId ? globalIdOf(`input.findings.${i}.evidenceId`, 'Evidence', finding.evidenceId) : null,
-            deviceId: finding.deviceId ? globalIdOf(`input.findings.${i}.deviceId`, 'Device', finding.deviceId) : null,
+            evidenceId: finding.evidenceId
+              ? globalIdOf(`input.findings.${i}.evidenceId`, 'Evidence', finding.evidenceId)
+              : null,
+            deviceId: finding.deviceId
+              ? globalIdOf(`input.findings.${i}.deviceId`, 'Device', finding.deviceId)
+              : null,
           })),
         }),
       ),

@@ -16,18 +16,24 @@ const TakeResponseActionInput = builder.inputType('TakeResponseActionInput', {
   }),
 });
 
-const TakeResponseActionPayload = builder.objectRef<TakeResponseActionResult>('TakeResponseActionPayload').implement({
-  fields: (t) => ({
-    action: t.prismaField({
-      type: 'RemediationAction',
-      resolve: (query, result, _args, ctx) =>
-        ctx.prisma.remediationAction.findFirstOrThrow({ ...query, where: { id: result.actionId, AND: [visibleActions(ctx.identity)] } }),
+const TakeResponseActionPayload = builder
+  .objectRef<TakeResponseActionResult>('TakeResponseActionPayload')
+  .implement({
+    fields: (t) => ({
+      action: t.prismaField({
+        type: 'RemediationAction',
+        resolve: (query, result, _args, ctx) =>
+          ctx.prisma.remediationAction.findFirstOrThrow({
+            ...query,
+            where: { id: result.actionId, AND: [visibleActions(ctx.identity)] },
+          }),
+      }),
+      alreadyRequested: t.exposeBoolean('alreadyRequested', {
+        description:
+          'True when the same action was already pending or in progress on this target: `action` is that one.',
+      }),
     }),
-    alreadyRequested: t.exposeBoolean('alreadyRequested', {
-      description: 'True when the same action was already pending or in progress on this target: `action` is that one.',
-    }),
-  }),
-});
+  });
 
 builder.mutationField('takeResponseAction', (t) =>
   t.field({
@@ -38,7 +44,10 @@ builder.mutationField('takeResponseAction', (t) =>
     args: { input: t.arg({ type: TakeResponseActionInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
-        ctx.services.takeResponseAction(actorOf(ctx), { ...input, deviceId: globalIdOf('input.deviceId', 'Device', input.deviceId) }),
+        ctx.services.takeResponseAction(actorOf(ctx), {
+          ...input,
+          deviceId: globalIdOf('input.deviceId', 'Device', input.deviceId),
+        }),
       ),
   }),
 );

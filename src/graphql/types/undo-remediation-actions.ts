@@ -1,6 +1,11 @@
 import { builder } from '../builder.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
-import { decodeActionIds, outcomesField, outcomeViews, type OutcomeView } from './decide-remediation-actions.js';
+import {
+  decodeActionIds,
+  type OutcomeView,
+  outcomesField,
+  outcomeViews,
+} from './decide-remediation-actions.js';
 
 const UndoRemediationActionsInput = builder.inputType('UndoRemediationActionsInput', {
   fields: (t) => ({

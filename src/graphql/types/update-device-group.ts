@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
+import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 import { deviceGroupPayload } from './device-group.js';
 import { DeviceGroupRulesInput } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
-import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 
 const UpdateDeviceGroupInput = builder.inputType('UpdateDeviceGroupInput', {
   fields: (t) => ({
@@ -27,7 +27,10 @@ builder.mutationField('updateDeviceGroup', (t) =>
     args: { input: t.arg({ type: UpdateDeviceGroupInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
-        ctx.services.deviceGroups.updateDeviceGroup(actorOf(ctx), { ...input, id: idOf('input.id', 'DeviceGroup', input.id) }),
+        ctx.services.deviceGroups.updateDeviceGroup(actorOf(ctx), {
+          ...input,
+          id: idOf('input.id', 'DeviceGroup', input.id),
+        }),
       ),
   }),
 );
