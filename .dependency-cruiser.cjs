@@ -25,7 +25,8 @@ module.exports = {
     {
       name: 'nothing-below-imports-graphql',
       severity: 'error',
-      comment: 'GraphQL is the thin top layer: services, db, policy, events and auth never import it.',
+      comment:
+        'GraphQL is the thin top layer: services, db, policy, events and auth never import it.',
       from: { path: '^src/(services|db|policy|events|auth)/' },
       to: { path: '^src/graphql/' },
     },
@@ -57,6 +58,9 @@ module.exports = {
     tsPreCompilationDeps: true,
     parser: 'swc',
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

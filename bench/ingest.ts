@@ -10,8 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPrismaClient } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { systemActor } from '../src/services/actor.js';
-import { createServices } from '../src/services/index.js';
+import { createServices, systemActor } from '../src/services/index.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
 

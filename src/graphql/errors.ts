@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { DomainError } from '../services/errors.js';
+import type { DomainError } from '../services/index.js';
 
 /** The `extensions.code` values clients can switch on, besides the ActionErrorCode enum. */
 export type ErrorCode =

@@ -1,6 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { asUuid } from '../db/uuid.js';
-import { DomainError } from '../services/errors.js';
+import { DomainError } from '../services/index.js';
 
 export { asUuid };
 

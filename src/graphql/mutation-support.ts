@@ -1,7 +1,6 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { asUuid, NIL_UUID } from '../db/uuid.js';
-import { type Actor, actorFrom } from '../services/actor.js';
-import { DomainError } from '../services/errors.js';
+import { type Actor, actorFrom, DomainError } from '../services/index.js';
 import type { QuellContext } from './context.js';
 import { toGraphQLError } from './errors.js';
 

@@ -132,22 +132,6 @@ export function isSha256(value: string): boolean {
 }
 
 /**
- * The identity of a manual action's target, for the "already pending or in progress on the same
- * target" rule (SPEC §2.4): device actions are one per device and type; file actions one per
- * device, type and (lower-case) sha256.
- */
-export function manualActionTargetKey(input: {
-  type: ManualActionType;
-  deviceId: string;
-  sha256?: string | null;
-}): string {
-  const spec = MANUAL_ACTION_CATALOGUE[input.type];
-  return spec.target === 'DEVICE'
-    ? `${input.type}:${input.deviceId}`
-    : `${input.type}:${input.deviceId}:${(input.sha256 ?? '').toLowerCase()}`;
-}
-
-/**
  * Manual actions that change Quell's own data (an investigation, an indicator) rather than the
  * endpoint: Quell carries them out itself, whatever the executor; endpoint agents never get them.
  */

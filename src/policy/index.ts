@@ -23,10 +23,15 @@ export {
   MANUAL_ACTION_TYPES,
   type ManualActionSpec,
   type ManualActionType,
-  manualActionTargetKey,
   requiresSha256,
   SERVER_SIDE_ACTION_TYPES,
 } from './action-mapping.js';
+export { FILE_TARGET_TYPES, openTargetKey } from './action-target.js';
+export {
+  AGENT_WORK_KINDS,
+  type AgentWorkKind,
+  agentWorkKind,
+} from './agent-work-kind.js';
 export { runsAutomatedInvestigation } from './automated-investigation.js';
 export { classifyPath, NO_PATH_CLASSIFICATION, type PathClassification } from './classify-path.js';
 export {
@@ -37,6 +42,7 @@ export {
   type PolicyInput,
   type TableDecision,
 } from './decide.js';
+export { type DecisionRefusalCode, decisionRefusal } from './decision-refusal.js';
 export {
   DECISION_TABLE,
   type DecisionCell,
@@ -61,12 +67,17 @@ export {
   rulesMatch,
 } from './device-group-membership.js';
 export {
+  customDeviceGroupRefusal,
+  PLANS_WITH_CUSTOM_DEVICE_GROUPS,
+} from './device-group-plans.js';
+export {
   EVIDENCE_REMEDIATION_STATUSES,
   type EvidenceRemediationStatus,
   evidenceRemediationStatusFor,
 } from './evidence-remediation-status.js';
 export { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from './expiry.js';
 export { LOCATION_FACTS, type RuleApplication } from './explanation.js';
+export { ENDED_STATES, hasEnded } from './investigation-end.js';
 export {
   CASE_SENSITIVE_PATHS,
   LINK_FOLDERS,

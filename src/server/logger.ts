@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createLogger, type YogaLogger } from 'graphql-yoga';
-import { DomainError } from '../services/errors.js';
+import { DomainError } from '../services/index.js';
 
 /**
  * yoga's logger, minus the errors a client caused and was told about (a typed error such as

@@ -1,15 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { visibleDevices } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
+import { lockDevice } from '../db/store/index.js';
 import type { Severity } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
-import type { Actor } from './actor.js';
-import { decideAndAct, type FindingTarget } from './decision-pass.js';
-import { evidenceInputSchema, insertEvidence } from './evidence.js';
-import { joinDevices } from './investigation-devices.js';
-import { requireRole } from './roles.js';
-import { idempotencyKeySchema, idSchema, missing, parseInput, requiredText } from './validation.js';
-import { audit, runMutation, type ServiceDeps } from './work.js';
+import type { Actor } from './kernel/actor.js';
+import { audit } from './kernel/audit.js';
+import { requireRole } from './kernel/roles.js';
+import { runMutation } from './kernel/run-mutation.js';
+import {
+  idempotencyKeySchema,
+  idSchema,
+  missing,
+  parseInput,
+  requiredText,
+} from './kernel/validation.js';
+import type { ServiceDeps, Work } from './kernel/work.js';
+import { evidenceInputSchema } from './remediation/evidence-input.js';
+import type { FindingTarget, InvestigationRef } from './remediation/finding-target.js';
+import { actOnFindings } from './remediation/findings-pipeline.js';
+import { insertEvidence } from './remediation/new-evidence.js';
 
 const SEVERITIES = [
   'INFORMATIONAL',
@@ -40,6 +51,7 @@ const reportAlertSchema = z.object({
 });
 
 export type ReportAlertInput = z.input<typeof reportAlertSchema>;
+type Alert = z.output<typeof reportAlertSchema>;
 
 export interface ReportAlertResult {
   alertId: string;
@@ -49,14 +61,16 @@ export interface ReportAlertResult {
 }
 
 /**
- * reportAlert (SPEC §3.1). Correlation rule: an alert joins the newest open (ACTIVE or
- * IN_PROGRESS) incident whose primary device is the alert's device, else opens a new incident
- * with this device as its primary device. It joins the investigation running on the device (not
- * complete, not terminated) or starts one — unless the device's group is NO_AUTOMATED_RESPONSE:
- * then the alert, its evidence and the incident exist and nothing else happens (verdicts given
- * with the evidence are not recorded). Verdicts given with the evidence are findings of the
- * alert's investigation, decided as submitInvestigationFindings decides them. The device row is
- * locked, so concurrent alerts of one device correlate one after the other.
+ * reportAlert (SPEC §3.1). The device row is locked, so concurrent alerts of one device
+ * correlate one after the other. Then:
+ * 1. the alert joins the device's open incident, or opens one (correlation rule below);
+ * 2. unless the device's group is NO_AUTOMATED_RESPONSE, it joins the investigation running on
+ *    the device, or starts one;
+ * 3. its evidence is recorded; verdicts given with it are findings of that investigation, acted
+ *    on by the findings pipeline as submitInvestigationFindings' are (under NO_AUTOMATED_RESPONSE
+ *    they are not recorded, and nothing else happens).
+ * Correlation: the newest open (ACTIVE or IN_PROGRESS) incident whose primary device is the
+ * alert's device; a new one has this device as its primary device.
  */
 export async function reportAlert(
   deps: ServiceDeps,
@@ -68,11 +82,7 @@ export async function reportAlert(
   const { idempotencyKey, ...request } = input;
   // A replay answers as a new call would for a device no longer in the caller's scope: NOT_FOUND.
   const rescope = async (tx: Transaction, stored: ReportAlertResult) => {
-    const visible = await tx.device.findFirst({
-      where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
-      select: { id: true },
-    });
-    if (!visible) throw missing('Device', 'deviceId');
+    await findVisibleDevice(tx, actor, input.deviceId);
     return stored;
   };
   return runMutation(
@@ -80,119 +90,22 @@ export async function reportAlert(
     actor,
     { operation: 'reportAlert', idempotencyKey, input: request, rescope },
     async (work) => {
-      const { tx, now } = work;
-      await tx.$queryRaw`SELECT id FROM devices WHERE id = ${input.deviceId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
-      const device = await tx.device.findFirst({
-        where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
-        include: { deviceGroup: true, tenant: { select: { plan: true } } },
-      });
-      if (!device) throw missing('Device', 'deviceId');
+      await lockDevice(work.tx, actor.tenantId, input.deviceId);
+      const device = await findVisibleDevice(work.tx, actor, input.deviceId);
       const plan = device.tenant.plan;
       const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
       const automated = runsAutomatedInvestigation(plan, level);
-
-      let incident = await tx.incident.findFirst({
-        where: {
-          tenantId: actor.tenantId,
-          primaryDeviceId: device.id,
-          status: { in: ['ACTIVE', 'IN_PROGRESS'] },
-        },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      });
-      if (!incident) {
-        incident = await tx.incident.create({
-          data: {
-            tenantId: actor.tenantId,
-            primaryDeviceId: device.id,
-            title: input.title,
-            severity: input.severity,
-            createdAt: now,
-            updatedAt: now,
-            devices: { create: [{ deviceId: device.id }] },
-          },
-        });
-      } else if (SEVERITY_RANK[input.severity] > SEVERITY_RANK[incident.severity]) {
-        // An incident is as severe as its most severe alert.
-        incident = await tx.incident.update({
-          where: { id: incident.id },
-          data: { severity: input.severity, updatedAt: now },
-        });
-      }
-
-      const running = automated
-        ? await tx.investigation.findFirst({
-            where: {
-              tenantId: actor.tenantId,
-              findingsComplete: false,
-              terminalState: null,
-              devices: { some: { deviceId: device.id } },
-            },
-            orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-          })
-        : null;
-      let alert = await tx.alert.create({
-        data: {
-          tenantId: actor.tenantId,
-          incidentId: incident.id,
-          deviceId: device.id,
-          investigationId: running?.id ?? null,
-          title: input.title,
-          severity: input.severity,
-          detectedAt: input.detectedAt ?? now,
-          createdAt: now,
-        },
-      });
-      let investigation = running;
-      if (automated && !investigation) {
-        investigation = await tx.investigation.create({
-          data: {
-            tenantId: actor.tenantId,
-            incidentId: incident.id,
-            triggeringAlertId: alert.id,
-            startedAt: now,
-            devices: { create: [{ deviceId: device.id, joinedAt: now }] },
-          },
-        });
-        alert = await tx.alert.update({
-          where: { id: alert.id },
-          data: { investigationId: investigation.id },
-        });
-      }
-
-      const evidenceIds = await insertEvidence(
+      const incident = await correlateIncident(work, device.id, input);
+      const { alert, investigation } = await joinInvestigation(
         work,
-        input.evidence.map((evidence) => ({
-          deviceId: device.id,
-          platform: device.osPlatform,
-          alertId: alert.id,
-          incidentId: incident.id,
-          investigationId: investigation?.id ?? null,
-          input: evidence,
-          verdict: automated ? (evidence.verdict ?? null) : null,
-        })),
+        device.id,
+        incident.id,
+        input,
+        automated,
       );
-      let actionIds: string[] = [];
-      if (investigation) {
-        const targets: FindingTarget[] = [];
-        input.evidence.forEach((evidence, i) => {
-          if (!evidence.verdict) return;
-          targets.push({
-            evidenceId: evidenceIds[i]!,
-            deviceId: device.id,
-            deviceGroupId: device.deviceGroupId,
-            level,
-            platform: device.osPlatform,
-            kind: evidence.kind,
-            path: evidence.path ?? null,
-            sha256: evidence.sha256 ?? null,
-            verdict: evidence.verdict,
-          });
-        });
-        await joinDevices(work, investigation, [device.id]);
-        actionIds = await decideAndAct(work, investigation, plan, targets);
-        work.investigationIds.add(investigation.id);
-      }
-      await tx.device.update({ where: { id: device.id }, data: { lastSeenAt: now } });
+      const context = { device: { ...device, level }, plan, alert, investigation };
+      const { evidenceIds, actionIds } = await recordAlertEvidence(work, context, input.evidence);
+      await work.tx.device.update({ where: { id: device.id }, data: { lastSeenAt: work.now } });
       work.incidentIds.add(incident.id);
       audit(work, {
         targetType: 'Alert',
@@ -215,4 +128,159 @@ export async function reportAlert(
       };
     },
   );
+}
+
+async function findVisibleDevice(tx: Transaction, actor: Actor, deviceId: string) {
+  const device = await tx.device.findFirst({
+    where: { AND: [{ id: deviceId }, visibleDevices(actor)] },
+    include: { deviceGroup: true, tenant: { select: { plan: true } } },
+  });
+  if (!device) throw missing('Device', 'deviceId');
+  return device;
+}
+
+/** The device's newest open incident (as severe as its most severe alert), or a new one. */
+async function correlateIncident(work: Work, deviceId: string, alert: Alert) {
+  const { tx, now } = work;
+  const incident = await tx.incident.findFirst({
+    where: {
+      tenantId: work.actor.tenantId,
+      primaryDeviceId: deviceId,
+      status: { in: ['ACTIVE', 'IN_PROGRESS'] },
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+  if (!incident) {
+    return tx.incident.create({
+      data: {
+        tenantId: work.actor.tenantId,
+        primaryDeviceId: deviceId,
+        title: alert.title,
+        severity: alert.severity,
+        createdAt: now,
+        updatedAt: now,
+        devices: { create: [{ deviceId }] },
+      },
+    });
+  }
+  if (SEVERITY_RANK[alert.severity] <= SEVERITY_RANK[incident.severity]) return incident;
+  return tx.incident.update({
+    where: { id: incident.id },
+    data: { severity: alert.severity, updatedAt: now },
+  });
+}
+
+/**
+ * Creates the alert in the investigation running on the device (findings not complete, not
+ * terminated), or in a new one it triggers — or in none when `automated` is false.
+ */
+async function joinInvestigation(
+  work: Work,
+  deviceId: string,
+  incidentId: string,
+  input: Alert,
+  automated: boolean,
+) {
+  const { tx, now } = work;
+  const running = automated
+    ? await tx.investigation.findFirst({
+        where: {
+          tenantId: work.actor.tenantId,
+          findingsComplete: false,
+          terminalState: null,
+          devices: { some: { deviceId } },
+        },
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      })
+    : null;
+  const alert = await tx.alert.create({
+    data: {
+      tenantId: work.actor.tenantId,
+      incidentId,
+      deviceId,
+      investigationId: running?.id ?? null,
+      title: input.title,
+      severity: input.severity,
+      detectedAt: input.detectedAt ?? now,
+      createdAt: now,
+    },
+  });
+  if (!automated || running) return { alert, investigation: running };
+  const investigation = await tx.investigation.create({
+    data: {
+      tenantId: work.actor.tenantId,
+      incidentId,
+      triggeringAlertId: alert.id,
+      startedAt: now,
+      devices: { create: [{ deviceId, joinedAt: now }] },
+    },
+  });
+  const joined = await tx.alert.update({
+    where: { id: alert.id },
+    data: { investigationId: investigation.id },
+  });
+  return { alert: joined, investigation };
+}
+
+interface AlertContext {
+  device: {
+    id: string;
+    deviceGroupId: string;
+    osPlatform: FindingTarget['platform'];
+    level: FindingTarget['level'];
+  };
+  plan: Parameters<typeof actOnFindings>[1]['plan'];
+  alert: { id: string; incidentId: string };
+  investigation: InvestigationRef | null;
+}
+
+/** The alert's evidence; in an investigation, its verdicts go through the findings pipeline. */
+async function recordAlertEvidence(
+  work: Work,
+  { device, plan, alert, investigation }: AlertContext,
+  evidence: Alert['evidence'],
+): Promise<{ evidenceIds: string[]; actionIds: string[] }> {
+  const investigationId = investigation?.id ?? null;
+  const rows = evidence.map((input) => ({
+    id: randomUUID(),
+    deviceId: device.id,
+    platform: device.osPlatform,
+    alertId: alert.id,
+    incidentId: alert.incidentId,
+    investigationId,
+    input,
+    verdict: investigationId ? (input.verdict ?? null) : null,
+  }));
+  const evidenceIds = rows.map((row) => row.id);
+  if (!investigation) {
+    await insertEvidence(work, rows);
+    return { evidenceIds, actionIds: [] };
+  }
+  const newTargets = rows.flatMap((row): FindingTarget[] =>
+    row.verdict
+      ? [
+          {
+            evidenceId: row.id,
+            deviceId: device.id,
+            deviceGroupId: device.deviceGroupId,
+            level: device.level,
+            platform: device.osPlatform,
+            kind: row.input.kind,
+            path: row.input.path ?? null,
+            sha256: row.input.sha256 ?? null,
+            verdict: row.verdict,
+          },
+        ]
+      : [],
+  );
+  const { created } = await actOnFindings(work, {
+    investigation: { id: investigation.id, incidentId: investigation.incidentId },
+    plan,
+    verdicts: [],
+    newEvidence: rows,
+    newTargets,
+    joiningDeviceIds: [device.id],
+  });
+  work.investigationIds.add(investigation.id);
+  return { evidenceIds, actionIds: created.map((action) => action.id) };
 }

@@ -2,18 +2,24 @@ import { z } from 'zod';
 import { visibleActions } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
-import { canTransition, InvalidTransitionError, isExpired } from '../policy/index.js';
-import { type ActionRow, lockActions, transitionActions } from './action-transitions.js';
-import type { Actor } from './actor.js';
+import { canTransition, decisionRefusal, InvalidTransitionError } from '../policy/index.js';
+import type { Actor } from './kernel/actor.js';
+import { requireRole } from './kernel/roles.js';
+import { runMutation } from './kernel/run-mutation.js';
+import { commentSchema, idempotencyKeySchema, idSchema, parseInput } from './kernel/validation.js';
+import type { ServiceDeps } from './kernel/work.js';
 import {
   type ActionOutcomeResult,
   describeDecision,
   notFoundOutcome,
   rescopeOutcomes,
 } from './outcomes.js';
-import { requireRole } from './roles.js';
-import { commentSchema, idempotencyKeySchema, idSchema, parseInput } from './validation.js';
-import { runMutation, type ServiceDeps, type Work } from './work.js';
+import {
+  type ActionRow,
+  lockActions,
+  transitionActions,
+} from './remediation/action-transitions.js';
+import { expireOverdue } from './remediation/expiry.js';
 
 export const MAX_IDS_PER_CALL = 1000;
 
@@ -31,24 +37,6 @@ export type DecideInput = z.input<typeof decideSchema>;
 
 export interface BulkOutcomes {
   outcomes: ActionOutcomeResult[];
-}
-
-/**
- * Pending actions past their expiry are expired (EXPIRED counts as rejected, SPEC §3.4) in the
- * work that finds them, whatever it came to do. Returns the rows as they are afterwards.
- */
-export async function expireOverdue(work: Work, rows: readonly ActionRow[]): Promise<ActionRow[]> {
-  const overdue = rows.filter(
-    (row) => row.status === 'PENDING_APPROVAL' && isExpired(row.expiresAt, work.now),
-  );
-  if (overdue.length === 0) return [...rows];
-  const moved = await transitionActions(work, overdue, 'EXPIRED', {
-    operation: 'expireRemediationActions',
-    patch: () => ({ decidedAt: work.now }),
-    auditAfter: (row) => ({ expiresAt: row.expiresAt?.toISOString() ?? null }),
-  });
-  const after = new Map(moved.map((m) => [m.after.id, m.after]));
-  return rows.map((row) => after.get(row.id) ?? row);
 }
 
 type Decision = { operation: string; to: RemediationActionStatus };
@@ -93,29 +81,27 @@ async function decide(
       });
       const movedIds = new Set(moved.map((m) => m.after.id));
       const byId = new Map(rows.map((row) => [row.id, row]));
-      const outcomeOf = (id: string): ActionOutcomeResult => {
-        const row = byId.get(id);
-        if (!row) return notFoundOutcome(id);
-        if (movedIds.has(id)) return { id, actionId: id, error: null };
-        if (decision === CANCEL && row.status !== 'PENDING_APPROVAL' && row.status !== 'EXPIRED') {
-          return {
-            id,
-            actionId: id,
-            error: {
-              code: 'INVALID_TRANSITION',
-              message: new InvalidTransitionError(row.status, 'CANCELLED').message,
-            },
-          };
-        }
-        return {
-          id,
-          actionId: id,
-          error: { code: 'ALREADY_DECIDED', message: describeDecision(row) },
-        };
+      return {
+        outcomes: input.ids.map((id) => decisionOutcome(id, byId.get(id), movedIds, decision.to)),
       };
-      return { outcomes: input.ids.map(outcomeOf) };
     },
   );
+}
+
+/** One id's outcome: done, NOT_FOUND, or why the action did not move (the policy's refusal). */
+function decisionOutcome(
+  id: string,
+  row: ActionRow | undefined,
+  movedIds: ReadonlySet<string>,
+  to: RemediationActionStatus,
+): ActionOutcomeResult {
+  if (!row) return notFoundOutcome(id);
+  if (movedIds.has(id)) return { id, actionId: id, error: null };
+  if (decisionRefusal(to, row.status) === 'INVALID_TRANSITION') {
+    const message = new InvalidTransitionError(row.status, to).message;
+    return { id, actionId: id, error: { code: 'INVALID_TRANSITION', message } };
+  }
+  return { id, actionId: id, error: { code: 'ALREADY_DECIDED', message: describeDecision(row) } };
 }
 
 /** approveRemediationActions (SPEC §3.4): PENDING_APPROVAL → IN_PROGRESS, then the executor. */

@@ -7,17 +7,20 @@ import {
   visibleInvestigations,
 } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
-import type { AutomationLevel, Verdict } from '../generated/prisma/enums.js';
+import { investigationDeviceGroups, lockInvestigation } from '../db/store/index.js';
+import type { Plan } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel, runsAutomatedInvestigation, VERDICTS } from '../policy/index.js';
-import { createActions } from './action-transitions.js';
-import type { Actor } from './actor.js';
-import { type FindingTarget, planActions } from './decision-pass.js';
-import { DomainError } from './errors.js';
-import { evidenceInputSchema, insertEvidence, type NewEvidence } from './evidence.js';
-import { joinDevices } from './investigation-devices.js';
-import { requireRole } from './roles.js';
-import { idempotencyKeySchema, idSchema, missing, parseInput } from './validation.js';
-import { audit, runMutation, type ServiceDeps, type Work } from './work.js';
+import type { Actor } from './kernel/actor.js';
+import { audit } from './kernel/audit.js';
+import { DomainError } from './kernel/errors.js';
+import { requireRole } from './kernel/roles.js';
+import { runMutation } from './kernel/run-mutation.js';
+import { idempotencyKeySchema, idSchema, missing, parseInput } from './kernel/validation.js';
+import type { ServiceDeps, Work } from './kernel/work.js';
+import { evidenceInputSchema } from './remediation/evidence-input.js';
+import type { FindingTarget, InvestigationRef } from './remediation/finding-target.js';
+import { actOnFindings, type Findings } from './remediation/findings-pipeline.js';
+import type { NewEvidence } from './remediation/new-evidence.js';
 
 const findingSchema = z
   .object({
@@ -68,10 +71,18 @@ export interface SubmitFindingsResult {
   actionIds: string[];
 }
 
+type Submission = z.output<typeof submitSchema>;
+type Finding = Submission['findings'][number];
+
 /**
  * submitInvestigationFindings (SPEC §3.2): verdicts on existing or new evidence, decided and acted
  * on in one transaction with their audit and stream events, in bulk — a 10,000-finding submission
- * is a handful of set-based statements, not a round trip per finding.
+ * is a handful of set-based statements, not a round trip per finding. Steps:
+ * 1. lock the investigation (in scope; not complete, not terminated: else CONFLICT);
+ * 2. read the existing evidence and the devices of new evidence (in scope: else NOT_FOUND);
+ * 3. sort the findings (devices under NO_AUTOMATED_RESPONSE record no verdict);
+ * 4. the findings pipeline: verdicts, spread, policy decisions, new evidence, actions;
+ * 5. `complete` closes the findings; one audit event for the submission.
  */
 export async function submitInvestigationFindings(
   deps: ServiceDeps,
@@ -81,29 +92,8 @@ export async function submitInvestigationFindings(
   requireRole(actor, 'ingest');
   const input = parseInput(submitSchema, raw);
   const { idempotencyKey, ...request } = input;
-  // A replay answers as a new call would for an investigation no longer in the caller's scope:
-  // NOT_FOUND; the actions it created are shown only where the caller may still see them.
-  const rescope = async (
-    tx: Transaction,
-    stored: SubmitFindingsResult,
-  ): Promise<SubmitFindingsResult> => {
-    const visible = await tx.investigation.findFirst({
-      where: { AND: [{ id: stored.investigationId }, visibleInvestigations(actor)] },
-      select: { id: true },
-    });
-    if (!visible) throw missing('Investigation', 'investigationId');
-    const actions = stored.actionIds.length
-      ? new Set(
-          (
-            await tx.remediationAction.findMany({
-              where: { AND: [{ id: { in: stored.actionIds } }, visibleActions(actor)] },
-              select: { id: true },
-            })
-          ).map((a) => a.id),
-        )
-      : new Set<string>();
-    return { ...stored, actionIds: stored.actionIds.filter((id) => actions.has(id)) };
-  };
+  const rescope = (tx: Transaction, stored: SubmitFindingsResult) =>
+    rescopeSubmission(tx, actor, stored);
   return runMutation(
     deps,
     actor,
@@ -115,199 +105,36 @@ export async function submitInvestigationFindings(
       rescope,
     },
     async (work) => {
-      const { tx } = work;
-      await tx.$queryRaw`SELECT id FROM investigations WHERE id = ${input.investigationId}::uuid AND "tenantId" = ${actor.tenantId} FOR NO KEY UPDATE`;
-      const investigation = await tx.investigation.findFirst({
-        where: { AND: [{ id: input.investigationId }, visibleInvestigations(actor)] },
-        include: {
-          // The default device of new evidence: the first one the investigation covers that the caller may see.
-          devices: {
-            where: { device: visibleDevices(actor) },
-            orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }],
-            select: { deviceId: true },
-          },
-          tenant: { select: { plan: true } },
-        },
-      });
-      if (!investigation) throw missing('Investigation', 'investigationId');
-      if (investigation.terminalState || investigation.findingsComplete) {
-        throw new DomainError(
-          'CONFLICT',
-          `investigationId: the investigation is ${investigation.terminalState ?? 'complete'}; it takes no more findings.`,
-          'investigationId',
-        );
-      }
+      const investigation = await openInvestigation(work, input.investigationId);
       const plan = investigation.tenant.plan;
-
-      // Existing evidence, in scope.
-      const existingIds = [
-        ...new Set(input.findings.flatMap((f) => (f.evidenceId ? [f.evidenceId] : []))),
-      ];
-      const existing = existingIds.length
-        ? await tx.evidence.findMany({
-            where: { AND: [{ id: { in: existingIds } }, visibleEvidence(actor)] },
-            select: {
-              id: true,
-              deviceId: true,
-              kind: true,
-              path: true,
-              sha256: true,
-              investigationId: true,
-              device: {
-                select: {
-                  osPlatform: true,
-                  deviceGroupId: true,
-                  deviceGroup: { select: { automationLevel: true } },
-                },
-              },
-            },
-          })
-        : [];
-      const evidenceById = new Map(existing.map((e) => [e.id, e]));
-
-      // Devices of new evidence (default: the investigation's first device), in scope.
       const defaultDeviceId = investigation.devices[0]?.deviceId ?? null;
-      const newDeviceIds = [
-        ...new Set(
-          input.findings.flatMap((f) => (f.evidence ? [f.deviceId ?? defaultDeviceId ?? ''] : [])),
-        ),
-      ].filter(Boolean);
-      const devices = newDeviceIds.length
-        ? await tx.device.findMany({
-            where: { AND: [{ id: { in: newDeviceIds } }, visibleDevices(actor)] },
-            select: {
-              id: true,
-              osPlatform: true,
-              deviceGroupId: true,
-              deviceGroup: { select: { automationLevel: true } },
-            },
-          })
-        : [];
-      const deviceById = new Map(devices.map((d) => [d.id, d]));
-
-      const targets = new Map<string, FindingTarget>();
-      const verdictUpdates = new Map<string, Verdict>();
-      const newEvidence: NewEvidence[] = [];
-      const newMeta: { verdict: Verdict | null; level: AutomationLevel; groupId: string }[] = [];
-      const joining = new Set<string>();
-      const verdictCounts: Record<string, number> = {};
-      input.findings.forEach((finding, index) => {
-        verdictCounts[finding.verdict] = (verdictCounts[finding.verdict] ?? 0) + 1;
-        if (finding.evidenceId) {
-          const evidence = evidenceById.get(finding.evidenceId);
-          if (!evidence) throw missing('Evidence', `findings.${index}.evidenceId`);
-          const level = effectiveAutomationLevel(plan, evidence.device.deviceGroup.automationLevel);
-          if (!runsAutomatedInvestigation(plan, level)) return; // no automated investigation there: no verdict, no action
-          verdictUpdates.set(evidence.id, finding.verdict);
-          joining.add(evidence.deviceId);
-          targets.set(evidence.id, {
-            evidenceId: evidence.id,
-            deviceId: evidence.deviceId,
-            deviceGroupId: evidence.device.deviceGroupId,
-            level,
-            platform: evidence.device.osPlatform,
-            kind: evidence.kind,
-            path: evidence.path,
-            sha256: evidence.sha256,
-            verdict: finding.verdict,
-          });
-          return;
-        }
-        const deviceId = finding.deviceId ?? defaultDeviceId;
-        const device = deviceId ? deviceById.get(deviceId) : undefined;
-        if (!device) {
-          if (finding.deviceId) throw missing('Device', `findings.${index}.deviceId`);
-          throw new DomainError(
-            'BAD_USER_INPUT',
-            `findings.${index}.deviceId: the investigation covers no device of yours; name one.`,
-            `findings.${index}.deviceId`,
-          );
-        }
-        const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
-        const automated = runsAutomatedInvestigation(plan, level);
-        if (automated) joining.add(device.id);
-        newEvidence.push({
-          deviceId: device.id,
-          platform: device.osPlatform,
-          incidentId: investigation.incidentId,
-          investigationId: investigation.id,
-          input: finding.evidence!,
-          verdict: automated ? finding.verdict : null,
-        });
-        newMeta.push({
-          verdict: automated ? finding.verdict : null,
-          level,
-          groupId: device.deviceGroupId,
-        });
-      });
-
-      const newIds = newEvidence.map(() => randomUUID());
-      newEvidence.forEach((row, i) => {
-        const { verdict, level, groupId } = newMeta[i]!;
-        if (!verdict) return;
-        targets.set(newIds[i]!, {
-          evidenceId: newIds[i]!,
-          deviceId: row.deviceId,
-          deviceGroupId: groupId,
-          level,
-          platform: row.platform,
-          kind: row.input.kind,
-          path: row.input.path ?? null,
-          sha256: row.input.sha256 ?? null,
-          verdict,
-        });
-      });
-
-      if (verdictUpdates.size > 0) {
-        const ids = [...verdictUpdates.keys()].sort();
-        for (const id of ids) {
-          const previous = evidenceById.get(id)?.investigationId;
-          if (previous && previous !== investigation.id) work.investigationIds.add(previous);
-        }
-        await tx.$executeRaw`
-        UPDATE evidence e SET verdict = v.verdict::"Verdict", "investigationId" = COALESCE(e."investigationId", ${investigation.id}::uuid),
-                              "incidentId" = COALESCE(e."incidentId", ${investigation.incidentId}::uuid)
-        FROM unnest(${ids}::uuid[], ${ids.map((id) => verdictUpdates.get(id)!)}::text[]) AS v(id, verdict)
-        WHERE e.id = v.id`;
+      const known = await readKnownEvidence(work, input.findings);
+      const devices = await readNewEvidenceDevices(work, input.findings, defaultDeviceId);
+      const context = { investigation, plan, defaultDeviceId };
+      const sorted = sortFindings(input.findings, context, { known, devices });
+      for (const { evidenceId } of sorted.findings.verdicts) {
+        // Evidence of another investigation joins this one's verdict: that one is recomputed too.
+        const previous = known.get(evidenceId)?.investigationId;
+        if (previous && previous !== investigation.id) work.investigationIds.add(previous);
       }
-      await joinDevices(work, investigation, joining);
-      const planned = await planActions(work, investigation, plan, [...targets.values()]);
-      // New evidence is written once, already showing the action about to be taken on it.
-      const plannedStatus = new Map(
-        planned.flatMap((action) =>
-          action.evidenceId ? [[action.evidenceId, action.status] as const] : [],
-        ),
-      );
-      await insertEvidence(
-        work,
-        newEvidence.map((row, i) => ({
-          ...row,
-          id: newIds[i]!,
-          actionStatus: plannedStatus.get(newIds[i]!) ?? null,
-        })),
-      );
-      const created = await createActions(work, planned, { evidenceStatusSet: new Set(newIds) });
-      const actionIds = created.map((action) => action.id);
-      if (input.complete) {
-        await tx.investigation.update({
+      const { planned, created } = await actOnFindings(work, sorted.findings);
+      if (input.complete)
+        await work.tx.investigation.update({
           where: { id: investigation.id },
           data: { findingsComplete: true },
         });
-      }
       work.investigationIds.add(investigation.id);
       work.incidentIds.add(investigation.incidentId);
+      const actionIds = created.map((action) => action.id);
+      const groupIds = [...sorted.groupIds, ...planned.map((action) => action.deviceGroupId)];
       audit(work, {
         targetType: 'Investigation',
         targetIds: [investigation.id],
-        deviceGroupIds: await groupsTouched(work, investigation.id, [
-          ...existing.map((evidence) => evidence.device.deviceGroupId),
-          ...newMeta.map((meta) => meta.groupId),
-          ...planned.map((action) => action.deviceGroupId),
-        ]),
+        deviceGroupIds: await groupsTouched(work, investigation.id, groupIds),
         after: {
           findings: input.findings.length,
-          verdicts: verdictCounts,
-          newEvidence: newIds.length,
+          verdicts: countVerdicts(input.findings),
+          newEvidence: sorted.findings.newEvidence.length,
           actionsCreated: actionIds.length,
           complete: input.complete ?? false,
         },
@@ -315,6 +142,231 @@ export async function submitInvestigationFindings(
       return { investigationId: investigation.id, actionIds };
     },
   );
+}
+
+/**
+ * A replay answers as a new call would for an investigation no longer in the caller's scope:
+ * NOT_FOUND; the actions it created are shown only where the caller may still see them.
+ */
+async function rescopeSubmission(
+  tx: Transaction,
+  actor: Actor,
+  stored: SubmitFindingsResult,
+): Promise<SubmitFindingsResult> {
+  const visible = await tx.investigation.findFirst({
+    where: { AND: [{ id: stored.investigationId }, visibleInvestigations(actor)] },
+    select: { id: true },
+  });
+  if (!visible) throw missing('Investigation', 'investigationId');
+  if (stored.actionIds.length === 0) return stored;
+  const actions = await tx.remediationAction.findMany({
+    where: { AND: [{ id: { in: stored.actionIds } }, visibleActions(actor)] },
+    select: { id: true },
+  });
+  const shown = new Set(actions.map((a) => a.id));
+  return { ...stored, actionIds: stored.actionIds.filter((id) => shown.has(id)) };
+}
+
+/** The investigation, locked, if the caller may see it and it still takes findings. */
+async function openInvestigation(work: Work, investigationId: string) {
+  const { tx, actor } = work;
+  await lockInvestigation(tx, actor.tenantId, investigationId);
+  const investigation = await tx.investigation.findFirst({
+    where: { AND: [{ id: investigationId }, visibleInvestigations(actor)] },
+    include: {
+      // The default device of new evidence: the first one the investigation covers that the caller may see.
+      devices: {
+        where: { device: visibleDevices(actor) },
+        orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }],
+        select: { deviceId: true },
+      },
+      tenant: { select: { plan: true } },
+    },
+  });
+  if (!investigation) throw missing('Investigation', 'investigationId');
+  if (investigation.terminalState || investigation.findingsComplete) {
+    throw new DomainError(
+      'CONFLICT',
+      `investigationId: the investigation is ${investigation.terminalState ?? 'complete'}; it takes no more findings.`,
+      'investigationId',
+    );
+  }
+  return investigation;
+}
+
+const DEVICE_FACTS = {
+  osPlatform: true,
+  deviceGroupId: true,
+  deviceGroup: { select: { automationLevel: true } },
+} as const;
+
+/** The existing evidence the findings name, in the caller's scope, by id. */
+async function readKnownEvidence(work: Work, findings: readonly Finding[]) {
+  const ids = [...new Set(findings.flatMap((f) => (f.evidenceId ? [f.evidenceId] : [])))];
+  const rows = ids.length
+    ? await work.tx.evidence.findMany({
+        where: { AND: [{ id: { in: ids } }, visibleEvidence(work.actor)] },
+        select: {
+          id: true,
+          deviceId: true,
+          kind: true,
+          path: true,
+          sha256: true,
+          investigationId: true,
+          device: { select: DEVICE_FACTS },
+        },
+      })
+    : [];
+  return new Map(rows.map((e) => [e.id, e]));
+}
+
+/** The devices of new evidence (default: the investigation's first device), in scope, by id. */
+async function readNewEvidenceDevices(
+  work: Work,
+  findings: readonly Finding[],
+  defaultDeviceId: string | null,
+) {
+  const ids = [
+    ...new Set(findings.flatMap((f) => (f.evidence ? [f.deviceId ?? defaultDeviceId ?? ''] : []))),
+  ].filter(Boolean);
+  const rows = ids.length
+    ? await work.tx.device.findMany({
+        where: { AND: [{ id: { in: ids } }, visibleDevices(work.actor)] },
+        select: { id: true, ...DEVICE_FACTS },
+      })
+    : [];
+  return new Map(rows.map((d) => [d.id, d]));
+}
+
+type KnownEvidence = Awaited<ReturnType<typeof readKnownEvidence>>;
+type NewEvidenceDevices = Awaited<ReturnType<typeof readNewEvidenceDevices>>;
+
+interface SortContext {
+  investigation: InvestigationRef;
+  plan: Plan;
+  defaultDeviceId: string | null;
+}
+
+/**
+ * The findings as the pipeline takes them: verdicts on existing evidence (the last verdict of an
+ * evidence named twice wins), new evidence with its target, the devices that join — none of them
+ * from devices whose group runs no automated investigation (no verdict, no action there). Also the
+ * device groups of every finding, for the audit event.
+ */
+function sortFindings(
+  findings: readonly Finding[],
+  context: SortContext,
+  read: { known: KnownEvidence; devices: NewEvidenceDevices },
+): { findings: Findings; groupIds: string[] } {
+  const verdicts = new Map<string, FindingTarget>();
+  const newEvidence: (NewEvidence & { id: string })[] = [];
+  const newTargets: FindingTarget[] = [];
+  const groupIds = [...read.known.values()].map((e) => e.device.deviceGroupId);
+  findings.forEach((finding, index) => {
+    if (finding.evidenceId) {
+      const target = knownEvidenceTarget(finding, index, context.plan, read.known);
+      if (target) verdicts.set(target.evidenceId, target);
+      return;
+    }
+    const device = newEvidenceDevice(finding, index, context.defaultDeviceId, read.devices);
+    const { row, target } = newEvidenceFinding(finding, device, context);
+    newEvidence.push(row);
+    groupIds.push(device.deviceGroupId);
+    if (target) newTargets.push(target);
+  });
+  const recorded = [...verdicts.values()];
+  const joiningDeviceIds = new Set([...recorded, ...newTargets].map((t) => t.deviceId));
+  return {
+    findings: {
+      investigation: context.investigation,
+      plan: context.plan,
+      verdicts: recorded,
+      newEvidence,
+      newTargets,
+      joiningDeviceIds,
+    },
+    groupIds,
+  };
+}
+
+/** A verdict on existing evidence, or null when its device runs no automated investigation. */
+function knownEvidenceTarget(
+  finding: Finding,
+  index: number,
+  plan: Plan,
+  known: KnownEvidence,
+): FindingTarget | null {
+  const evidence = known.get(finding.evidenceId!);
+  if (!evidence) throw missing('Evidence', `findings.${index}.evidenceId`);
+  const level = effectiveAutomationLevel(plan, evidence.device.deviceGroup.automationLevel);
+  if (!runsAutomatedInvestigation(plan, level)) return null;
+  return {
+    evidenceId: evidence.id,
+    deviceId: evidence.deviceId,
+    deviceGroupId: evidence.device.deviceGroupId,
+    level,
+    platform: evidence.device.osPlatform,
+    kind: evidence.kind,
+    path: evidence.path,
+    sha256: evidence.sha256,
+    verdict: finding.verdict,
+  };
+}
+
+/** New evidence of a finding, and its verdict's target unless its device runs no investigation. */
+function newEvidenceFinding(
+  finding: Finding,
+  device: NonNullable<ReturnType<NewEvidenceDevices['get']>>,
+  { investigation, plan }: SortContext,
+): { row: NewEvidence & { id: string }; target: FindingTarget | null } {
+  const level = effectiveAutomationLevel(plan, device.deviceGroup.automationLevel);
+  const automated = runsAutomatedInvestigation(plan, level);
+  const input = finding.evidence!;
+  const row = {
+    id: randomUUID(),
+    deviceId: device.id,
+    platform: device.osPlatform,
+    incidentId: investigation.incidentId,
+    investigationId: investigation.id,
+    input,
+    verdict: automated ? finding.verdict : null,
+  };
+  if (!automated) return { row, target: null };
+  const target: FindingTarget = {
+    evidenceId: row.id,
+    deviceId: device.id,
+    deviceGroupId: device.deviceGroupId,
+    level,
+    platform: device.osPlatform,
+    kind: input.kind,
+    path: input.path ?? null,
+    sha256: input.sha256 ?? null,
+    verdict: finding.verdict,
+  };
+  return { row, target };
+}
+
+function newEvidenceDevice(
+  finding: Finding,
+  index: number,
+  defaultDeviceId: string | null,
+  devices: NewEvidenceDevices,
+) {
+  const deviceId = finding.deviceId ?? defaultDeviceId;
+  const device = deviceId ? devices.get(deviceId) : undefined;
+  if (device) return device;
+  if (finding.deviceId) throw missing('Device', `findings.${index}.deviceId`);
+  throw new DomainError(
+    'BAD_USER_INPUT',
+    `findings.${index}.deviceId: the investigation covers no device of yours; name one.`,
+    `findings.${index}.deviceId`,
+  );
+}
+
+function countVerdicts(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.verdict] = (counts[finding.verdict] ?? 0) + 1;
+  return counts;
 }
 
 /**
@@ -328,8 +380,5 @@ async function groupsTouched(
   groupIds: readonly string[],
 ): Promise<string[]> {
   if (groupIds.length > 0) return [...new Set(groupIds)];
-  const rows = await work.tx.$queryRaw<{ id: string }[]>`
-    SELECT DISTINCT d."deviceGroupId"::text AS id FROM investigation_devices i JOIN devices d ON d.id = i."deviceId"
-    WHERE i."investigationId" = ${investigationId}::uuid`;
-  return rows.map((row) => row.id);
+  return investigationDeviceGroups(work.tx, investigationId);
 }

@@ -1,14 +1,13 @@
 import type { PrismaClient } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
-import type { Actor } from './actor.js';
 import {
   agentWorkCriteria,
   dispatchedWork,
   listAgentWork,
   type ReportActionOutcomeInput,
   reportActionOutcome,
-} from './agent.js';
+} from './agent-work.js';
 import { type ReportAlertInput, reportAlert } from './alerts.js';
 import {
   approveRemediationActions,
@@ -17,14 +16,18 @@ import {
   rejectRemediationActions,
 } from './decisions.js';
 import { createDeviceGroupService } from './device-groups.js';
-import { createAgentExecutor, createSimulatedExecutor } from './execution.js';
 import { type SubmitFindingsInput, submitInvestigationFindings } from './findings.js';
-import { DEFAULT_IDEMPOTENCY_TTL_MS } from './idempotency.js';
+import type { Actor } from './kernel/actor.js';
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from './kernel/idempotency.js';
+import type { ServiceDeps } from './kernel/work.js';
+import { createAgentExecutor, createSimulatedExecutor } from './remediation/execution.js';
 import { type TakeResponseActionInput, takeResponseAction } from './response-actions.js';
-import { expirePendingActions, sweep } from './sweeper.js';
+import { expirePendingActions, sweep } from './sweep.js';
 import { createTenantProvisioner } from './tenants.js';
 import { type UndoInput, undoRemediationActions } from './undo.js';
-import type { ServiceDeps } from './work.js';
+
+export { type Actor, actorFrom, systemActor } from './kernel/actor.js';
+export { DomainError } from './kernel/errors.js';
 
 export interface ServiceOptions {
   /** How long an action may wait for approval before it expires (SPEC §3.4; default 7 days). */
@@ -55,6 +58,9 @@ function hoursFromEnv(name: string, atLeast = 0): number | undefined {
   return hours * 3_600_000;
 }
 
+const logError = (error: unknown, where: string) =>
+  console.error(JSON.stringify({ level: 'error', where, error: String(error) }));
+
 /** The workflows, wired to one database. GraphQL resolvers, workers and scripts call these. */
 export function createServices(prisma: PrismaClient, options: ServiceOptions = {}) {
   const mode = options.executor ?? (process.env.QUELL_EXECUTOR === 'agent' ? 'agent' : 'simulated');
@@ -71,18 +77,13 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
       hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS', 24) ??
       DEFAULT_IDEMPOTENCY_TTL_MS,
     executor: null as never,
-    onError:
-      options.onError ??
-      ((error, where) =>
-        console.error(JSON.stringify({ level: 'error', where, error: String(error) }))),
+    onError: options.onError ?? logError,
   };
   deps.executor =
     mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
   const staleDispatchMs = options.staleDispatchMs ?? 60_000;
-  let timer: NodeJS.Timeout | null = null;
-  let sweeping: Promise<unknown> | null = null;
-
   const runSweep = () => sweep(deps, staleDispatchMs);
+  const background = periodicSweep(runSweep, deps.onError, options.sweepIntervalMs ?? 30_000);
 
   return {
     prisma,
@@ -114,23 +115,37 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */
     sweep: runSweep,
     /** Starts the periodic sweep on this instance (every instance may run it). */
-    startBackgroundWork(intervalMs = options.sweepIntervalMs ?? 30_000) {
+    startBackgroundWork: background.start,
+    /** Stops the sweep and waits for a pass under way. */
+    stopBackgroundWork: background.stop,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** A sweep every `defaultIntervalMs` (or the interval given to start), one pass at a time. */
+function periodicSweep(
+  runSweep: () => Promise<unknown>,
+  onError: ServiceDeps['onError'],
+  defaultIntervalMs: number,
+) {
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<unknown> | null = null;
+  return {
+    start(intervalMs = defaultIntervalMs) {
       if (timer) return;
       timer = setInterval(() => {
         if (sweeping) return;
         sweeping = runSweep()
-          .catch((error) => deps.onError(error, 'background sweep'))
+          .catch((error) => onError(error, 'background sweep'))
           .finally(() => (sweeping = null));
       }, intervalMs);
       timer.unref();
     },
-    /** Stops the sweep and waits for a pass under way. */
-    async stopBackgroundWork() {
+    async stop() {
       if (timer) clearInterval(timer);
       timer = null;
       await sweeping;
     },
   };
 }
-
-export type Services = ReturnType<typeof createServices>;

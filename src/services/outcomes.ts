@@ -1,5 +1,5 @@
 import type { Prisma, Transaction } from '../db/client.js';
-import type { ActionRow } from './action-transitions.js';
+import type { ActionRow } from './remediation/action-transitions.js';
 
 /** The per-id error codes of the contract's ActionErrorCode. */
 export type ActionErrorCode =

@@ -4,16 +4,24 @@ import type { Transaction } from '../db/client.js';
 import {
   checkManualActionAllowed,
   isUndoable,
+  openTargetKey,
   REMEDIATION_ACTION_TYPES,
   requiresSha256,
   runsAutomatedInvestigation,
 } from '../policy/index.js';
-import { createActions, openTargetKey } from './action-transitions.js';
-import type { Actor } from './actor.js';
-import { badInput, DomainError } from './errors.js';
-import { requireRole } from './roles.js';
-import { idempotencyKeySchema, idSchema, missing, parseInput, requiredText } from './validation.js';
-import { runMutation, type ServiceDeps } from './work.js';
+import type { Actor } from './kernel/actor.js';
+import { badInput, DomainError } from './kernel/errors.js';
+import { requireRole } from './kernel/roles.js';
+import { runMutation } from './kernel/run-mutation.js';
+import {
+  idempotencyKeySchema,
+  idSchema,
+  missing,
+  parseInput,
+  requiredText,
+} from './kernel/validation.js';
+import type { ServiceDeps, Work } from './kernel/work.js';
+import { createActions, type NewAction } from './remediation/create-actions.js';
 
 const takeSchema = z.object({
   type: z.enum(REMEDIATION_ACTION_TYPES),
@@ -65,43 +73,13 @@ export async function takeResponseAction(
     actor,
     { operation: 'takeResponseAction', idempotencyKey, input: request, rescope },
     async (work) => {
-      const tenant = await work.tx.tenant.findUniqueOrThrow({
-        where: { id: actor.tenantId },
-        select: { plan: true },
-      });
-      const permission = checkManualActionAllowed(tenant.plan, input.type);
-      if (!permission.allowed) {
-        if (permission.code === 'NOT_MANUAL_ACTION')
-          throw badInput('type', `type: ${permission.message}`);
-        throw new DomainError('PLAN_LIMIT', permission.message, 'type', {
-          includedIn: permission.includedIn,
-        });
-      }
-      if (!requiresSha256(input.type) && input.sha256)
-        throw badInput(
-          'sha256',
-          `sha256: ${input.type} acts on the whole device and takes no sha256.`,
-        );
-      const device = await work.tx.device.findFirst({
-        where: { AND: [{ id: input.deviceId }, visibleDevices(actor)] },
-        include: { deviceGroup: true },
-      });
-      if (!device) throw missing('Device', 'deviceId');
-      if (
-        input.type === 'INITIATE_INVESTIGATION' &&
-        !runsAutomatedInvestigation(tenant.plan, device.deviceGroup.automationLevel)
-      ) {
-        throw badInput(
-          'type',
-          `type: device ${device.hostname} is in a NO_AUTOMATED_RESPONSE group, where no automated investigation runs.`,
-        );
-      }
-      const action = {
+      const device = await permittedDevice(work, input);
+      const action: NewAction = {
         deviceId: device.id,
         deviceGroupId: device.deviceGroupId,
         type: input.type,
-        source: 'MANUAL' as const,
-        status: 'IN_PROGRESS' as const,
+        source: 'MANUAL',
+        status: 'IN_PROGRESS',
         sha256: input.sha256 ?? null,
         explanation: `Manual response action requested by ${actor.subject}: ${input.comment}`,
         requestedBy: actor.subject,
@@ -110,21 +88,64 @@ export async function takeResponseAction(
         decidedAt: work.now,
         undoable: isUndoable(input.type),
       };
-      const key = openTargetKey(action);
-      // The open action that blocks this one may close between the INSERT and the look-up: try again.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const [created] = await createActions(work, [action]);
-        if (created) return { actionId: created.id, alreadyRequested: false };
-        const existing = await work.tx.remediationAction.findUnique({
-          where: { openTargetKey: key },
-          select: { id: true },
-        });
-        if (existing) return { actionId: existing.id, alreadyRequested: true };
-      }
-      throw new DomainError(
-        'CONFLICT',
-        'The target changed repeatedly while the action was requested; try again.',
-      );
+      return createOrFindOpen(work, action);
     },
+  );
+}
+
+type TakeAction = z.output<typeof takeSchema>;
+
+/**
+ * The device the action is for, once the plan includes the action (PLAN_LIMIT otherwise), the
+ * sha256 fits its kind, the device is in the caller's scope, and an investigation can run there.
+ */
+async function permittedDevice(work: Work, input: TakeAction) {
+  const tenant = await work.tx.tenant.findUniqueOrThrow({
+    where: { id: work.actor.tenantId },
+    select: { plan: true },
+  });
+  const permission = checkManualActionAllowed(tenant.plan, input.type);
+  if (!permission.allowed) {
+    if (permission.code === 'NOT_MANUAL_ACTION')
+      throw badInput('type', `type: ${permission.message}`);
+    throw new DomainError('PLAN_LIMIT', permission.message, 'type', {
+      includedIn: permission.includedIn,
+    });
+  }
+  if (!requiresSha256(input.type) && input.sha256)
+    throw badInput('sha256', `sha256: ${input.type} acts on the whole device and takes no sha256.`);
+  const device = await work.tx.device.findFirst({
+    where: { AND: [{ id: input.deviceId }, visibleDevices(work.actor)] },
+    include: { deviceGroup: true },
+  });
+  if (!device) throw missing('Device', 'deviceId');
+  if (
+    input.type === 'INITIATE_INVESTIGATION' &&
+    !runsAutomatedInvestigation(tenant.plan, device.deviceGroup.automationLevel)
+  ) {
+    throw badInput(
+      'type',
+      `type: device ${device.hostname} is in a NO_AUTOMATED_RESPONSE group, where no automated investigation runs.`,
+    );
+  }
+  return device;
+}
+
+/** Creates the action, or finds the open one on the same target (the unique key decides). */
+async function createOrFindOpen(work: Work, action: NewAction): Promise<TakeResponseActionResult> {
+  const key = openTargetKey(action);
+  // The open action that blocks this one may close between the INSERT and the look-up: try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [created] = await createActions(work, [action]);
+    if (created) return { actionId: created.id, alreadyRequested: false };
+    const existing = await work.tx.remediationAction.findUnique({
+      where: { openTargetKey: key },
+      select: { id: true },
+    });
+    if (existing) return { actionId: existing.id, alreadyRequested: true };
+  }
+  throw new DomainError(
+    'CONFLICT',
+    'The target changed repeatedly while the action was requested; try again.',
   );
 }

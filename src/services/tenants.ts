@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/client.js';
+import { insertTenantIfAbsent } from '../db/store/index.js';
 import { DEFAULT_DEVICE_GROUP } from '../policy/index.js';
 
 export const DEFAULT_GROUP_NAME = DEFAULT_DEVICE_GROUP.name;
@@ -12,10 +13,7 @@ export function createTenantProvisioner(prisma: PrismaClient) {
   return async function ensureTenant(tenantId: string): Promise<void> {
     if (known.has(tenantId)) return;
     await prisma.$transaction(async (tx) => {
-      const inserted = await tx.$executeRaw`
-        INSERT INTO tenants (id, name, plan) VALUES (${tenantId}, ${tenantId}, 'PLAN_2')
-        ON CONFLICT (id) DO NOTHING`;
-      if (inserted === 1) {
+      if (await insertTenantIfAbsent(tx, tenantId)) {
         await tx.deviceGroup.create({
           data: {
             tenantId,

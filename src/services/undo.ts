@@ -1,20 +1,26 @@
 import { z } from 'zod';
 import { visibleActions } from '../auth/scope.js';
-import type { Transaction } from '../db/client.js';
+import type { Prisma, Transaction } from '../db/client.js';
 import {
   ALL_INSTANCES_ACTION_TYPES,
   appliesToAllInstances,
   checkUndoBatch,
+  type UndoRefusal,
   undoRefusal,
 } from '../policy/index.js';
-import { type ActionRow, lockActions, transitionActions } from './action-transitions.js';
-import type { Actor } from './actor.js';
 import { type BulkOutcomes, idsSchema } from './decisions.js';
-import { DomainError } from './errors.js';
+import type { Actor } from './kernel/actor.js';
+import { DomainError } from './kernel/errors.js';
+import { requireRole } from './kernel/roles.js';
+import { runMutation } from './kernel/run-mutation.js';
+import { commentSchema, idempotencyKeySchema, parseInput } from './kernel/validation.js';
+import type { ServiceDeps, Work } from './kernel/work.js';
 import { type ActionOutcomeResult, notFoundOutcome, rescopeOutcomes } from './outcomes.js';
-import { requireRole } from './roles.js';
-import { commentSchema, idempotencyKeySchema, parseInput } from './validation.js';
-import { runMutation, type ServiceDeps } from './work.js';
+import {
+  type ActionRow,
+  lockActions,
+  transitionActions,
+} from './remediation/action-transitions.js';
 
 const undoSchema = z.object({
   ids: idsSchema,
@@ -64,37 +70,9 @@ export async function undoRemediationActions(
       // the other instances are locked together, in one id order: two undos applying to all
       // instances of one file from different ends queue instead of deadlocking. (An action's type
       // and sha256 never change; statuses are checked again once locked.)
-      let candidates: string[] = [];
-      if (input.applyToAllInstances) {
-        const asked = await work.tx.remediationAction.findMany({
-          where: {
-            AND: [
-              { id: { in: [...requested] } },
-              scope,
-              { type: { in: [...ALL_INSTANCES_ACTION_TYPES] } },
-            ],
-          },
-          select: { sha256: true },
-        });
-        const askedShas = [...new Set(asked.flatMap((row) => (row.sha256 ? [row.sha256] : [])))];
-        if (askedShas.length > 0) {
-          const others = await work.tx.remediationAction.findMany({
-            where: {
-              AND: [
-                scope,
-                {
-                  type: { in: [...ALL_INSTANCES_ACTION_TYPES] },
-                  sha256: { in: askedShas },
-                  status: 'COMPLETED',
-                  undoneAt: null,
-                },
-              ],
-            },
-            select: { id: true },
-          });
-          candidates = others.map((o) => o.id).filter((id) => !requested.has(id));
-        }
-      }
+      const candidates = input.applyToAllInstances
+        ? await otherInstances(work, requested, scope)
+        : [];
       const locked = await lockActions(work, [...input.ids, ...candidates], scope);
       const rows = locked.filter((row) => requested.has(row.id));
       const check = checkUndoBatch(rows.map(candidate));
@@ -106,19 +84,7 @@ export async function undoRemediationActions(
       const refusals = new Map(check.perAction.map((entry) => [entry.id, entry.error]));
       const undoable = rows.filter((row) => refusals.get(row.id) === null);
 
-      const shas = new Set(
-        undoable
-          .filter((row) => appliesToAllInstances(row.type) && row.sha256)
-          .map((row) => row.sha256!),
-      );
-      // The other instances locked above (only with applyToAllInstances), of a file a requested undo restores.
-      const extras = locked.filter(
-        (row) =>
-          !requested.has(row.id) &&
-          row.sha256 !== null &&
-          shas.has(row.sha256) &&
-          undoRefusal(candidate(row)) === null,
-      );
+      const extras = otherInstancesToUndo(locked, requested, undoable);
       const extraIds = new Set(extras.map((row) => row.id));
 
       const moved = await transitionActions(work, [...undoable, ...extras], 'UNDO_IN_PROGRESS', {
@@ -128,22 +94,9 @@ export async function undoRemediationActions(
       });
       const movedIds = new Set(moved.map((m) => m.after.id));
       const byId = new Map(rows.map((row) => [row.id, row]));
-      const outcomes: ActionOutcomeResult[] = input.ids.map((id) => {
-        if (!byId.has(id)) return notFoundOutcome(id);
-        const refusal = refusals.get(id);
-        if (refusal)
-          return { id, actionId: id, error: { code: refusal.code, message: refusal.message } };
-        if (!movedIds.has(id))
-          return {
-            id,
-            actionId: id,
-            error: {
-              code: 'INVALID_TRANSITION',
-              message: `Action ${id} changed while it was being undone.`,
-            },
-          };
-        return { id, actionId: id, error: null };
-      });
+      const outcomes = input.ids.map((id) =>
+        undoOutcome(id, byId.has(id), refusals.get(id), movedIds),
+      );
       for (const extra of extras
         .filter((row) => movedIds.has(row.id))
         .sort((a, b) => (a.id < b.id ? -1 : 1))) {
@@ -152,4 +105,63 @@ export async function undoRemediationActions(
       return { outcomes };
     },
   );
+}
+
+/**
+ * The other instances locked with the requested actions (only with applyToAllInstances), of a
+ * file a requested undo restores, that can be undone themselves.
+ */
+function otherInstancesToUndo(
+  locked: readonly ActionRow[],
+  requested: ReadonlySet<string>,
+  undoable: readonly ActionRow[],
+): ActionRow[] {
+  const shas = new Set(
+    undoable.filter((row) => appliesToAllInstances(row.type) && row.sha256).map((r) => r.sha256!),
+  );
+  return locked.filter(
+    (row) =>
+      !requested.has(row.id) &&
+      row.sha256 !== null &&
+      shas.has(row.sha256) &&
+      undoRefusal(candidate(row)) === null,
+  );
+}
+
+/**
+ * The completed, not-yet-undone quarantines (either type) of the sha256s of the requested file
+ * quarantines, in scope, other than the requested ones: their ids.
+ */
+async function otherInstances(
+  work: Work,
+  requested: ReadonlySet<string>,
+  scope: Prisma.RemediationActionWhereInput,
+): Promise<string[]> {
+  const types = { in: [...ALL_INSTANCES_ACTION_TYPES] };
+  const asked = await work.tx.remediationAction.findMany({
+    where: { AND: [{ id: { in: [...requested] } }, scope, { type: types }] },
+    select: { sha256: true },
+  });
+  const shas = [...new Set(asked.flatMap((row) => (row.sha256 ? [row.sha256] : [])))];
+  if (shas.length === 0) return [];
+  const others = await work.tx.remediationAction.findMany({
+    where: {
+      AND: [scope, { type: types, sha256: { in: shas }, status: 'COMPLETED', undoneAt: null }],
+    },
+    select: { id: true },
+  });
+  return others.map((o) => o.id).filter((id) => !requested.has(id));
+}
+
+function undoOutcome(
+  id: string,
+  found: boolean,
+  refusal: UndoRefusal | null | undefined,
+  movedIds: ReadonlySet<string>,
+): ActionOutcomeResult {
+  if (!found) return notFoundOutcome(id);
+  if (refusal) return { id, actionId: id, error: { code: refusal.code, message: refusal.message } };
+  if (movedIds.has(id)) return { id, actionId: id, error: null };
+  const message = `Action ${id} changed while it was being undone.`;
+  return { id, actionId: id, error: { code: 'INVALID_TRANSITION', message } };
 }

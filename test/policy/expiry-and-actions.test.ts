@@ -13,7 +13,6 @@ import {
   isManualActionType,
   isSha256,
   MANUAL_ACTION_TYPES,
-  manualActionTargetKey,
   pendingExpiresAt,
   REMEDIATION_ACTION_TYPES,
   requiresSha256,
@@ -94,24 +93,5 @@ describe('action mapping (SPEC §2.3, §2.4)', () => {
     expect(isSha256('a'.repeat(63))).toBe(false);
     expect(isSha256('g'.repeat(64))).toBe(false);
     expect(isSha256(`${'a'.repeat(64)}\n`)).toBe(false);
-  });
-
-  it('identifies the target of a manual action for the duplicate rule', () => {
-    expect(
-      manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1', sha256: 'ignored' }),
-    ).toBe(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1' }));
-    expect(manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd1' })).not.toBe(
-      manualActionTargetKey({ type: 'ISOLATE_DEVICE', deviceId: 'd2' }),
-    );
-    expect(
-      manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'A'.repeat(64) }),
-    ).toBe(
-      manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'a'.repeat(64) }),
-    );
-    expect(
-      manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'a'.repeat(64) }),
-    ).not.toBe(
-      manualActionTargetKey({ type: 'ADD_INDICATOR', deviceId: 'd1', sha256: 'b'.repeat(64) }),
-    );
   });
 });

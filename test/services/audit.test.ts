@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAuditEvents } from '../../src/services/audit.js';
+import { writeAuditEvents } from '../../src/services/kernel/audit.js';
 import { serviceWorld } from './support.js';
 
 let world: Awaited<ReturnType<typeof serviceWorld>>;

@@ -6,7 +6,7 @@ import {
   type InvestigationTerminal,
   mostUrgentInvestigationState,
 } from '../../src/policy/index.js';
-import type { Actor } from '../../src/services/actor.js';
+import type { Actor } from '../../src/services/index.js';
 import { serviceWorld } from './support.js';
 
 const HOUR = 3_600_000;

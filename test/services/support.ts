@@ -1,7 +1,7 @@
 import type { Role } from '../../src/auth/identity.js';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
 import type { AutomationLevel } from '../../src/generated/prisma/enums.js';
-import type { Actor } from '../../src/services/actor.js';
+import type { Actor } from '../../src/services/index.js';
 import { createServices, type ServiceOptions } from '../../src/services/index.js';
 import { createTestDatabase } from '../support/database.js';
 

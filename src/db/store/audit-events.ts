@@ -1,0 +1,56 @@
+import type { Transaction } from '../client.js';
+import { utc } from './sql.js';
+
+/** One audit_events row; `before`/`after` are JSON texts or null. */
+export interface AuditEventRow {
+  tenantId: string;
+  occurredAt: Date;
+  subject: string;
+  roles: readonly string[];
+  operation: string;
+  targetType: string;
+  targetIds: readonly string[];
+  deviceGroupIds: readonly string[];
+  before: string | null;
+  after: string | null;
+  comment: string | null;
+  requestId: string | null;
+  outcome: string;
+}
+
+/**
+ * Appends audit events as one set-based INSERT however many there are. The table is
+ * append-only: the database refuses UPDATE, DELETE and TRUNCATE (migration `audit_append_only`).
+ */
+export async function insertAuditEvents(
+  tx: Transaction,
+  rows: readonly AuditEventRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(pick: (r: AuditEventRow) => T) => rows.map(pick);
+  await tx.$executeRaw`
+    INSERT INTO audit_events ("tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
+                              "deviceGroupIds", before, after, comment, "requestId", outcome)
+    SELECT t.tenant, t.at, t.subject,
+           ARRAY(SELECT jsonb_array_elements_text(t.roles::jsonb)),
+           t.operation, t.target_type,
+           ARRAY(SELECT jsonb_array_elements_text(t.targets::jsonb)),
+           ARRAY(SELECT jsonb_array_elements_text(t.groups::jsonb)),
+           t.before::jsonb, t.after::jsonb, t.comment, t.request, t.outcome
+    FROM unnest(
+      ${col((e) => e.tenantId)}::text[],
+      ${col((e) => utc(e.occurredAt))}::timestamp[],
+      ${col((e) => e.subject)}::text[],
+      ${col((e) => JSON.stringify(e.roles))}::text[],
+      ${col((e) => e.operation)}::text[],
+      ${col((e) => e.targetType)}::text[],
+      ${col((e) => JSON.stringify(e.targetIds))}::text[],
+      ${col((e) => JSON.stringify(e.deviceGroupIds))}::text[],
+      ${col((e) => e.before)}::text[],
+      ${col((e) => e.after)}::text[],
+      ${col((e) => e.comment)}::text[],
+      ${col((e) => e.requestId)}::text[],
+      ${col((e) => e.outcome)}::text[]
+    ) WITH ORDINALITY AS t(tenant, at, subject, roles, operation, target_type, targets, groups, before, after, comment, request, outcome, n)
+    ORDER BY t.n`;
+}

@@ -1,0 +1,14 @@
+/**
+ * The data store: every raw SQL statement the services send, each written once, behind a typed
+ * function (one file per table or concern). Prisma client calls stay in the services.
+ */
+export * from './audit-events.js';
+export * from './derived-states.js';
+export * from './device-groups.js';
+export * from './devices.js';
+export * from './evidence.js';
+export * from './idempotency-records.js';
+export * from './investigations.js';
+export * from './remediation-actions.js';
+export { utc } from './sql.js';
+export * from './tenants.js';

@@ -1,0 +1,73 @@
+import type { Transaction } from '../client.js';
+import { utc } from './sql.js';
+
+/** One remediation action to insert in its entry status. */
+export interface ActionRow {
+  id: string;
+  deviceId: string;
+  deviceGroupId: string;
+  type: string;
+  source: string;
+  status: string;
+  evidenceId: string | null;
+  investigationId: string | null;
+  incidentId: string | null;
+  sha256: string | null;
+  openTargetKey: string;
+  decision: string | null;
+  explanation: string | null;
+  requestedBy: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  undoable: boolean;
+  expiresAt: Date | null;
+}
+
+/**
+ * Inserts actions set-based, skipping (ON CONFLICT DO NOTHING) any that would be a second action
+ * on the same evidence or a second open action on the same target. Returns the ids inserted.
+ */
+export async function insertActionRows(
+  tx: Transaction,
+  tenantId: string,
+  now: Date,
+  rows: readonly ActionRow[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const col = <T>(pick: (r: ActionRow) => T) => rows.map(pick);
+  const inserted = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO remediation_actions (id, "tenantId", "deviceId", "deviceGroupId", type, source, status, "evidenceId",
+      "investigationId", "incidentId", sha256, "openTargetKey", decision, explanation, "requestedBy", comment,
+      "decidedBy", "decidedAt", undoable, "expiresAt", "createdAt", "updatedAt")
+    SELECT a.id, ${tenantId}, a.device, a.grp, a.type::"RemediationActionType", a.source::"ActionSource",
+           a.status::"RemediationActionStatus", a.evidence, a.investigation, a.incident, a.sha, a.target,
+           a.decision::"PolicyDecision", a.explanation, a.requested, a.comment, a.decided_by, a.decided_at, a.undoable,
+           a.expires, ${utc(now)}::timestamp, ${utc(now)}::timestamp
+    FROM unnest(
+      ${col((r) => r.id)}::uuid[], ${col((r) => r.deviceId)}::uuid[], ${col((r) => r.deviceGroupId)}::uuid[],
+      ${col((r) => r.type)}::text[], ${col((r) => r.source)}::text[], ${col((r) => r.status)}::text[],
+      ${col((r) => r.evidenceId)}::uuid[], ${col((r) => r.investigationId)}::uuid[],
+      ${col((r) => r.incidentId)}::uuid[], ${col((r) => r.sha256)}::text[],
+      ${col((r) => r.openTargetKey)}::text[], ${col((r) => r.decision)}::text[],
+      ${col((r) => r.explanation)}::text[], ${col((r) => r.requestedBy)}::text[],
+      ${col((r) => r.comment)}::text[], ${col((r) => r.decidedBy)}::text[],
+      ${col((r) => utc(r.decidedAt))}::timestamp[], ${col((r) => r.undoable)}::boolean[],
+      ${col((r) => utc(r.expiresAt))}::timestamp[]
+    ) WITH ORDINALITY AS a(id, device, grp, type, source, status, evidence, investigation, incident, sha, target, decision,
+                           explanation, requested, comment, decided_by, decided_at, undoable, expires, n)
+    ORDER BY a.n
+    ON CONFLICT DO NOTHING
+    RETURNING id::text`;
+  return new Set(inserted.map((row) => row.id));
+}
+
+/** Locks the tenant's actions with these ids, in id order (concurrent deciders queue, never deadlock). */
+export async function lockActionRows(
+  tx: Transaction,
+  tenantId: string,
+  sortedIds: readonly string[],
+): Promise<void> {
+  await tx.$queryRaw`
+    SELECT id FROM remediation_actions WHERE "tenantId" = ${tenantId} AND id = ANY(${[...sortedIds]}::uuid[]) ORDER BY id FOR UPDATE`;
+}

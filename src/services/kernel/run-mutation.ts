@@ -1,0 +1,113 @@
+import type { Transaction } from '../../db/client.js';
+import { appendActionEvents } from '../../events/append.js';
+import { refreshDerivedStates } from '../remediation/derived-states.js';
+import type { Actor } from './actor.js';
+import { writeAuditEvents } from './audit.js';
+import {
+  checkIdempotencyKey,
+  claimIdempotencyKey,
+  type IdempotencyClaim,
+  purgeExpiredIdempotencyKeys,
+  requestHash,
+  storeIdempotentResponse,
+} from './idempotency.js';
+import { runTransaction } from './transaction.js';
+import { createWork, type ServiceDeps, type Work } from './work.js';
+
+/** The closing steps of a transaction, in order; the stream append is the last statement. */
+export async function finishWork(work: Work): Promise<void> {
+  await refreshDerivedStates(work.tx, {
+    investigationIds: work.investigationIds,
+    incidentIds: work.incidentIds,
+    now: work.now,
+  });
+  await writeAuditEvents(work.tx, work.audit);
+  await appendActionEvents(work.tx, work.events);
+}
+
+export interface MutationSpec<R = unknown> {
+  operation: string;
+  idempotencyKey?: string | null;
+  /** The normalized input (ids decoded); its hash tells a retry from a reuse of the key. */
+  input: unknown;
+  timeoutMs?: number;
+  /**
+   * Re-checks a replayed result against the caller as it is now, in the replay's transaction: the
+   * same subject may retry with a narrower scope, and what it may no longer see must read as
+   * "does not exist" (drop it, answer NOT_FOUND, or throw the NOT_FOUND a new call would get).
+   */
+  rescope?: (tx: Transaction, stored: R) => Promise<R>;
+}
+
+let mutationsSincePurge = 0;
+
+/**
+ * Runs one mutation: claims the idempotency key (if any) in the same transaction as the work,
+ * runs the work, finishes it, stores the JSON result for replays, commits — then hands the
+ * dispatched actions to the executor (awaited, so a simulated executor's completion shows in the
+ * response). A replay returns the stored result and does nothing else.
+ */
+export async function runMutation<R>(
+  deps: ServiceDeps,
+  actor: Actor,
+  spec: MutationSpec<R>,
+  body: (work: Work) => Promise<R>,
+): Promise<R> {
+  const key = checkIdempotencyKey(spec.idempotencyKey);
+  const outcome = await runTransaction(
+    deps.prisma,
+    async (tx) => {
+      let claim: IdempotencyClaim | null = null;
+      if (key !== null) {
+        claim = {
+          tenantId: actor.tenantId,
+          subject: actor.subject,
+          key,
+          operation: spec.operation,
+          requestHash: requestHash(spec.operation, spec.input),
+          now: deps.now(),
+          ttlMs: deps.idempotencyTtlMs,
+        };
+        const claimed = await claimIdempotencyKey(tx, claim);
+        if (!claimed.claimed) {
+          const stored = claimed.response as R;
+          const result = spec.rescope ? await spec.rescope(tx, stored) : stored;
+          return { result, dispatch: [] as string[], replayed: true };
+        }
+      }
+      const work = createWork(tx, actor, deps, spec.operation);
+      const result = await body(work);
+      await finishWork(work);
+      if (claim) await storeIdempotentResponse(tx, claim, result);
+      return { result, dispatch: [...work.dispatch], replayed: false };
+    },
+    { timeoutMs: spec.timeoutMs },
+  );
+  if (outcome.dispatch.length > 0)
+    await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
+  if (key !== null && ++mutationsSincePurge >= 500) {
+    mutationsSincePurge = 0;
+    await purgeExpiredIdempotencyKeys(deps.prisma, deps.now()).catch((error) =>
+      deps.onError(error, 'idempotency purge'),
+    );
+  }
+  return outcome.result;
+}
+
+/** Work of the system itself (executor, sweeper): no idempotency key, same closing steps. */
+export async function runSystemWork<R>(
+  deps: ServiceDeps,
+  actor: Actor,
+  operation: string,
+  body: (work: Work) => Promise<R>,
+): Promise<R> {
+  const outcome = await runTransaction(deps.prisma, async (tx) => {
+    const work = createWork(tx, actor, deps, operation);
+    const result = await body(work);
+    await finishWork(work);
+    return { result, dispatch: [...work.dispatch] };
+  });
+  if (outcome.dispatch.length > 0)
+    await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
+  return outcome.result;
+}

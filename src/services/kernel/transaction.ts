@@ -1,0 +1,68 @@
+import type { PrismaClient, Transaction } from '../../db/client.js';
+
+export interface TransactionOptions {
+  /** How long the whole transaction may take (default 60 s: bulk submissions and lock waits). */
+  timeoutMs?: number;
+  /** How long to wait for a pooled connection (default 30 s). */
+  maxWaitMs?: number;
+  /** Attempts on a deadlock or serialization failure (default 5). */
+  attempts?: number;
+}
+
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+/** True for a deadlock or serialization failure, however deep the driver wrapped it. */
+export function isRetryableConflict(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const candidate = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      meta?: unknown;
+      cause?: unknown;
+      message?: unknown;
+    };
+    if (candidate.code === 'P2034') return true;
+    if (
+      typeof candidate.originalCode === 'string' &&
+      RETRYABLE_SQLSTATES.has(candidate.originalCode)
+    )
+      return true;
+    if (typeof candidate.code === 'string' && RETRYABLE_SQLSTATES.has(candidate.code)) return true;
+    if (
+      typeof candidate.message === 'string' &&
+      /deadlock detected|could not serialize access/.test(candidate.message)
+    )
+      return true;
+    const meta = candidate.meta as { driverAdapterError?: unknown } | undefined;
+    current = meta?.driverAdapterError ?? candidate.cause;
+  }
+  return false;
+}
+
+/**
+ * Runs `work` in one interactive transaction (READ COMMITTED). Every row a service changes is
+ * locked in a fixed order, but a deadlock across unrelated paths is still possible in principle:
+ * PostgreSQL then aborts one transaction, which is retried whole here (its effects were rolled
+ * back, and the idempotency row is part of the same transaction, so a retry is safe).
+ */
+export async function runTransaction<T>(
+  prisma: PrismaClient,
+  work: (tx: Transaction) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(work, {
+        timeout: options.timeoutMs ?? 60_000,
+        maxWait: options.maxWaitMs ?? 30_000,
+      });
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
+      await new Promise((resolve) =>
+        setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt),
+      );
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { PrismaClient, Transaction } from '../../db/client.js';
+import type { ActionStatusChange } from '../../events/append.js';
+import type { Actor } from './actor.js';
+import type { AuditEntry } from './audit-entry.js';
+
+/** Carries out actions once they are IN_PROGRESS or UNDO_IN_PROGRESS (SPEC §3.5). */
+export interface Executor {
+  readonly mode: 'simulated' | 'agent';
+  /** Called after the transaction that dispatched these actions committed. Never throws. */
+  dispatched(
+    tenantId: string,
+    actionIds: readonly string[],
+    requestId: string | null,
+  ): Promise<void>;
+}
+
+/** What every service shares: the database, the clock and the settings. */
+export interface ServiceDeps {
+  prisma: PrismaClient;
+  now: () => Date;
+  pendingTtlMs: number;
+  idempotencyTtlMs: number;
+  executor: Executor;
+  onError: (error: unknown, where: string) => void;
+}
+
+/**
+ * One transaction's changes, collected so the closing steps run once, in a fixed order, at the
+ * end (finishWork): derived states, audit events, then the stream events — last, because
+ * appending takes the tenant's stream lock.
+ */
+export interface Work {
+  tx: Transaction;
+  actor: Actor;
+  deps: ServiceDeps;
+  /** The instant of this change (the injected clock), used for every timestamp it writes. */
+  now: Date;
+  operation: string;
+  events: ActionStatusChange[];
+  audit: AuditEntry[];
+  investigationIds: Set<string>;
+  incidentIds: Set<string>;
+  /** Actions moved to IN_PROGRESS / UNDO_IN_PROGRESS: handed to the executor after commit. */
+  dispatch: Set<string>;
+}
+
+export function createWork(
+  tx: Transaction,
+  actor: Actor,
+  deps: ServiceDeps,
+  operation: string,
+): Work {
+  return {
+    tx,
+    actor,
+    deps,
+    now: deps.now(),
+    operation,
+    events: [],
+    audit: [],
+    investigationIds: new Set(),
+    incidentIds: new Set(),
+    dispatch: new Set(),
+  };
+}

@@ -1,0 +1,131 @@
+import type { Prisma } from '../../db/client.js';
+import { lockActionRows, setEvidenceRemediationStatuses } from '../../db/store/index.js';
+import type { RemediationAction } from '../../generated/prisma/client.js';
+import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
+import {
+  assertTransition,
+  evidenceRemediationStatusFor,
+  isDispatchedStatus,
+  isOpenStatus,
+} from '../../policy/index.js';
+import { audit } from '../kernel/audit.js';
+import type { Work } from '../kernel/work.js';
+import { statusChangeOf } from './action-events.js';
+import { applyCompletionEffects, applyUndoEffects } from './effects.js';
+
+export type ActionRow = RemediationAction;
+
+/**
+ * Locks the actions (in id order, so concurrent deciders never deadlock on each other) and
+ * returns them as they are now — after any concurrent change committed — limited to the
+ * caller's tenant and `scope`. Ids that are missing or out of scope are simply absent.
+ */
+export async function lockActions(
+  work: Work,
+  ids: readonly string[],
+  scope: Prisma.RemediationActionWhereInput = {},
+): Promise<ActionRow[]> {
+  const unique = [...new Set(ids)].sort();
+  if (unique.length === 0) return [];
+  await lockActionRows(work.tx, work.actor.tenantId, unique);
+  return work.tx.remediationAction.findMany({
+    where: { AND: [{ tenantId: work.actor.tenantId, id: { in: unique } }, scope] },
+  });
+}
+
+export interface TransitionOptions {
+  /** Extra columns to write, by the status the action leaves. */
+  patch?: (from: RemediationActionStatus) => Prisma.RemediationActionUpdateManyMutationInput;
+  /** The comment recorded in the audit events. */
+  comment?: string | null;
+  /** Audit outcome (default SUCCEEDED). */
+  outcome?: string;
+  /** Audit operation, when it is not the work's own (an expiry found by an approve call). */
+  operation?: string;
+  /** Extra audit detail per action. */
+  auditAfter?: (row: ActionRow) => Record<string, unknown>;
+}
+
+export interface Transitioned {
+  before: ActionRow;
+  after: ActionRow;
+}
+
+/**
+ * THE way an action's status changes. For each action (already locked by lockActions): asks the
+ * policy's status machine, then updates conditionally (`WHERE id IN (...) AND status = <from>`,
+ * one statement per distinct `from`), clears `openTargetKey` when the action leaves the open
+ * statuses, keeps the evidence's remediation status in step, applies the effect of a completion
+ * or an undo, and records the stream and audit events and the investigations and incidents whose
+ * derived states must be recomputed (finishWork does it, then appends the events last).
+ * Actions whose status is no longer `from` when updated are left out of the result.
+ */
+export async function transitionActions(
+  work: Work,
+  rows: readonly ActionRow[],
+  to: RemediationActionStatus,
+  options: TransitionOptions = {},
+): Promise<Transitioned[]> {
+  if (rows.length === 0) return [];
+  const byFrom = new Map<RemediationActionStatus, ActionRow[]>();
+  for (const row of rows) {
+    assertTransition(row.status, to);
+    byFrom.set(row.status, [...(byFrom.get(row.status) ?? []), row]);
+  }
+  const result: Transitioned[] = [];
+  for (const [from, group] of byFrom) {
+    const before = new Map(group.map((row) => [row.id, row]));
+    const updated = await work.tx.remediationAction.updateManyAndReturn({
+      where: { tenantId: work.actor.tenantId, id: { in: [...before.keys()] }, status: from },
+      data: {
+        ...(options.patch?.(from) ?? {}),
+        status: to,
+        updatedAt: work.now,
+        ...(isOpenStatus(to) ? {} : { openTargetKey: null }),
+        ...(from === 'PENDING_APPROVAL' && to !== 'EXPIRED' ? { expiresAt: null } : {}),
+      },
+    });
+    for (const after of updated) result.push({ before: before.get(after.id)!, after });
+  }
+  result.sort((a, b) => (a.after.id < b.after.id ? -1 : 1));
+
+  for (const { before, after } of result) recordTransition(work, before, after, options);
+  await setEvidenceRemediationStatuses(
+    work.tx,
+    result.flatMap(({ after }) =>
+      after.evidenceId
+        ? [{ evidenceId: after.evidenceId, status: evidenceRemediationStatusFor(after.status) }]
+        : [],
+    ),
+  );
+  const completed = result
+    .filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED')
+    .map(({ after }) => after);
+  const undone = result.filter(() => to === 'UNDONE').map(({ after }) => after);
+  if (completed.length > 0) await applyCompletionEffects(work, completed);
+  if (undone.length > 0) await applyUndoEffects(work, undone);
+  return result;
+}
+
+/** The stream event, audit event, derived states to recompute and dispatch of one change. */
+function recordTransition(
+  work: Work,
+  before: ActionRow,
+  after: ActionRow,
+  options: TransitionOptions,
+): void {
+  work.events.push(statusChangeOf(work.actor.tenantId, after, before.status, after.status));
+  if (after.investigationId) work.investigationIds.add(after.investigationId);
+  if (after.incidentId) work.incidentIds.add(after.incidentId);
+  if (isDispatchedStatus(after.status)) work.dispatch.add(after.id);
+  audit(work, {
+    targetType: 'RemediationAction',
+    targetIds: [after.id],
+    deviceGroupIds: [after.deviceGroupId],
+    before: { status: before.status },
+    after: { status: after.status, ...(options.auditAfter?.(after) ?? {}) },
+    comment: options.comment ?? null,
+    ...(options.outcome ? { outcome: options.outcome } : {}),
+    ...(options.operation ? { operation: options.operation } : {}),
+  });
+}

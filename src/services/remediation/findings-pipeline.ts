@@ -1,0 +1,80 @@
+import { joinInvestigationDevices, recordEvidenceVerdicts } from '../../db/store/index.js';
+import type { Plan } from '../../generated/prisma/enums.js';
+import type { Work } from '../kernel/work.js';
+import { type CreatedAction, createActions, type NewAction } from './create-actions.js';
+import { decideFindings } from './decide-findings.js';
+import type { FindingTarget, InvestigationRef } from './finding-target.js';
+import { insertEvidence, type NewEvidence } from './new-evidence.js';
+import { findSpreadTargets } from './spread.js';
+
+/** What an investigation learnt in one call: verdicts on known evidence, and new evidence. */
+export interface Findings {
+  investigation: InvestigationRef;
+  plan: Plan;
+  /** Verdicts on evidence that already exists (recorded, then decided). */
+  verdicts: readonly FindingTarget[];
+  /** New evidence, with an id; those with a verdict have their target in `newTargets`. */
+  newEvidence: readonly (NewEvidence & { id: string })[];
+  newTargets: readonly FindingTarget[];
+  /** Devices that join the investigation (those of the findings, automated groups only). */
+  joiningDeviceIds: Iterable<string>;
+}
+
+export interface FindingsOutcome {
+  /** Every action the policy decided on, spread included (some may not be created: duplicates). */
+  planned: NewAction[];
+  created: CreatedAction[];
+}
+
+/**
+ * THE findings pipeline (SPEC §3.2, §3.3), shared by reportAlert and submitInvestigationFindings:
+ * 1. the verdicts on existing evidence are recorded (the evidence joins the investigation);
+ * 2. the findings' devices join the investigation and its incident;
+ * 3. the same threat elsewhere: other devices' evidence of a malicious or suspicious sha256 takes
+ *    the verdict and joins too (NO_AUTOMATED_RESPONSE devices untouched);
+ * 4. the policy decides each verdict with its own device's group's level;
+ * 5. new evidence is written once, already showing the action about to be taken on it;
+ * 6. the actions are created in one statement (evidence that already has an action, or a target
+ *    with an open action, gets none).
+ * Targets must not include devices under NO_AUTOMATED_RESPONSE.
+ */
+export async function actOnFindings(work: Work, findings: Findings): Promise<FindingsOutcome> {
+  const { investigation } = findings;
+  await recordVerdicts(work, investigation, findings.verdicts);
+  await joinInvestigationDevices(work.tx, investigation, findings.joiningDeviceIds, work.now);
+  const targets = [...findings.verdicts, ...findings.newTargets];
+  const spread = await findSpreadTargets(work, investigation, findings.plan, targets);
+  await recordVerdicts(work, investigation, spread);
+  await joinInvestigationDevices(
+    work.tx,
+    investigation,
+    spread.map((target) => target.deviceId),
+    work.now,
+  );
+  const planned = decideFindings(work, investigation, [...targets, ...spread]);
+  const plannedStatus = new Map(
+    planned.flatMap((action) => (action.evidenceId ? [[action.evidenceId, action.status]] : [])),
+  );
+  await insertEvidence(
+    work,
+    findings.newEvidence.map((row) => ({
+      ...row,
+      actionStatus: plannedStatus.get(row.id) ?? null,
+    })),
+  );
+  const newIds = new Set(findings.newEvidence.map((row) => row.id));
+  const created = await createActions(work, planned, { evidenceStatusSet: newIds });
+  return { planned, created };
+}
+
+async function recordVerdicts(
+  work: Work,
+  investigation: InvestigationRef,
+  targets: readonly FindingTarget[],
+): Promise<void> {
+  await recordEvidenceVerdicts(
+    work.tx,
+    investigation,
+    targets.map((target) => ({ evidenceId: target.evidenceId, verdict: target.verdict })),
+  );
+}
