@@ -10,15 +10,16 @@ export function actorOf(ctx: QuellContext): Actor {
 }
 
 /**
- * Calls a service with the arguments of a mutation's `input`: a DomainError's field (relative to
- * the input, `findings.3.verdict`) is reported as the path the client sent (`input.findings.3.verdict`).
+ * Calls a service with the arguments of a mutation's `input`: a DomainError's field — always
+ * relative to the input (`findings.3.verdict`), from the service or the id decoders — is reported
+ * as the path the client sent (`input.findings.3.verdict`).
  */
 export async function withInputFields<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    if (error.field && !error.field.startsWith('input.')) {
+    if (error.field) {
       const message = error.message.startsWith(`${error.field}:`)
         ? `input.${error.message}`
         : error.message;

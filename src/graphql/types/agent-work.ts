@@ -1,5 +1,6 @@
 import { encodeCursor } from '../../events/cursor.js';
 import type { Evidence, RemediationAction } from '../../generated/prisma/client.js';
+import { agentWorkKind } from '../../policy/index.js';
 import type { ActionOutcomeResult } from '../../services/outcomes.js';
 import { builder } from '../builder.js';
 import { actionGlobalId, actorOf, rawIdOr404, withInputFields } from '../mutation-support.js';
@@ -30,7 +31,7 @@ const DispatchedActionRef = builder.objectRef<Dispatched>('DispatchedAction').im
     status: t.field({ type: RemediationActionStatusEnum, resolve: (a) => a.status }),
     operation: t.field({
       type: DispatchedOperationEnum,
-      resolve: (a) => (a.status === 'UNDO_IN_PROGRESS' ? 'UNDO' : 'EXECUTE'),
+      resolve: (a) => agentWorkKind(a.status),
     }),
     sha256: t.string({ nullable: true, resolve: (a) => a.sha256 ?? a.evidence?.sha256 ?? null }),
     comment: t.string({ nullable: true, resolve: (a) => a.comment }),

@@ -43,7 +43,7 @@ builder.mutationField('registerDevice', (t) =>
         ctx.services.deviceGroups.registerDevice(actorOf(ctx), {
           ...input,
           deviceGroupId: input.deviceGroupId
-            ? idOf('input.deviceGroupId', 'DeviceGroup', input.deviceGroupId)
+            ? idOf('deviceGroupId', 'DeviceGroup', input.deviceGroupId)
             : null,
         }),
       ),

@@ -63,7 +63,7 @@ builder.mutationField('reportAlert', (t) =>
       withInputFields(() =>
         ctx.services.reportAlert(actorOf(ctx), {
           ...input,
-          deviceId: globalIdOf('input.deviceId', 'Device', input.deviceId),
+          deviceId: globalIdOf('deviceId', 'Device', input.deviceId),
         }),
       ),
   }),

@@ -66,21 +66,17 @@ builder.mutationField('submitInvestigationFindings', (t) =>
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
         ctx.services.submitInvestigationFindings(actorOf(ctx), {
-          investigationId: globalIdOf(
-            'input.investigationId',
-            'Investigation',
-            input.investigationId,
-          ),
+          investigationId: globalIdOf('investigationId', 'Investigation', input.investigationId),
           complete: input.complete,
           idempotencyKey: input.idempotencyKey,
           findings: input.findings.map((finding, i) => ({
             verdict: finding.verdict,
             evidence: finding.evidence,
             evidenceId: finding.evidenceId
-              ? globalIdOf(`input.findings.${i}.evidenceId`, 'Evidence', finding.evidenceId)
+              ? globalIdOf(`findings.${i}.evidenceId`, 'Evidence', finding.evidenceId)
               : null,
             deviceId: finding.deviceId
-              ? globalIdOf(`input.findings.${i}.deviceId`, 'Device', finding.deviceId)
+              ? globalIdOf(`findings.${i}.deviceId`, 'Device', finding.deviceId)
               : null,
           })),
         }),

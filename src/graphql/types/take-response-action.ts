@@ -46,7 +46,7 @@ builder.mutationField('takeResponseAction', (t) =>
       withInputFields(() =>
         ctx.services.takeResponseAction(actorOf(ctx), {
           ...input,
-          deviceId: globalIdOf('input.deviceId', 'Device', input.deviceId),
+          deviceId: globalIdOf('deviceId', 'Device', input.deviceId),
         }),
       ),
   }),

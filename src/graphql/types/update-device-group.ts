@@ -29,7 +29,7 @@ builder.mutationField('updateDeviceGroup', (t) =>
       withInputFields(() =>
         ctx.services.deviceGroups.updateDeviceGroup(actorOf(ctx), {
           ...input,
-          id: idOf('input.id', 'DeviceGroup', input.id),
+          id: idOf('id', 'DeviceGroup', input.id),
         }),
       ),
   }),
