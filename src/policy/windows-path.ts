@@ -108,6 +108,11 @@ interface Root {
   readonly start: number;
   /** False for a share of another kind than a drive's: nothing below it is in the table. */
   readonly matchable: boolean;
+  /**
+   * Segments of `text` that belong to the root itself, which `..` cannot leave (`Windows` of
+   * `\\host\ADMIN$`, whose share root is that folder); 0 for the other roots.
+   */
+  readonly floor: number;
 }
 
 function uncRoot(t: string): Root | string {
@@ -126,6 +131,7 @@ function uncRoot(t: string): Root | string {
       text: `Windows\\${t.slice(restStart)}`,
       start: 0,
       matchable: true,
+      floor: 1,
     };
   }
   const isDriveShare =
@@ -133,7 +139,7 @@ function uncRoot(t: string): Root | string {
   const display = isDriveShare
     ? `\\\\${server}\\${share.toUpperCase()}`
     : `\\\\${server}\\${share}`;
-  return { display, text: t, start: restStart, matchable: isDriveShare };
+  return { display, text: t, start: restStart, matchable: isDriveShare, floor: 0 };
 }
 
 /** `\\?\Volume{guid}\…` or `\Device\HarddiskVolumeN\…`: a volume root, treated like a drive. */
@@ -142,7 +148,7 @@ function volumeRoot(t: string, prefixLength: number, name: RegExp): Root | strin
   const display = end < 0 ? t : t.slice(0, end);
   if (!name.test(display.slice(prefixLength)))
     return 'it names a volume the engine does not recognise';
-  return { display, text: t, start: end < 0 ? t.length : end + 1, matchable: true };
+  return { display, text: t, start: end < 0 ? t.length : end + 1, matchable: true, floor: 0 };
 }
 
 const VOLUME_GUID = /^[0-9a-f-]+\}$/i;
@@ -151,7 +157,13 @@ const VOLUME_NUMBER = /^[0-9]+$/;
 function driveRoot(t: string): Root | string {
   if (t.length === 2 || t.charCodeAt(2) !== 92 /* \ */)
     return 'it is relative to the current directory of a drive';
-  return { display: `${(t[0] ?? '').toUpperCase()}:`, text: t, start: 3, matchable: true };
+  return {
+    display: `${(t[0] ?? '').toUpperCase()}:`,
+    text: t,
+    start: 3,
+    matchable: true,
+    floor: 0,
+  };
 }
 
 /** Roots after the device prefixes `\\?\`, `\\.\`, `\??\`. */
@@ -173,6 +185,8 @@ function ntRoot(t: string): Root | string {
       text: `Windows\\${t.slice(NT_SYSTEMROOT_PREFIX.length)}`,
       start: 0,
       matchable: true,
+      // Read like %SystemRoot% (the link's target, C:\Windows): `..` leaves it for C:\.
+      floor: 0,
     };
   }
   if (lower.startsWith(NT_VOLUME_PREFIX))
@@ -181,7 +195,7 @@ function ntRoot(t: string): Root | string {
   if (lower.startsWith(NT_DEVICE_PREFIX))
     return 'it names a device, not a file on a drive or a share';
   // \Windows\x: the root of the current drive. The table applies on every drive, so it is understood.
-  return { display: '', text: t, start: 1, matchable: true };
+  return { display: '', text: t, start: 1, matchable: true, floor: 0 };
 }
 
 export function parseWindowsPath(input: string, alreadyChanged: boolean): ParsedLocation {
@@ -218,7 +232,8 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
   if (typeof root === 'string') return fail(root);
   if (root.text !== t || (root.display !== '' && !t.startsWith(root.display))) changed = true;
 
-  // Resolve the segments: empty ones (repeated separators), `.` and `..` (never above the root),
+  // Resolve the segments: empty ones (repeated separators), `.` and `..` (at the root it stays
+  // there, as on a real file system: `C:\..\Windows` is `C:\Windows`),
   // trailing dots and spaces (Windows strips them), `name:stream` (only in the last segment).
   const text = root.text;
   const n = text.length;
@@ -248,8 +263,7 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
       changed = true;
       if (dotsEnd - start === 1) continue;
       if (dotsEnd - start === 2 && text.charCodeAt(start + 1) === 46) {
-        if (segments.count === 0) return fail('its ".." segments climb above the root');
-        segments.count--;
+        if (segments.count > root.floor) segments.count--;
         continue;
       }
       return fail(`it has a segment made only of dots and spaces ("${text.slice(start, end)}")`);

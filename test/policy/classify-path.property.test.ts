@@ -103,6 +103,41 @@ describe('classifyPath properties', () => {
     );
   });
 
+  it('`..` at the root stays at the root: climbing above it never changes the class (Windows drives and shares)', () => {
+    const root = fc.constantFrom('C:', 'D:', '\\\\host\\C$', '\\\\?\\C:', '\\??\\D:', '');
+    fc.assert(
+      fc.property(
+        root,
+        windowsSegments,
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom('\\', '/'),
+        (r, segments, climbs, separator) => {
+          const original = `${r}\\${segments.join('\\')}`;
+          const climbing = `${r}${separator}${[...Array(climbs).fill('..'), ...segments].join(separator)}`;
+          expect(classesOf(climbing, 'WINDOWS')).toEqual(classesOf(original, 'WINDOWS'));
+          expect(classesOf(climbing, 'WINDOWS').understood).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('`..` at the root stays at the root: climbing above `/` never changes the class (Linux, macOS)', () => {
+    fc.assert(
+      fc.property(
+        posixPlatform,
+        posixSegments,
+        fc.integer({ min: 1, max: 4 }),
+        (platform, segments, climbs) => {
+          const climbing = posixPath([...Array(climbs).fill('..'), ...segments]);
+          expect(classesOf(climbing, platform)).toEqual(classesOf(posixPath(segments), platform));
+          expect(classesOf(climbing, platform).understood).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('inserting `.` segments never changes the class', () => {
     fc.assert(
       fc.property(drive, windowsSegments, fc.nat(), (d, segments, at) => {

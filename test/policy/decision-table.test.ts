@@ -82,7 +82,7 @@ const LOCATIONS: Record<
     OS: { path: '/Library/LaunchDaemons/evil.plist', classes: ['OS_DIRECTORY'] },
     TMP: { path: '/private/var/folders/ab/T/evil', classes: ['TEMP_FOLDER'] },
     OTH: { path: '/Volumes/USB/evil', classes: ['OTHER'] },
-    UNK: { path: '/tmp/../../evil', classes: [] },
+    UNK: { path: 'tmp/evil', classes: [] },
   },
 };
 
