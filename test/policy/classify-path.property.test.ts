@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { classifyPath } from '../../src/policy/classify-path.js';
+import { decideRemediation } from '../../src/policy/decide.js';
+import { preparePathText } from '../../src/policy/path-text.js';
+import { parsePosixPath, plainPosixPathBits } from '../../src/policy/posix-path.js';
 import {
   AUTOMATION_LEVELS,
-  classifyPath,
-  decideRemediation,
   EVIDENCE_KINDS,
   LOCATION_CLASSES,
   type OsPlatform,
   POLICY_DECISIONS,
   VERDICTS,
-} from '../../src/policy/index.js';
-import { preparePathText } from '../../src/policy/path-text.js';
-import { parsePosixPath, plainPosixPathBits } from '../../src/policy/posix-path.js';
+} from '../../src/policy/vocabulary.js';
 import { parseWindowsPath, plainWindowsPathBits } from '../../src/policy/windows-path.js';
 
 const RUNS = { numRuns: 400 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, type LocationClass, type OsPlatform } from '../../src/policy/index.js';
+import { classifyPath } from '../../src/policy/classify-path.js';
+import type { LocationClass, OsPlatform } from '../../src/policy/vocabulary.js';
 
 const OS: LocationClass[] = ['OS_DIRECTORY'];
 const TEMP: LocationClass[] = ['TEMP_FOLDER'];
