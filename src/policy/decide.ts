@@ -11,6 +11,7 @@ import {
   CLASSES_OTHER,
   CLASSES_TEMP,
 } from './location-matcher.js';
+import { effectiveAutomationLevel } from './plans.js';
 import {
   AUTOMATION_LEVELS,
   type AutomationLevel,
@@ -19,6 +20,8 @@ import {
   isOneOf,
   type LocationClass,
   type OsPlatform,
+  PLANS,
+  type Plan,
   type PolicyDecision,
   type RemediationActionType,
   VERDICTS,
@@ -32,6 +35,12 @@ export interface PolicyInput {
   readonly evidence: { readonly kind: EvidenceKind; readonly path?: string | null };
   /** The device's platform. */
   readonly osPlatform: OsPlatform;
+  /**
+   * The tenant's plan, when the caller wants the engine to apply it: `automationLevel` is then
+   * the group's own level and the plan's limit applies (BUSINESS: every device FULL), recorded in
+   * the reason. Without it, `automationLevel` is the level that applies.
+   */
+  readonly plan?: Plan;
 }
 
 export interface PolicyEvaluation {
@@ -91,13 +100,20 @@ interface CompiledOutcome {
   readonly tail: string;
 }
 
+/** Which plan a compiled table applies ('NONE': the input named no plan). */
+type PlanVariant = Plan | 'NONE';
+const PLAN_VARIANTS: ReadonlyArray<PlanVariant> = ['NONE', ...PLANS];
+
 function compileOutcome(
-  automationLevel: AutomationLevel,
+  plan: PlanVariant,
+  groupAutomationLevel: AutomationLevel,
   verdict: Verdict,
   evidenceKind: EvidenceKind,
   factIndex: number,
 ): CompiledOutcome {
   const { fact, location } = FACTS[factIndex] as (typeof FACTS)[number];
+  const automationLevel =
+    plan === 'NONE' ? groupAutomationLevel : effectiveAutomationLevel(plan, groupAutomationLevel);
   const decisionCell = DECISION_TABLE[automationLevel][verdict];
   const airAction = AIR_ACTION_BY_EVIDENCE_KIND[evidenceKind];
   const informational = airAction === null;
@@ -107,6 +123,8 @@ function compileOutcome(
   const reason: DecisionReason = Object.freeze({
     rule: rule.name,
     automationLevel,
+    groupAutomationLevel,
+    plan: plan === 'NONE' ? null : plan,
     verdict,
     evidenceKind,
     decisionCell,
@@ -136,14 +154,16 @@ interface CompiledCell {
   readonly byFact: ReadonlyArray<CompiledOutcome>;
 }
 
-const COMPILED = recordOf(AUTOMATION_LEVELS, (level) =>
-  recordOf(VERDICTS, (verdict) =>
-    recordOf(
-      EVIDENCE_KINDS,
-      (kind): CompiledCell => ({
-        compiled: true,
-        byFact: FACTS.map((_, fact) => compileOutcome(level, verdict, kind, fact)),
-      }),
+const COMPILED = recordOf(PLAN_VARIANTS, (plan) =>
+  recordOf(AUTOMATION_LEVELS, (level) =>
+    recordOf(VERDICTS, (verdict) =>
+      recordOf(
+        EVIDENCE_KINDS,
+        (kind): CompiledCell => ({
+          compiled: true,
+          byFact: FACTS.map((_, fact) => compileOutcome(plan, level, verdict, kind, fact)),
+        }),
+      ),
     ),
   ),
 );
@@ -171,6 +191,7 @@ function invalid(what: string, value: unknown): never {
 }
 
 function invalidInput(input: PolicyInput): never {
+  if (input.plan !== undefined && !isOneOf(PLANS, input.plan)) invalid('plan', input.plan);
   if (!isOneOf(AUTOMATION_LEVELS, input.automationLevel))
     invalid('automation level', input.automationLevel);
   if (!isOneOf(VERDICTS, input.verdict)) invalid('verdict', input.verdict);
@@ -187,6 +208,8 @@ function unreadable(
   const reason: DecisionReason = {
     rule: compiled.rule,
     automationLevel: compiled.automationLevel,
+    groupAutomationLevel: compiled.groupAutomationLevel,
+    plan: compiled.plan,
     verdict: compiled.verdict,
     evidenceKind: compiled.evidenceKind,
     decisionCell: compiled.decisionCell,
@@ -205,9 +228,9 @@ function unreadable(
  * values outside the vocabulary.
  */
 export function decideRemediation(input: PolicyInput): PolicyEvaluation {
-  const { automationLevel, verdict, evidence, osPlatform } = input;
+  const { automationLevel, verdict, evidence, osPlatform, plan } = input;
   // An inherited key (`toString`, `__proto__`) finds something that is not a compiled cell.
-  const cell = COMPILED[automationLevel]?.[verdict]?.[evidence.kind];
+  const cell = COMPILED[plan ?? 'NONE']?.[automationLevel]?.[verdict]?.[evidence.kind];
   if (cell?.compiled !== true) invalidInput(input);
   if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS')
     invalid('OS platform', osPlatform);

@@ -1,6 +1,6 @@
 import type { DecisionRuleName } from './decision-rules.js';
 import type { DecisionCell } from './decision-table.js';
-import type { AutomationLevel, EvidenceKind, Verdict } from './vocabulary.js';
+import type { AutomationLevel, EvidenceKind, Plan, Verdict } from './vocabulary.js';
 
 /**
  * Where the artifact's file lies, as the decision saw it: one of the location classes (or both
@@ -31,8 +31,12 @@ export type LocationFact = (typeof LOCATION_FACTS)[number];
 export interface DecisionReason {
   /** The first rule of `DECISION_RULES` that applied. */
   readonly rule: DecisionRuleName;
-  /** The level the decision applied (the caller passes the level its plan lets apply). */
+  /** The level the decision applied: the group's, or the one its plan imposes. */
   readonly automationLevel: AutomationLevel;
+  /** The group's own level (the input's `automationLevel`). */
+  readonly groupAutomationLevel: AutomationLevel;
+  /** The plan the engine applied (BUSINESS: every device FULL); null when the input named none. */
+  readonly plan: Plan | null;
   readonly verdict: Verdict;
   readonly evidenceKind: EvidenceKind;
   /** The cell of the decision table (SPEC §2.1) for the level and verdict. */

@@ -326,6 +326,44 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
     }
   });
 
+  it('with a plan named, the engine applies its limit and says so in the reason (BUSINESS: every device FULL)', () => {
+    const evidence = { kind: 'FILE', path: 'C:\\Windows\\System32\\evil.dll' } as const;
+    const asFull = decideRemediation({
+      automationLevel: 'FULL',
+      verdict: 'MALICIOUS',
+      osPlatform: 'WINDOWS',
+      evidence,
+    });
+    for (const level of AUTOMATION_LEVELS) {
+      const business = decideRemediation({
+        automationLevel: level,
+        verdict: 'MALICIOUS',
+        osPlatform: 'WINDOWS',
+        evidence,
+        plan: 'BUSINESS',
+      });
+      expect(business.decision).toBe(A);
+      expect(business.explanation).toBe(asFull.explanation);
+      expect(business.reason).toMatchObject({
+        rule: AUTO,
+        automationLevel: 'FULL',
+        groupAutomationLevel: level,
+        plan: 'BUSINESS',
+      });
+      const plan2 = decideRemediation({
+        automationLevel: level,
+        verdict: 'MALICIOUS',
+        osPlatform: 'WINDOWS',
+        evidence,
+        plan: 'PLAN_2',
+      });
+      expect(plan2.decision).toBe(EXPECTED[level].MALICIOUS[COLUMNS.indexOf('OS')]);
+      expect(plan2.reason).toMatchObject({ automationLevel: level, groupAutomationLevel: level });
+      expect(plan2.reason.plan).toBe('PLAN_2');
+    }
+    expect(asFull.reason.plan).toBeNull();
+  });
+
   it('the data table has a cell for every level and verdict, and nothing else', () => {
     expect(Object.keys(DECISION_TABLE).sort()).toEqual([...AUTOMATION_LEVELS].sort());
     for (const level of AUTOMATION_LEVELS)
@@ -349,6 +387,8 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
     expect(bad({ evidence: { kind: 'EMAIL' } })).toThrow(TypeError);
     expect(bad({ automationLevel: 'toString' })).toThrow(TypeError);
     expect(bad({ evidence: { kind: '__proto__' } })).toThrow(TypeError);
+    expect(bad({ plan: 'PLAN_9' })).toThrow(TypeError);
+    expect(bad({ plan: 'toString' })).toThrow(TypeError);
   });
 
   it('covers every evidence kind', () => {
