@@ -168,6 +168,9 @@ const COMPILED = recordOf(PLAN_VARIANTS, (plan) =>
   ),
 );
 
+/** The table most decisions read (the caller passed the applied level), without a look-up by plan. */
+const COMPILED_WITHOUT_PLAN = COMPILED.NONE;
+
 function factOf(classification: PathClassification): number {
   const classes = classification.classes;
   if (!classification.understood)
@@ -198,12 +201,12 @@ function invalidInput(input: PolicyInput): never {
   invalid('evidence kind', input.evidence.kind);
 }
 
-/** The outcome for a path that was not understood: its reason names why (made per decision). */
-function unreadable(
+/** The evaluation for a path that was not understood: its reason names why (made per decision). */
+function unreadableEvaluation(
   outcome: CompiledOutcome,
   classification: PathClassification,
   rawPath: unknown,
-): { readonly reason: DecisionReason; readonly explanation: string } {
+): PolicyEvaluation {
   const compiled = outcome.reason;
   const reason: DecisionReason = {
     rule: compiled.rule,
@@ -217,8 +220,16 @@ function unreadable(
     unreadableReason: classification.reason ?? 'unknown',
   };
   const decided = { decision: outcome.decision, actionType: outcome.actionType, reason };
-  const shown = typeof rawPath === 'string' ? rawPath : null;
-  return { reason, explanation: renderExplanation(decided, shown) };
+  // The same properties in the same order as decideRemediation's own result: one object shape.
+  return {
+    decision: outcome.decision,
+    actionType: outcome.actionType,
+    reason,
+    locationClasses: classification.classes,
+    explanation: renderExplanation(decided, typeof rawPath === 'string' ? rawPath : null),
+    pathUnderstood: classification.understood,
+    normalizedPath: classification.normalizedPath,
+  };
 }
 
 /**
@@ -230,7 +241,8 @@ function unreadable(
 export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   const { automationLevel, verdict, evidence, osPlatform, plan } = input;
   // An inherited key (`toString`, `__proto__`) finds something that is not a compiled cell.
-  const cell = COMPILED[plan ?? 'NONE']?.[automationLevel]?.[verdict]?.[evidence.kind];
+  const byLevel = plan === undefined ? COMPILED_WITHOUT_PLAN : COMPILED[plan];
+  const cell = byLevel?.[automationLevel]?.[verdict]?.[evidence.kind];
   if (cell?.compiled !== true) invalidInput(input);
   if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS')
     invalid('OS platform', osPlatform);
@@ -245,22 +257,19 @@ export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   }
   const fact = factOf(classification);
   const outcome = outcomes[fact] as CompiledOutcome;
-  let reason = outcome.reason;
-  let explanation: string;
-  if (fact === FACT_NOT_UNDERSTOOD) {
-    ({ reason, explanation } = unreadable(outcome, classification, evidence.path));
-  } else if (classification.normalizedPath !== null) {
-    explanation = `${outcome.subjectWithPath} ${classification.normalizedPath}${outcome.tail}`;
-  } else {
-    explanation = outcome.sentenceWithoutPath;
-  }
+  if (fact === FACT_NOT_UNDERSTOOD)
+    return unreadableEvaluation(outcome, classification, evidence.path);
+  const normalizedPath = classification.normalizedPath;
   return {
     decision: outcome.decision,
     actionType: outcome.actionType,
-    reason,
+    reason: outcome.reason,
     locationClasses: classification.classes,
-    explanation,
+    explanation:
+      normalizedPath === null
+        ? outcome.sentenceWithoutPath
+        : `${outcome.subjectWithPath} ${normalizedPath}${outcome.tail}`,
     pathUnderstood: classification.understood,
-    normalizedPath: classification.normalizedPath,
+    normalizedPath,
   };
 }
