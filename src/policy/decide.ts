@@ -1,14 +1,9 @@
 import { AIR_ACTION_BY_EVIDENCE_KIND, ARTIFACT_FILE } from './action-mapping.js';
 import { classifyPath, NO_PATH_CLASSIFICATION, type PathClassification } from './classify-path.js';
+import type { DecisionReason, LocationFact } from './decision-reason.js';
+import { firstMatchingRule, type LocationFacts } from './decision-rules.js';
 import { DECISION_TABLE } from './decision-table.js';
-import {
-  explainDecision,
-  explanationSubject,
-  explanationTail,
-  LOCATION_FACTS,
-  type RuleApplication,
-  unreadableLocationFact,
-} from './explanation.js';
+import { explanationSubject, explanationTail, renderExplanation } from './explanation.js';
 import {
   CLASSES_NONE,
   CLASSES_OS,
@@ -16,6 +11,7 @@ import {
   CLASSES_OTHER,
   CLASSES_TEMP,
 } from './location-matcher.js';
+import { effectiveAutomationLevel } from './plans.js';
 import {
   AUTOMATION_LEVELS,
   type AutomationLevel,
@@ -24,6 +20,8 @@ import {
   isOneOf,
   type LocationClass,
   type OsPlatform,
+  PLANS,
+  type Plan,
   type PolicyDecision,
   type RemediationActionType,
   VERDICTS,
@@ -37,15 +35,23 @@ export interface PolicyInput {
   readonly evidence: { readonly kind: EvidenceKind; readonly path?: string | null };
   /** The device's platform. */
   readonly osPlatform: OsPlatform;
+  /**
+   * The tenant's plan, when the caller wants the engine to apply it: `automationLevel` is then
+   * the group's own level and the plan's limit applies (BUSINESS: every device FULL), recorded in
+   * the reason. Without it, `automationLevel` is the level that applies.
+   */
+  readonly plan?: Plan;
 }
 
 export interface PolicyEvaluation {
   readonly decision: PolicyDecision;
   /** The action the decision creates (taken automatically or pending); null when none is created. */
   readonly actionType: RemediationActionType | null;
+  /** Why, as data: the rule that applied, the location fact, the level, the table's cell. */
+  readonly reason: DecisionReason;
   /** The artifact's location classes (shared frozen array; empty when the path was not understood). */
   readonly locationClasses: ReadonlyArray<LocationClass>;
-  /** One sentence a person can read: the verdict, the location fact, the level's rule, the outcome. */
+  /** The reason as one sentence a person can read (rendered by `renderExplanation`). */
   readonly explanation: string;
   /** False when the artifact has a file whose location could not be established. */
   readonly pathUnderstood: boolean;
@@ -53,109 +59,39 @@ export interface PolicyEvaluation {
   readonly normalizedPath: string | null;
 }
 
-/** What the decision needs to know about the artifact's location. */
-export interface LocationFacts {
-  /** False when the artifact has a file whose location could not be established. */
-  readonly understood: boolean;
-  readonly classes: ReadonlyArray<LocationClass>;
-}
-
-export interface TableDecision {
-  readonly decision: PolicyDecision;
-  readonly actionType: RemediationActionType | null;
-  readonly rule: RuleApplication;
-}
-
-/**
- * THE rule (SPEC §2.1–2.3), readable:
- * - NO_AUTOMATED_RESPONSE → NO_INVESTIGATION, for every kind and verdict.
- * - Informational evidence (IP_ADDRESS, URL, USER) → NO_ACTION whatever the verdict.
- * - Otherwise the decision table. A location rule reads the artifact's location classes; when
- *   the artifact's file cannot be located (path not understood, or a FILE/PROCESS/DRIVER without
- *   a path) it takes the safe side: REQUIRE_APPROVAL. An automatic cell (FULL) takes the safe side
- *   too: nothing is remediated automatically on a path the engine could not read (SPEC §2.2).
- * - The action type is the kind's AIR action when an action is created, else null.
- */
-export function applyDecisionTable(
-  level: AutomationLevel,
-  verdict: Verdict,
-  kind: EvidenceKind,
-  location: LocationFacts,
-): TableDecision {
-  const cell = DECISION_TABLE[level][verdict];
-  const airAction = AIR_ACTION_BY_EVIDENCE_KIND[kind];
-  let decision: PolicyDecision;
-  let rule: RuleApplication;
-  if (cell === 'no investigation') {
-    decision = 'NO_INVESTIGATION';
-    rule = airAction === null ? 'informational' : 'always';
-  } else if (airAction === null) {
-    decision = 'NO_ACTION';
-    rule = 'informational';
-  } else if (typeof cell === 'string' && !(cell === 'automatic' && !location.understood)) {
-    decision =
-      cell === 'automatic'
-        ? 'TAKE_AUTOMATICALLY'
-        : cell === 'approval'
-          ? 'REQUIRE_APPROVAL'
-          : 'NO_ACTION';
-    rule = 'always';
-  } else if (!location.understood) {
-    // SPEC §2.2: a path the engine cannot understand never leads to an automatic action, even
-    // where the level does not read the location: a person looks at it first.
-    decision = 'REQUIRE_APPROVAL';
-    rule = 'safe side';
-  } else if (typeof cell === 'string') {
-    throw new TypeError(`unreachable decision cell ${cell}`);
-  } else if ('approvalIf' in cell) {
-    const holds = location.classes.includes(cell.approvalIf);
-    decision = holds ? 'REQUIRE_APPROVAL' : 'TAKE_AUTOMATICALLY';
-    rule = holds ? 'holds' : 'not';
-  } else {
-    const holds = location.classes.includes(cell.automaticIf);
-    decision = holds ? 'TAKE_AUTOMATICALLY' : 'REQUIRE_APPROVAL';
-    rule = holds ? 'holds' : 'not';
-  }
-  const actionType =
-    decision === 'TAKE_AUTOMATICALLY' || decision === 'REQUIRE_APPROVAL' ? airAction : null;
-  return { decision, actionType, rule };
-}
-
 // ---------------------------------------------------------------------------------------------
-// The rule above, compiled once at load time for every (level, verdict, kind, location fact),
-// so that a decision costs a path classification and three look-ups. The sentences come from
-// the same explanation builder; the path is the only part put in at decision time.
+// The rules (decision-rules.ts), compiled once at load time for every (level, verdict, kind,
+// location fact), so that a decision costs a path classification and three look-ups. Reasons
+// are shared; the sentences come from the same renderer, the path being the only part put in
+// at decision time.
 
-/** The location facts a decision can see, as indices into a compiled row. */
+/** The location facts a decision can see, in the order of a compiled row. */
+const FACTS: ReadonlyArray<{ readonly fact: LocationFact; readonly location: LocationFacts }> = [
+  { fact: 'OS_DIRECTORY', location: { understood: true, classes: CLASSES_OS } },
+  { fact: 'TEMP_FOLDER', location: { understood: true, classes: CLASSES_TEMP } },
+  {
+    fact: 'OS_DIRECTORY_AND_TEMP_FOLDER',
+    location: { understood: true, classes: CLASSES_OS_AND_TEMP },
+  },
+  { fact: 'OTHER', location: { understood: true, classes: CLASSES_OTHER } },
+  { fact: 'NONE', location: { understood: true, classes: CLASSES_NONE } },
+  { fact: 'MISSING', location: { understood: false, classes: CLASSES_NONE } },
+  { fact: 'NOT_UNDERSTOOD', location: { understood: false, classes: [] } },
+];
 const FACT_OS = 0;
 const FACT_TEMP = 1;
 const FACT_OS_AND_TEMP = 2;
 const FACT_OTHER = 3;
 const FACT_NONE = 4;
-/** The artifact has a file whose location is unknown (a FILE, PROCESS or DRIVER without a path). */
 const FACT_MISSING = 5;
-/** The path could not be understood (the sentence then names the reason). */
-const FACT_UNREADABLE = 6;
+const FACT_NOT_UNDERSTOOD = 6;
 
-const FACTS: ReadonlyArray<{ readonly location: LocationFacts; readonly phrase: string | null }> = [
-  { location: { understood: true, classes: CLASSES_OS }, phrase: LOCATION_FACTS.OS_DIRECTORY },
-  { location: { understood: true, classes: CLASSES_TEMP }, phrase: LOCATION_FACTS.TEMP_FOLDER },
-  {
-    location: { understood: true, classes: CLASSES_OS_AND_TEMP },
-    phrase: LOCATION_FACTS.OS_DIRECTORY_AND_TEMP_FOLDER,
-  },
-  { location: { understood: true, classes: CLASSES_OTHER }, phrase: LOCATION_FACTS.OTHER },
-  { location: { understood: true, classes: CLASSES_NONE }, phrase: LOCATION_FACTS.NONE },
-  { location: { understood: false, classes: CLASSES_NONE }, phrase: LOCATION_FACTS.MISSING },
-  { location: { understood: false, classes: [] }, phrase: null },
-];
-
-interface CompiledOutcome extends TableDecision {
+interface CompiledOutcome {
+  readonly decision: PolicyDecision;
+  readonly actionType: RemediationActionType | null;
+  readonly reason: DecisionReason;
   /** Whether the kind has a file (ARTIFACT_FILE). */
   readonly file: 'required' | 'optional' | 'none';
-  readonly level: AutomationLevel;
-  readonly verdict: Verdict;
-  readonly kind: EvidenceKind;
   /** "Malicious file" (followed by " " + path). */
   readonly subjectWithPath: string;
   /** The whole sentence when no path is shown. */
@@ -164,26 +100,44 @@ interface CompiledOutcome extends TableDecision {
   readonly tail: string;
 }
 
+/** Which plan a compiled table applies ('NONE': the input named no plan). */
+type PlanVariant = Plan | 'NONE';
+const PLAN_VARIANTS: ReadonlyArray<PlanVariant> = ['NONE', ...PLANS];
+
 function compileOutcome(
-  level: AutomationLevel,
+  plan: PlanVariant,
+  groupAutomationLevel: AutomationLevel,
   verdict: Verdict,
-  kind: EvidenceKind,
-  fact: number,
+  evidenceKind: EvidenceKind,
+  factIndex: number,
 ): CompiledOutcome {
-  const { location, phrase } = FACTS[fact] as (typeof FACTS)[number];
-  const decided = applyDecisionTable(level, verdict, kind, location);
-  const locationFact =
-    decided.rule === 'informational' ? LOCATION_FACTS.INFORMATIONAL : (phrase ?? '');
-  const facts = { automationLevel: level, verdict, kind, ...decided, locationFact };
+  const { fact, location } = FACTS[factIndex] as (typeof FACTS)[number];
+  const automationLevel =
+    plan === 'NONE' ? groupAutomationLevel : effectiveAutomationLevel(plan, groupAutomationLevel);
+  const decisionCell = DECISION_TABLE[automationLevel][verdict];
+  const airAction = AIR_ACTION_BY_EVIDENCE_KIND[evidenceKind];
+  const informational = airAction === null;
+  const rule = firstMatchingRule({ cell: decisionCell, informational, location });
+  const createsAction =
+    rule.decision === 'TAKE_AUTOMATICALLY' || rule.decision === 'REQUIRE_APPROVAL';
+  const reason: DecisionReason = Object.freeze({
+    rule: rule.name,
+    automationLevel,
+    groupAutomationLevel,
+    plan: plan === 'NONE' ? null : plan,
+    verdict,
+    evidenceKind,
+    decisionCell,
+    location: informational ? 'INFORMATIONAL' : fact,
+    unreadableReason: null,
+  });
+  const decided = { decision: rule.decision, actionType: createsAction ? airAction : null, reason };
   return {
     ...decided,
-    file: ARTIFACT_FILE[kind],
-    level,
-    verdict,
-    kind,
-    subjectWithPath: explanationSubject(verdict, kind, true),
-    sentenceWithoutPath: explainDecision(facts, null),
-    tail: explanationTail(facts),
+    file: ARTIFACT_FILE[evidenceKind],
+    subjectWithPath: explanationSubject(verdict, evidenceKind, true),
+    sentenceWithoutPath: renderExplanation(decided, null),
+    tail: explanationTail(decided),
   };
 }
 
@@ -200,22 +154,27 @@ interface CompiledCell {
   readonly byFact: ReadonlyArray<CompiledOutcome>;
 }
 
-const COMPILED = recordOf(AUTOMATION_LEVELS, (level) =>
-  recordOf(VERDICTS, (verdict) =>
-    recordOf(
-      EVIDENCE_KINDS,
-      (kind): CompiledCell => ({
-        compiled: true,
-        byFact: FACTS.map((_, fact) => compileOutcome(level, verdict, kind, fact)),
-      }),
+const COMPILED = recordOf(PLAN_VARIANTS, (plan) =>
+  recordOf(AUTOMATION_LEVELS, (level) =>
+    recordOf(VERDICTS, (verdict) =>
+      recordOf(
+        EVIDENCE_KINDS,
+        (kind): CompiledCell => ({
+          compiled: true,
+          byFact: FACTS.map((_, fact) => compileOutcome(plan, level, verdict, kind, fact)),
+        }),
+      ),
     ),
   ),
 );
 
+/** The table most decisions read (the caller passed the applied level), without a look-up by plan. */
+const COMPILED_WITHOUT_PLAN = COMPILED.NONE;
+
 function factOf(classification: PathClassification): number {
   const classes = classification.classes;
   if (!classification.understood)
-    return classification.reason === undefined ? FACT_MISSING : FACT_UNREADABLE;
+    return classification.reason === undefined ? FACT_MISSING : FACT_NOT_UNDERSTOOD;
   if (classes === CLASSES_OS) return FACT_OS;
   if (classes === CLASSES_TEMP) return FACT_TEMP;
   if (classes === CLASSES_OS_AND_TEMP) return FACT_OS_AND_TEMP;
@@ -230,34 +189,60 @@ const MISSING_REQUIRED_PATH: PathClassification = Object.freeze({
   understood: false,
 });
 
-const MAX_SHOWN_PATH = 200;
-
-function shownUnreadablePath(raw: string | null | undefined): string | null {
-  if (typeof raw !== 'string' || raw === '') return null;
-  return JSON.stringify(raw.length > MAX_SHOWN_PATH ? `${raw.slice(0, MAX_SHOWN_PATH)}…` : raw);
-}
-
 function invalid(what: string, value: unknown): never {
   throw new TypeError(`unknown ${what}: ${String(value)}`);
 }
 
 function invalidInput(input: PolicyInput): never {
+  if (input.plan !== undefined && !isOneOf(PLANS, input.plan)) invalid('plan', input.plan);
   if (!isOneOf(AUTOMATION_LEVELS, input.automationLevel))
     invalid('automation level', input.automationLevel);
   if (!isOneOf(VERDICTS, input.verdict)) invalid('verdict', input.verdict);
   invalid('evidence kind', input.evidence.kind);
 }
 
+/** The evaluation for a path that was not understood: its reason names why (made per decision). */
+function unreadableEvaluation(
+  outcome: CompiledOutcome,
+  classification: PathClassification,
+  rawPath: unknown,
+): PolicyEvaluation {
+  const compiled = outcome.reason;
+  const reason: DecisionReason = {
+    rule: compiled.rule,
+    automationLevel: compiled.automationLevel,
+    groupAutomationLevel: compiled.groupAutomationLevel,
+    plan: compiled.plan,
+    verdict: compiled.verdict,
+    evidenceKind: compiled.evidenceKind,
+    decisionCell: compiled.decisionCell,
+    location: compiled.location,
+    unreadableReason: classification.reason ?? 'unknown',
+  };
+  const decided = { decision: outcome.decision, actionType: outcome.actionType, reason };
+  // The same properties in the same order as decideRemediation's own result: one object shape.
+  return {
+    decision: outcome.decision,
+    actionType: outcome.actionType,
+    reason,
+    locationClasses: classification.classes,
+    explanation: renderExplanation(decided, typeof rawPath === 'string' ? rawPath : null),
+    pathUnderstood: classification.understood,
+    normalizedPath: classification.normalizedPath,
+  };
+}
+
 /**
  * THE remediation decision (SPEC §2.1–2.3): what happens to a verdict on a piece of evidence on
- * a device whose group has `automationLevel` (see `applyDecisionTable` for the rule). Pure;
- * throws a TypeError only for values outside the vocabulary.
+ * a device whose group has `automationLevel` (the rules: `DECISION_RULES`), with the reason
+ * beside the decision and the sentence rendered from it. Pure; throws a TypeError only for
+ * values outside the vocabulary.
  */
 export function decideRemediation(input: PolicyInput): PolicyEvaluation {
-  const { automationLevel, verdict, evidence, osPlatform } = input;
-  const kind = evidence.kind;
+  const { automationLevel, verdict, evidence, osPlatform, plan } = input;
   // An inherited key (`toString`, `__proto__`) finds something that is not a compiled cell.
-  const cell = COMPILED[automationLevel]?.[verdict]?.[kind];
+  const byLevel = plan === undefined ? COMPILED_WITHOUT_PLAN : COMPILED[plan];
+  const cell = byLevel?.[automationLevel]?.[verdict]?.[evidence.kind];
   if (cell?.compiled !== true) invalidInput(input);
   if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS')
     invalid('OS platform', osPlatform);
@@ -272,29 +257,19 @@ export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   }
   const fact = factOf(classification);
   const outcome = outcomes[fact] as CompiledOutcome;
-  let explanation: string;
-  if (fact === FACT_UNREADABLE) {
-    const facts = {
-      automationLevel,
-      verdict,
-      kind,
-      decision: outcome.decision,
-      actionType: outcome.actionType,
-      rule: outcome.rule,
-      locationFact: unreadableLocationFact(classification.reason ?? 'unknown'),
-    };
-    explanation = explainDecision(facts, shownUnreadablePath(evidence.path));
-  } else if (classification.normalizedPath !== null) {
-    explanation = `${outcome.subjectWithPath} ${classification.normalizedPath}${outcome.tail}`;
-  } else {
-    explanation = outcome.sentenceWithoutPath;
-  }
+  if (fact === FACT_NOT_UNDERSTOOD)
+    return unreadableEvaluation(outcome, classification, evidence.path);
+  const normalizedPath = classification.normalizedPath;
   return {
     decision: outcome.decision,
     actionType: outcome.actionType,
+    reason: outcome.reason,
     locationClasses: classification.classes,
-    explanation,
+    explanation:
+      normalizedPath === null
+        ? outcome.sentenceWithoutPath
+        : `${outcome.subjectWithPath} ${normalizedPath}${outcome.tail}`,
     pathUnderstood: classification.understood,
-    normalizedPath: classification.normalizedPath,
+    normalizedPath,
   };
 }

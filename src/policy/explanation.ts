@@ -1,3 +1,5 @@
+import type { DecisionReason, LocationFact } from './decision-reason.js';
+import type { DecisionRuleName } from './decision-rules.js';
 import { LEVEL_RULE_TEXT } from './decision-table.js';
 import type {
   AutomationLevel,
@@ -8,7 +10,7 @@ import type {
 } from './vocabulary.js';
 
 /**
- * The sentence that explains a decision to a person:
+ * The sentence that explains a decision to a person, rendered from its reason (decision-reason.ts):
  *   "<Verdict> <artifact> <path> — <location fact> — and <the level's rule>: <outcome>."
  * e.g. "Malicious file C:\Windows\System32\evil.dll — in an operating-system directory — and the
  * group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for core folders:
@@ -37,7 +39,7 @@ const ARTIFACT_NOUNS: Readonly<
 };
 
 /** The location facts, as the sentence states them. */
-export const LOCATION_FACTS = {
+const LOCATION_PHRASES: Readonly<Record<Exclude<LocationFact, 'NOT_UNDERSTOOD'>, string>> = {
   OS_DIRECTORY: 'in an operating-system directory',
   TEMP_FOLDER: 'in a temporary folder',
   OS_DIRECTORY_AND_TEMP_FOLDER: 'in an operating-system directory and in a temporary folder',
@@ -45,34 +47,32 @@ export const LOCATION_FACTS = {
   NONE: 'no file path',
   MISSING: 'its location is unknown (no path was given)',
   INFORMATIONAL: 'informational evidence, no file',
-} as const;
+};
 
-export function unreadableLocationFact(reason: string): string {
-  return `its location cannot be understood (${reason})`;
+function locationPhrase(reason: DecisionReason): string {
+  return reason.location === 'NOT_UNDERSTOOD'
+    ? `its location cannot be understood (${reason.unreadableReason ?? 'unknown'})`
+    : LOCATION_PHRASES[reason.location];
 }
 
-/** How the level's rule applied: a fixed cell, a location rule that held / did not, the safe side, or informational evidence. */
-export type RuleApplication = 'always' | 'holds' | 'not' | 'safe side' | 'informational';
-
-function ruleText(
-  level: AutomationLevel,
-  verdict: Verdict,
-  rule: RuleApplication,
-  decision: PolicyDecision,
-): string {
+/** The level's rule as the sentence states it, by the rule that applied. */
+function ruleText(rule: DecisionRuleName, level: AutomationLevel, verdict: Verdict): string {
   const text = LEVEL_RULE_TEXT[level];
   switch (rule) {
-    case 'informational':
-      return decision === 'NO_INVESTIGATION'
-        ? text.always[verdict]
-        : `automated investigations take no action on informational evidence, whatever the group's level (${level})`;
-    case 'holds':
-      return text.ifHolds ?? text.always[verdict];
-    case 'not':
-      return text.ifNot ?? text.always[verdict];
-    case 'safe side':
+    case 'informational-evidence':
+      return `automated investigations take no action on informational evidence, whatever the group's level (${level})`;
+    case 'unknown-location-safe-side':
       return `${text.always[verdict]}, so with an unknown location the engine takes the safe side`;
-    case 'always':
+    case 'core-folder-requires-approval':
+    case 'temp-folder-automatic':
+      return text.ifHolds ?? text.always[verdict];
+    case 'outside-core-folders-automatic':
+    case 'outside-temp-folders-requires-approval':
+      return text.ifNot ?? text.always[verdict];
+    case 'no-automated-response':
+    case 'nothing-to-remediate':
+    case 'level-requires-approval':
+    case 'level-remediates-automatically':
       return text.always[verdict];
   }
 }
@@ -90,16 +90,12 @@ function outcomeText(decision: PolicyDecision, actionType: RemediationActionType
   }
 }
 
-export interface ExplanationFacts {
-  readonly automationLevel: AutomationLevel;
-  readonly verdict: Verdict;
-  readonly kind: EvidenceKind;
+/** A decision with its reason: what the sentence is rendered from. */
+export interface ExplainedDecision {
   readonly decision: PolicyDecision;
   /** The action the decision creates (null when none). */
   readonly actionType: RemediationActionType | null;
-  readonly rule: RuleApplication;
-  /** The location fact as a phrase (one of LOCATION_FACTS, or unreadableLocationFact(reason)). */
-  readonly locationFact: string;
+  readonly reason: DecisionReason;
 }
 
 /** "Malicious file " / "Malicious service": the start of the sentence, before the path. */
@@ -113,15 +109,33 @@ export function explanationSubject(
 }
 
 /** " — <location fact> — and <rule>: <outcome>.": the end of the sentence, after the path. */
-export function explanationTail(facts: ExplanationFacts): string {
-  const rule = ruleText(facts.automationLevel, facts.verdict, facts.rule, facts.decision);
-  return ` — ${facts.locationFact} — and ${rule}: ${outcomeText(facts.decision, facts.actionType)}.`;
+export function explanationTail(decided: ExplainedDecision): string {
+  const { reason } = decided;
+  const rule = ruleText(reason.rule, reason.automationLevel, reason.verdict);
+  const outcome = outcomeText(decided.decision, decided.actionType);
+  return ` — ${locationPhrase(reason)} — and ${rule}: ${outcome}.`;
 }
 
-/** The whole sentence; `shownPath` is the path as shown (null: the artifact has no path to show). */
-export function explainDecision(facts: ExplanationFacts, shownPath: string | null): string {
-  const subject = explanationSubject(facts.verdict, facts.kind, shownPath !== null);
-  return shownPath === null
-    ? subject + explanationTail(facts)
-    : `${subject} ${shownPath}${explanationTail(facts)}`;
+const MAX_SHOWN_PATH = 200;
+
+/** A path that was not understood is shown JSON-quoted (control characters escaped), cut at 200 characters. */
+function quotedUnreadablePath(raw: string): string {
+  return JSON.stringify(raw.length > MAX_SHOWN_PATH ? `${raw.slice(0, MAX_SHOWN_PATH)}…` : raw);
+}
+
+/**
+ * The whole sentence. `path`: the path as the engine read it, or, when the location is
+ * NOT_UNDERSTOOD, the path as given (shown quoted); null when there is no path to show.
+ */
+export function renderExplanation(decided: ExplainedDecision, path: string | null): string {
+  const { reason } = decided;
+  const shown =
+    path === null || path === ''
+      ? null
+      : reason.location === 'NOT_UNDERSTOOD'
+        ? quotedUnreadablePath(path)
+        : path;
+  const subject = explanationSubject(reason.verdict, reason.evidenceKind, shown !== null);
+  const tail = explanationTail(decided);
+  return shown === null ? subject + tail : `${subject} ${shown}${tail}`;
 }

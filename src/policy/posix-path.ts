@@ -11,7 +11,7 @@ import type { ParsedLocation } from './windows-path.js';
  * against the location table.
  *
  * - Only absolute paths are understood (`~`, `$HOME/…` and relative paths are not).
- * - Repeated `/`, `.` and `..` are resolved; `..` above `/` makes the path not understood.
+ * - Repeated `/`, `.` and `..` are resolved; `..` at `/` stays at `/` (as the kernel does).
  * - A backslash is an ordinary file-name character on Linux and macOS, but other tools read it
  *   as a separator, so an attacker can use it to make one path look like another. The engine
  *   reads the path both ways; when the two readings give different classes the path is not
@@ -93,8 +93,8 @@ function resolve(path: string, backslashSeparates: boolean): { changed: boolean 
       continue;
     }
     if (length === 2 && path.charCodeAt(start) === 46 && path.charCodeAt(start + 1) === 46) {
-      if (segments.count === 0) return 'its ".." segments climb above the root';
-      segments.count--;
+      // `..` at the root stays at the root, as the kernel resolves it (`/../etc` is `/etc`).
+      if (segments.count > 0) segments.count--;
       changed = true;
       continue;
     }

@@ -108,6 +108,11 @@ interface Root {
   readonly start: number;
   /** False for a share of another kind than a drive's: nothing below it is in the table. */
   readonly matchable: boolean;
+  /**
+   * Segments of `text` that belong to the root itself, which `..` cannot leave (`Windows` of
+   * `\\host\ADMIN$`, whose share root is that folder); 0 for the other roots.
+   */
+  readonly floor: number;
 }
 
 function uncRoot(t: string): Root | string {
@@ -126,6 +131,7 @@ function uncRoot(t: string): Root | string {
       text: `Windows\\${t.slice(restStart)}`,
       start: 0,
       matchable: true,
+      floor: 1,
     };
   }
   const isDriveShare =
@@ -133,7 +139,7 @@ function uncRoot(t: string): Root | string {
   const display = isDriveShare
     ? `\\\\${server}\\${share.toUpperCase()}`
     : `\\\\${server}\\${share}`;
-  return { display, text: t, start: restStart, matchable: isDriveShare };
+  return { display, text: t, start: restStart, matchable: isDriveShare, floor: 0 };
 }
 
 /** `\\?\Volume{guid}\…` or `\Device\HarddiskVolumeN\…`: a volume root, treated like a drive. */
@@ -142,7 +148,7 @@ function volumeRoot(t: string, prefixLength: number, name: RegExp): Root | strin
   const display = end < 0 ? t : t.slice(0, end);
   if (!name.test(display.slice(prefixLength)))
     return 'it names a volume the engine does not recognise';
-  return { display, text: t, start: end < 0 ? t.length : end + 1, matchable: true };
+  return { display, text: t, start: end < 0 ? t.length : end + 1, matchable: true, floor: 0 };
 }
 
 const VOLUME_GUID = /^[0-9a-f-]+\}$/i;
@@ -151,7 +157,13 @@ const VOLUME_NUMBER = /^[0-9]+$/;
 function driveRoot(t: string): Root | string {
   if (t.length === 2 || t.charCodeAt(2) !== 92 /* \ */)
     return 'it is relative to the current directory of a drive';
-  return { display: `${(t[0] ?? '').toUpperCase()}:`, text: t, start: 3, matchable: true };
+  return {
+    display: `${(t[0] ?? '').toUpperCase()}:`,
+    text: t,
+    start: 3,
+    matchable: true,
+    floor: 0,
+  };
 }
 
 /** Roots after the device prefixes `\\?\`, `\\.\`, `\??\`. */
@@ -173,6 +185,8 @@ function ntRoot(t: string): Root | string {
       text: `Windows\\${t.slice(NT_SYSTEMROOT_PREFIX.length)}`,
       start: 0,
       matchable: true,
+      // Read like %SystemRoot% (the link's target, C:\Windows): `..` leaves it for C:\.
+      floor: 0,
     };
   }
   if (lower.startsWith(NT_VOLUME_PREFIX))
@@ -181,11 +195,12 @@ function ntRoot(t: string): Root | string {
   if (lower.startsWith(NT_DEVICE_PREFIX))
     return 'it names a device, not a file on a drive or a share';
   // \Windows\x: the root of the current drive. The table applies on every drive, so it is understood.
-  return { display: '', text: t, start: 1, matchable: true };
+  return { display: '', text: t, start: 1, matchable: true, floor: 0 };
 }
 
-export function parseWindowsPath(input: string, alreadyChanged: boolean): ParsedLocation {
-  let changed = alreadyChanged;
+/** The path's root, after separators, device prefixes and environment variables are read. */
+function readRoot(input: string): { root: Root; changed: boolean } | string {
+  let changed = false;
   let t = input;
   if (t.includes('/')) {
     t = t.replaceAll('/', '\\');
@@ -201,29 +216,36 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
     changed = true;
   }
   if (ILLEGAL_CHARACTERS.test(t))
-    return fail('it contains a character Windows does not allow in paths (< > " | ? *)');
+    return 'it contains a character Windows does not allow in paths (< > " | ? *)';
   if (t.includes('%')) {
     const expanded = expandEnvironment(t);
-    if (!expanded.ok) return expanded;
+    if (!expanded.ok) return expanded.reason;
     t = expanded.text;
     changed = true;
   }
-
   let root: Root | string;
   if (devicePrefix) root = devicePathRoot(t);
   else if (startsWithDrive(t)) root = driveRoot(t);
   else if (t.startsWith('\\\\')) root = uncRoot(t);
   else if (t.charCodeAt(0) === 92) root = ntRoot(t);
   else root = 'it is a relative path (no drive and no root)';
-  if (typeof root === 'string') return fail(root);
+  if (typeof root === 'string') return root;
   if (root.text !== t || (root.display !== '' && !t.startsWith(root.display))) changed = true;
+  return { root, changed };
+}
 
-  // Resolve the segments: empty ones (repeated separators), `.` and `..` (never above the root),
-  // trailing dots and spaces (Windows strips them), `name:stream` (only in the last segment).
+/**
+ * Resolves the segments after the root into `segments`: empty ones (repeated separators), `.`
+ * and `..` (at the root it stays there, as on a real file system: `C:\..\Windows` is
+ * `C:\Windows`), trailing dots and spaces (Windows strips them), `name:stream` (only in the last
+ * segment). `streamEnd`: where the last segment's name ends before `:stream` (-1: no stream).
+ */
+function resolveSegments(root: Root): { changed: boolean; streamEnd: number } | string {
   const text = root.text;
   const n = text.length;
   segments.count = 0;
-  let streamEnd = -1; // end of the last segment's name before ":stream", for matching
+  let changed = n > root.start && text.charCodeAt(n - 1) === 92; // a trailing separator
+  let streamEnd = -1;
   let i = root.start;
   while (i < n) {
     const start = i;
@@ -237,46 +259,55 @@ export function parseWindowsPath(input: string, alreadyChanged: boolean): Parsed
     }
     const end = i;
     i++; // past the separator
-    if (end === start) {
-      changed = true; // repeated or trailing separator
+    if (end === start || significantEnd === start) {
+      changed = true; // a repeated separator, `.` or `..`
+      if (end === start) continue;
+      const dots = dotSegment(text, start, end);
+      if (dots === 0)
+        return `it has a segment made only of dots and spaces ("${text.slice(start, end)}")`;
+      if (dots === 2 && segments.count > root.floor) segments.count--;
       continue;
-    }
-    if (significantEnd === start) {
-      // Only dots and spaces: `.` or `..` (trailing spaces allowed), anything else is refused.
-      let dotsEnd = end;
-      while (text.charCodeAt(dotsEnd - 1) === 32) dotsEnd--;
-      changed = true;
-      if (dotsEnd - start === 1) continue;
-      if (dotsEnd - start === 2 && text.charCodeAt(start + 1) === 46) {
-        if (segments.count === 0) return fail('its ".." segments climb above the root');
-        segments.count--;
-        continue;
-      }
-      return fail(`it has a segment made only of dots and spaces ("${text.slice(start, end)}")`);
     }
     if (significantEnd !== end) changed = true;
     if (colon >= 0) {
-      for (let j = i; j < n; j++) {
-        if (text.charCodeAt(j) !== 92) {
-          return fail(
-            'a folder name contains ":" (an alternate data stream of a folder, or a drive in the middle of the path)',
-          );
-        }
-      }
+      if (!onlySeparatorsFrom(text, i))
+        return 'a folder name contains ":" (an alternate data stream of a folder, or a drive in the middle of the path)';
       // file:stream — an alternate data stream lies where its file (or folder) lies.
       streamEnd = colon;
-      while (
-        streamEnd > start &&
-        (text.charCodeAt(streamEnd - 1) === 46 || text.charCodeAt(streamEnd - 1) === 32)
-      )
-        streamEnd--;
+      while (streamEnd > start && isDotOrSpace(text.charCodeAt(streamEnd - 1))) streamEnd--;
     }
     segments.push(start, significantEnd);
   }
+  return { changed, streamEnd };
+}
 
-  if (n > root.start && text.charCodeAt(n - 1) === 92) changed = true; // a trailing separator
+const isDotOrSpace = (c: number): boolean => c === 46 || c === 32;
+
+/** A segment of dots and spaces: 1 for `.`, 2 for `..` (trailing spaces allowed), 0 for anything else. */
+function dotSegment(text: string, start: number, end: number): 0 | 1 | 2 {
+  let dotsEnd = end;
+  while (text.charCodeAt(dotsEnd - 1) === 32) dotsEnd--;
+  if (dotsEnd - start === 1) return 1;
+  if (dotsEnd - start === 2 && text.charCodeAt(start + 1) === 46) return 2;
+  return 0;
+}
+
+function onlySeparatorsFrom(text: string, from: number): boolean {
+  for (let j = from; j < text.length; j++) if (text.charCodeAt(j) !== 92) return false;
+  return true;
+}
+
+export function parseWindowsPath(input: string, alreadyChanged: boolean): ParsedLocation {
+  const read = readRoot(input);
+  if (typeof read === 'string') return fail(read);
+  const { root } = read;
+  const resolved = resolveSegments(root);
+  if (typeof resolved === 'string') return fail(resolved);
+  const changed = alreadyChanged || read.changed || resolved.changed;
+  const text = root.text;
   const normalizedPath = changed ? `${root.display}\\${segments.join(text, '\\')}` : input;
   if (!root.matchable) return { ok: true, normalizedPath, bits: 0 };
+  const streamEnd = resolved.streamEnd;
   if (streamEnd >= 0) {
     const last = segments.count - 1;
     if (streamEnd === segments.bounds[last * 2]) segments.count--;

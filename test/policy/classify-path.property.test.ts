@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { classifyPath } from '../../src/policy/classify-path.js';
+import { decideRemediation } from '../../src/policy/decide.js';
+import { preparePathText } from '../../src/policy/path-text.js';
+import { parsePosixPath, plainPosixPathBits } from '../../src/policy/posix-path.js';
 import {
   AUTOMATION_LEVELS,
-  classifyPath,
-  decideRemediation,
   EVIDENCE_KINDS,
   LOCATION_CLASSES,
   type OsPlatform,
   POLICY_DECISIONS,
   VERDICTS,
-} from '../../src/policy/index.js';
-import { preparePathText } from '../../src/policy/path-text.js';
-import { parsePosixPath, plainPosixPathBits } from '../../src/policy/posix-path.js';
+} from '../../src/policy/vocabulary.js';
 import { parseWindowsPath, plainWindowsPathBits } from '../../src/policy/windows-path.js';
 
 const RUNS = { numRuns: 400 };
@@ -99,6 +99,41 @@ describe('classifyPath properties', () => {
           classesOf(posixPath(segments), platform),
         );
       }),
+      RUNS,
+    );
+  });
+
+  it('`..` at the root stays at the root: climbing above it never changes the class (Windows drives and shares)', () => {
+    const root = fc.constantFrom('C:', 'D:', '\\\\host\\C$', '\\\\?\\C:', '\\??\\D:', '');
+    fc.assert(
+      fc.property(
+        root,
+        windowsSegments,
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom('\\', '/'),
+        (r, segments, climbs, separator) => {
+          const original = `${r}\\${segments.join('\\')}`;
+          const climbing = `${r}${separator}${[...Array(climbs).fill('..'), ...segments].join(separator)}`;
+          expect(classesOf(climbing, 'WINDOWS')).toEqual(classesOf(original, 'WINDOWS'));
+          expect(classesOf(climbing, 'WINDOWS').understood).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('`..` at the root stays at the root: climbing above `/` never changes the class (Linux, macOS)', () => {
+    fc.assert(
+      fc.property(
+        posixPlatform,
+        posixSegments,
+        fc.integer({ min: 1, max: 4 }),
+        (platform, segments, climbs) => {
+          const climbing = posixPath([...Array(climbs).fill('..'), ...segments]);
+          expect(classesOf(climbing, platform)).toEqual(classesOf(posixPath(segments), platform));
+          expect(classesOf(climbing, platform).understood).toBe(true);
+        },
+      ),
       RUNS,
     );
   });

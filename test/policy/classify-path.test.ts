@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPath, type LocationClass, type OsPlatform } from '../../src/policy/index.js';
+import { classifyPath } from '../../src/policy/classify-path.js';
+import type { LocationClass, OsPlatform } from '../../src/policy/vocabulary.js';
 
 const OS: LocationClass[] = ['OS_DIRECTORY'];
 const TEMP: LocationClass[] = ['TEMP_FOLDER'];
@@ -48,8 +49,24 @@ const WINDOWS: Case[] = [
   ['C:\\Windows\\..\\Users\\bob\\Downloads\\x.exe', TEMP, 'C:\\Users\\bob\\Downloads\\x.exe'],
   ['C:\\Windows\\.\\System32\\.\\x.dll', OS, 'C:\\Windows\\System32\\x.dll'],
   ['C:\\Users\\bob\\Downloads\\sub\\..\\x.exe', TEMP],
-  ['C:\\..\\Windows\\x.exe', NOT_UNDERSTOOD],
-  ['C:\\Windows\\..\\..\\x.exe', NOT_UNDERSTOOD],
+  // `..` at the root stays at the root, as on a real file system (issue 10, item 12)
+  ['C:\\..\\Windows\\x.exe', OS, 'C:\\Windows\\x.exe'],
+  ['C:\\..\\..\\Windows\\x.exe', OS, 'C:\\Windows\\x.exe'],
+  ['c:/../../windows/system32/x.dll', OS, 'C:\\windows\\system32\\x.dll'],
+  ['C:\\..\\..\\Users\\bob\\Downloads\\x.exe', TEMP, 'C:\\Users\\bob\\Downloads\\x.exe'],
+  ['C:\\Windows\\..\\..\\x.exe', OTHER, 'C:\\x.exe'],
+  ['C:\\..', OTHER, 'C:\\'],
+  ['D:\\Data\\..\\..\\..\\Program Files\\x.exe', OS, 'D:\\Program Files\\x.exe'],
+  ['\\..\\..\\Windows\\x.exe', OS, '\\Windows\\x.exe'],
+  ['%SystemDrive%\\..\\Windows\\x.exe', OS, 'C:\\Windows\\x.exe'],
+  ['%TEMP%\\..\\..\\..\\..\\..\\..\\..\\Windows\\x.exe', OS, 'C:\\Windows\\x.exe'],
+  ['%SystemRoot%\\..\\..\\x.exe', OTHER, 'C:\\x.exe'],
+  ['\\\\?\\C:\\..\\..\\Windows\\x.exe', OS, 'C:\\Windows\\x.exe'],
+  ['\\??\\C:\\..\\Program Files\\x.exe', OS, 'C:\\Program Files\\x.exe'],
+  ['\\SystemRoot\\..\\..\\Windows\\x.exe', OS, 'C:\\Windows\\x.exe'],
+  ['\\Device\\HarddiskVolume2\\..\\..\\Windows\\x.exe', OS],
+  ['\\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\..\\Windows\\x.exe', OS],
+  ['file:///C:/../../Windows/x.exe', OS, 'C:\\Windows\\x.exe'],
   ['C:\\Windows\\...\\x.exe', NOT_UNDERSTOOD],
   // Environment variables
   ['%SystemRoot%\\System32\\x.dll', OS, 'C:\\Windows\\System32\\x.dll'],
@@ -94,7 +111,15 @@ const WINDOWS: Case[] = [
     '\\\\server\\C$\\Users\\bob\\Downloads\\x.exe',
   ],
   ['\\\\server\\ADMIN$\\System32\\x.dll', OS, '\\\\server\\C$\\Windows\\System32\\x.dll'],
-  ['\\\\server\\share\\..\\..\\x.exe', NOT_UNDERSTOOD],
+  // `..` stops at the share: `\\server\share` is the root of a UNC path
+  ['\\\\server\\share\\..\\..\\x.exe', OTHER, '\\\\server\\share\\x.exe'],
+  ['\\\\server\\C$\\..\\..\\Windows\\x.exe', OS, '\\\\server\\C$\\Windows\\x.exe'],
+  // ADMIN$ is rooted at C:\Windows: `..` cannot leave it
+  ['\\\\server\\ADMIN$\\..\\..\\x.exe', OS, '\\\\server\\C$\\Windows\\x.exe'],
+  ['\\\\server\\ADMIN$\\Temp\\..\\..\\x.exe', OS, '\\\\server\\C$\\Windows\\x.exe'],
+  ['\\\\?\\UNC\\server\\C$\\..\\Windows\\x.exe', OS, '\\\\server\\C$\\Windows\\x.exe'],
+  ['\\Device\\Mup\\server\\share\\..\\..\\Windows\\x.exe', OTHER],
+  ['file://server/C$/../../Windows/x.exe', OS, '\\\\server\\C$\\Windows\\x.exe'],
   ['\\\\server', NOT_UNDERSTOOD],
   // 8.3 short names
   ['C:\\PROGRA~1\\Vendor\\x.exe', OS],
@@ -189,8 +214,16 @@ const LINUX: Case[] = [
   ['/tmp/../etc/passwd', OS, '/etc/passwd'],
   ['//usr///bin/./evil', OS, '/usr/bin/evil'],
   ['/tmp/', TEMP, '/tmp'],
-  ['/../etc/passwd', NOT_UNDERSTOOD],
-  ['/tmp/../../etc/passwd', NOT_UNDERSTOOD],
+  // `..` at the root stays at the root, as the kernel resolves it (issue 10, item 12)
+  ['/../etc/passwd', OS, '/etc/passwd'],
+  ['/../../etc/x', OS, '/etc/x'],
+  ['/tmp/../../etc/passwd', OS, '/etc/passwd'],
+  ['/../../tmp/x', TEMP, '/tmp/x'],
+  ['/usr/../../../home/bob/Downloads/x', TEMP, '/home/bob/Downloads/x'],
+  ['/..', OTHER, '/'],
+  ['/../../srv/x', OTHER, '/srv/x'],
+  ['file:///../../etc/x', OS, '/etc/x'],
+  ['/../tmp/a\\..\\..\\etc/x', NOT_UNDERSTOOD], // the backslash readings still disagree
   ['~/Downloads/evil', NOT_UNDERSTOOD],
   ['bin/evil', NOT_UNDERSTOOD],
   ['./evil', NOT_UNDERSTOOD],
@@ -237,7 +270,10 @@ const MACOS: Case[] = [
   ['/Users/bob/Downloads/../../../Library/evil', OS, '/Library/evil'],
   ['/Libraryx/evil', OTHER],
   ['~/Downloads/evil', NOT_UNDERSTOOD],
-  ['/tmp/../../evil', NOT_UNDERSTOOD],
+  ['/tmp/../../evil', OTHER, '/evil'],
+  ['/../../System/Library/x', OS, '/System/Library/x'],
+  ['/../../../private/var/folders/ab/T/x', TEMP, '/private/var/folders/ab/T/x'],
+  ['/System/Volumes/Data/../../../../Users/bob/Downloads/x', TEMP, '/Users/bob/Downloads/x'],
   ['/dev/fd/3', NOT_UNDERSTOOD],
   ['file:///Users/bob/Downloads/my%20file', TEMP],
 ];
@@ -292,7 +328,7 @@ describe('classifyPath', () => {
 
   it('says why a path is not understood', () => {
     expect(classifyPath('%FOO%\\x.exe', 'WINDOWS').reason).toContain('%FOO%');
-    expect(classifyPath('C:\\..\\x', 'WINDOWS').reason).toContain('root');
+    expect(classifyPath('C:\\Windows\\...\\x', 'WINDOWS').reason).toContain('dots');
     expect(classifyPath('x\\y', 'WINDOWS').reason).toContain('relative');
     expect(classifyPath('C:\\x\u0000', 'WINDOWS').reason).toContain('control character');
     expect(classifyPath('C:\\PROGRA~3\\x', 'WINDOWS').reason).toContain('8.3');

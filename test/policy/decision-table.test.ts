@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { decideRemediation } from '../../src/policy/decide.js';
+import type { LocationFact } from '../../src/policy/decision-reason.js';
+import {
+  DECISION_RULE_NAMES,
+  DECISION_RULES,
+  type DecisionRuleName,
+} from '../../src/policy/decision-rules.js';
+import { DECISION_TABLE } from '../../src/policy/decision-table.js';
+import { renderExplanation } from '../../src/policy/explanation.js';
 import {
   AUTOMATION_LEVELS,
   type AutomationLevel,
-  DECISION_TABLE,
-  decideRemediation,
   EVIDENCE_KINDS,
   type EvidenceKind,
   type LocationClass,
@@ -12,7 +19,7 @@ import {
   type RemediationActionType,
   VERDICTS,
   type Verdict,
-} from '../../src/policy/index.js';
+} from '../../src/policy/vocabulary.js';
 
 /*
  * SPEC §2.1 written out again, independently of src/policy/decision-table.ts, one row per
@@ -60,6 +67,63 @@ const EXPECTED: Record<AutomationLevel, Record<Verdict, PolicyDecision[]>> = {
   },
 };
 
+/*
+ * The rule that must apply in each cell (the reason's `rule`), same rows and columns:
+ *   AUTO  level-remediates-automatically      APPR  level-requires-approval
+ *   NONE  nothing-to-remediate                NOIN  no-automated-response
+ *   SAFE  unknown-location-safe-side
+ *   CORE  core-folder-requires-approval       NCOR  outside-core-folders-automatic
+ *   TEMP  temp-folder-automatic               NTMP  outside-temp-folders-requires-approval
+ */
+const AUTO: DecisionRuleName = 'level-remediates-automatically';
+const APPR: DecisionRuleName = 'level-requires-approval';
+const NONE: DecisionRuleName = 'nothing-to-remediate';
+const NOIN: DecisionRuleName = 'no-automated-response';
+const SAFE: DecisionRuleName = 'unknown-location-safe-side';
+const CORE: DecisionRuleName = 'core-folder-requires-approval';
+const NCOR: DecisionRuleName = 'outside-core-folders-automatic';
+const TEMP: DecisionRuleName = 'temp-folder-automatic';
+const NTMP: DecisionRuleName = 'outside-temp-folders-requires-approval';
+
+//                                                             OS    TMP   BOTH  OTH   NONE  UNK
+const EXPECTED_RULE: Record<AutomationLevel, Record<Verdict, DecisionRuleName[]>> = {
+  FULL: {
+    MALICIOUS: /*                                          */ [AUTO, AUTO, AUTO, AUTO, AUTO, SAFE],
+    SUSPICIOUS: /*                                         */ [APPR, APPR, APPR, APPR, APPR, APPR],
+    NO_THREATS_FOUND: /*                                   */ [NONE, NONE, NONE, NONE, NONE, NONE],
+  },
+  SEMI_REQUIRE_APPROVAL_ANY: {
+    MALICIOUS: /*                                          */ [APPR, APPR, APPR, APPR, APPR, APPR],
+    SUSPICIOUS: /*                                         */ [APPR, APPR, APPR, APPR, APPR, APPR],
+    NO_THREATS_FOUND: /*                                   */ [NONE, NONE, NONE, NONE, NONE, NONE],
+  },
+  SEMI_REQUIRE_APPROVAL_CORE_FOLDERS: {
+    MALICIOUS: /*                                          */ [CORE, NCOR, CORE, NCOR, NCOR, SAFE],
+    SUSPICIOUS: /*                                         */ [APPR, APPR, APPR, APPR, APPR, APPR],
+    NO_THREATS_FOUND: /*                                   */ [NONE, NONE, NONE, NONE, NONE, NONE],
+  },
+  SEMI_REQUIRE_APPROVAL_NON_TEMP_FOLDERS: {
+    MALICIOUS: /*                                          */ [NTMP, TEMP, TEMP, NTMP, NTMP, SAFE],
+    SUSPICIOUS: /*                                         */ [APPR, APPR, APPR, APPR, APPR, APPR],
+    NO_THREATS_FOUND: /*                                   */ [NONE, NONE, NONE, NONE, NONE, NONE],
+  },
+  NO_AUTOMATED_RESPONSE: {
+    MALICIOUS: /*                                          */ [NOIN, NOIN, NOIN, NOIN, NOIN, NOIN],
+    SUSPICIOUS: /*                                         */ [NOIN, NOIN, NOIN, NOIN, NOIN, NOIN],
+    NO_THREATS_FOUND: /*                                   */ [NOIN, NOIN, NOIN, NOIN, NOIN, NOIN],
+  },
+};
+
+/** The location fact the reason must name per column (UNK: a path that was not understood). */
+const EXPECTED_FACT: Record<Column, LocationFact> = {
+  OS: 'OS_DIRECTORY',
+  TMP: 'TEMP_FOLDER',
+  BOTH: 'OS_DIRECTORY_AND_TEMP_FOLDER',
+  OTH: 'OTHER',
+  NONE: 'NONE',
+  UNK: 'NOT_UNDERSTOOD',
+};
+
 /** Representative artifacts per platform and column: the path, and the classes it must get. */
 const LOCATIONS: Record<
   OsPlatform,
@@ -82,7 +146,7 @@ const LOCATIONS: Record<
     OS: { path: '/Library/LaunchDaemons/evil.plist', classes: ['OS_DIRECTORY'] },
     TMP: { path: '/private/var/folders/ab/T/evil', classes: ['TEMP_FOLDER'] },
     OTH: { path: '/Volumes/USB/evil', classes: ['OTHER'] },
-    UNK: { path: '/tmp/../../evil', classes: [] },
+    UNK: { path: 'tmp/evil', classes: [] },
   },
 };
 
@@ -123,9 +187,17 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
       for (const [level, verdict] of levelsAndVerdicts) {
         it(`${level} / ${verdict}`, () => {
           const row = EXPECTED[level][verdict];
+          const rules = EXPECTED_RULE[level][verdict];
           let checked = 0;
           for (const [columnIndex, column] of COLUMNS.entries()) {
             const expected = row[columnIndex];
+            const expectedReason = {
+              rule: rules[columnIndex],
+              automationLevel: level,
+              verdict,
+              decisionCell: DECISION_TABLE[level][verdict],
+              location: EXPECTED_FACT[column],
+            };
             if (column === 'NONE') {
               // Kinds without a file: a registry key; a service or scheduled task without a binary.
               for (const kind of ['REGISTRY_KEY', 'SERVICE', 'SCHEDULED_TASK'] as const) {
@@ -136,6 +208,7 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
                   evidence: { kind, path: null },
                 });
                 expect(result.decision, `${kind} without a file`).toBe(expected);
+                expect(result.reason).toMatchObject({ ...expectedReason, evidenceKind: kind });
                 expect(result.locationClasses).toEqual(['NONE']);
                 expect(result.actionType).toBe(
                   expected === undefined ? null : expectedActionType(expected, kind),
@@ -154,6 +227,8 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
                 evidence: { kind, path: location.path },
               });
               expect(result.decision, `${kind} at ${location.path}`).toBe(expected);
+              expect(result.reason).toMatchObject({ ...expectedReason, evidenceKind: kind });
+              expect(result.reason.unreadableReason === null).toBe(column !== 'UNK');
               expect(result.locationClasses).toEqual(location.classes);
               expect(result.pathUnderstood).toBe(column !== 'UNK');
               expect(result.actionType).toBe(
@@ -179,6 +254,8 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
             evidence: { kind, path },
           });
           expect(result.decision).toBe(EXPECTED[level][verdict][COLUMNS.indexOf('UNK')]);
+          expect(result.reason.rule).toBe(EXPECTED_RULE[level][verdict][COLUMNS.indexOf('UNK')]);
+          expect(result.reason.location).toBe('MISSING');
           expect(result.pathUnderstood).toBe(false);
           expect(result.locationClasses).toEqual(['NONE']);
         }
@@ -199,6 +276,10 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
               evidence: { kind, path },
             });
             expect(result.decision).toBe(level === 'NO_AUTOMATED_RESPONSE' ? I : N);
+            expect(result.reason.rule).toBe(
+              level === 'NO_AUTOMATED_RESPONSE' ? NOIN : 'informational-evidence',
+            );
+            expect(result.reason.location).toBe('INFORMATIONAL');
             expect(result.actionType).toBeNull();
             expect(result.locationClasses).toEqual(['NONE']);
           }
@@ -217,6 +298,70 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
     expect(result.decision).toBe(A);
     expect(result.locationClasses).toEqual(['NONE']);
     expect(result.actionType).toBe('REMOVE_REGISTRY_KEY');
+  });
+
+  it('the rules are tried in their documented order, and every rule decides somewhere', () => {
+    expect(DECISION_RULES.map((rule) => rule.name)).toEqual([...DECISION_RULE_NAMES]);
+    const applied = new Set<DecisionRuleName>(
+      Object.values(EXPECTED_RULE).flatMap((row) => Object.values(row).flat()),
+    );
+    applied.add('informational-evidence');
+    expect([...applied].sort()).toEqual([...DECISION_RULE_NAMES].sort());
+  });
+
+  it('the explanation is the reason rendered, and names the rule the reason names', () => {
+    for (const [level, verdict] of levelsAndVerdicts) {
+      for (const path of ['C:\\Windows\\x.dll', 'C:\\PROGRA~3\\x.exe', 'x.exe', null]) {
+        const result = decideRemediation({
+          automationLevel: level,
+          verdict,
+          osPlatform: 'WINDOWS',
+          evidence: { kind: 'FILE', path },
+        });
+        const shown = result.reason.location === 'NOT_UNDERSTOOD' ? path : result.normalizedPath;
+        expect(renderExplanation(result, shown)).toBe(result.explanation);
+        if (result.reason.location === 'NOT_UNDERSTOOD')
+          expect(result.explanation).toContain(result.reason.unreadableReason);
+      }
+    }
+  });
+
+  it('with a plan named, the engine applies its limit and says so in the reason (BUSINESS: every device FULL)', () => {
+    const evidence = { kind: 'FILE', path: 'C:\\Windows\\System32\\evil.dll' } as const;
+    const asFull = decideRemediation({
+      automationLevel: 'FULL',
+      verdict: 'MALICIOUS',
+      osPlatform: 'WINDOWS',
+      evidence,
+    });
+    for (const level of AUTOMATION_LEVELS) {
+      const business = decideRemediation({
+        automationLevel: level,
+        verdict: 'MALICIOUS',
+        osPlatform: 'WINDOWS',
+        evidence,
+        plan: 'BUSINESS',
+      });
+      expect(business.decision).toBe(A);
+      expect(business.explanation).toBe(asFull.explanation);
+      expect(business.reason).toMatchObject({
+        rule: AUTO,
+        automationLevel: 'FULL',
+        groupAutomationLevel: level,
+        plan: 'BUSINESS',
+      });
+      const plan2 = decideRemediation({
+        automationLevel: level,
+        verdict: 'MALICIOUS',
+        osPlatform: 'WINDOWS',
+        evidence,
+        plan: 'PLAN_2',
+      });
+      expect(plan2.decision).toBe(EXPECTED[level].MALICIOUS[COLUMNS.indexOf('OS')]);
+      expect(plan2.reason).toMatchObject({ automationLevel: level, groupAutomationLevel: level });
+      expect(plan2.reason.plan).toBe('PLAN_2');
+    }
+    expect(asFull.reason.plan).toBeNull();
   });
 
   it('the data table has a cell for every level and verdict, and nothing else', () => {
@@ -242,6 +387,8 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
     expect(bad({ evidence: { kind: 'EMAIL' } })).toThrow(TypeError);
     expect(bad({ automationLevel: 'toString' })).toThrow(TypeError);
     expect(bad({ evidence: { kind: '__proto__' } })).toThrow(TypeError);
+    expect(bad({ plan: 'PLAN_9' })).toThrow(TypeError);
+    expect(bad({ plan: 'toString' })).toThrow(TypeError);
   });
 
   it('covers every evidence kind', () => {

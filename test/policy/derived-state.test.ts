@@ -3,10 +3,9 @@ import {
   deriveIncidentRemediationStatus,
   deriveInvestigationState,
   INVESTIGATION_STATE_URGENCY,
-  INVESTIGATION_STATES,
   mostUrgentInvestigationState,
-  type RemediationActionStatus,
-} from '../../src/policy/index.js';
+} from '../../src/policy/derived-state.js';
+import { INVESTIGATION_STATES, type RemediationActionStatus } from '../../src/policy/vocabulary.js';
 
 const complete = (actionStatuses: RemediationActionStatus[], hadThreatVerdict = true) =>
   deriveInvestigationState({ complete: true, hadThreatVerdict, actionStatuses });

@@ -2,21 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   AIR_ACTION_BY_EVIDENCE_KIND,
   airActionTypeFor,
-  DEFAULT_PENDING_TTL_MS,
   DEVICE_ACTION_TYPES,
-  type EvidenceKind,
   FILE_ACTION_TYPES,
   isDeviceActionType,
-  isExpired,
   isFileActionType,
   isInformationalEvidenceKind,
   isManualActionType,
   isSha256,
   MANUAL_ACTION_TYPES,
-  pendingExpiresAt,
-  REMEDIATION_ACTION_TYPES,
   requiresSha256,
-} from '../../src/policy/index.js';
+} from '../../src/policy/action-mapping.js';
+import { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from '../../src/policy/expiry.js';
+import { type EvidenceKind, REMEDIATION_ACTION_TYPES } from '../../src/policy/vocabulary.js';
 
 describe('expiry (SPEC §3.4)', () => {
   it('pending actions expire after 7 days by default, or the configured time', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AUTOMATION_LEVELS,
-  decideRemediation,
-  type PolicyInput,
-  VERDICTS,
-} from '../../src/policy/index.js';
+import { decideRemediation, type PolicyInput } from '../../src/policy/decide.js';
+import { AUTOMATION_LEVELS, VERDICTS } from '../../src/policy/vocabulary.js';
 
 const explain = (input: PolicyInput) => decideRemediation(input).explanation;
 

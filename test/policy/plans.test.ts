@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { runsAutomatedInvestigation } from '../../src/policy/automated-investigation.js';
 import {
-  AUTOMATION_LEVELS,
   checkManualActionAllowed,
   effectiveAutomationLevel,
+  planAllowsCustomDeviceGroups,
+} from '../../src/policy/plans.js';
+import {
+  AUTOMATION_LEVELS,
   PLANS,
   type Plan,
-  planAllowsCustomDeviceGroups,
   REMEDIATION_ACTION_TYPES,
   type RemediationActionType,
-  runsAutomatedInvestigation,
-} from '../../src/policy/index.js';
+} from '../../src/policy/vocabulary.js';
 
 const MANUAL: RemediationActionType[] = [
   'ISOLATE_DEVICE',

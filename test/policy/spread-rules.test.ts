@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { isServerSideActionType } from '../../src/policy/action-mapping.js';
+import { spreadsToOtherDevices, strongerVerdict } from '../../src/policy/spread-rules.js';
+import { isDispatchedStatus } from '../../src/policy/status-machine.js';
 import {
   EVIDENCE_KINDS,
-  isDispatchedStatus,
-  isServerSideActionType,
   REMEDIATION_ACTION_STATUSES,
   REMEDIATION_ACTION_TYPES,
-  spreadsToOtherDevices,
-  strongerVerdict,
   VERDICTS,
-} from '../../src/policy/index.js';
+} from '../../src/policy/vocabulary.js';
 
 describe('the same threat elsewhere (SPEC §3.3)', () => {
   it('spreads a malicious or suspicious file or process image, and nothing else', () => {

@@ -9,9 +9,11 @@ import {
   isCancellableStatus,
   isFinalStatus,
   isOpenStatus,
+} from '../../src/policy/status-machine.js';
+import {
   REMEDIATION_ACTION_STATUSES,
   type RemediationActionStatus,
-} from '../../src/policy/index.js';
+} from '../../src/policy/vocabulary.js';
 
 /** SPEC §3.4, written out independently: every allowed transition, and nothing else. */
 const ALLOWED = new Set([

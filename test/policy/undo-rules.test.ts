@@ -3,12 +3,14 @@ import {
   appliesToAllInstances,
   checkUndoBatch,
   isUndoable,
+  UNDOABLE_ACTION_TYPES,
+  undoRefusal,
+} from '../../src/policy/undo-rules.js';
+import {
   REMEDIATION_ACTION_STATUSES,
   REMEDIATION_ACTION_TYPES,
   type RemediationActionType,
-  UNDOABLE_ACTION_TYPES,
-  undoRefusal,
-} from '../../src/policy/index.js';
+} from '../../src/policy/vocabulary.js';
 
 const UNDOABLE: RemediationActionType[] = [
   'QUARANTINE_FILE',
