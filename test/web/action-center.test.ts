@@ -201,6 +201,31 @@ describe('the Action Center page', () => {
     expect(await kill.getByText('Completed', { exact: true }).count()).toBe(1);
   });
 
+  it('opens the incident of a row with its alerts, evidence, verdicts and investigation, and approves there', async () => {
+    const w = await approvalWorld(server);
+    await pendingQuarantine(w.t, w.server1.id, 'D:\\i\\dropper.exe');
+    const page = await newPage();
+    await signIn(page, server.url, await w.t.tokens.responder('alice'));
+    const row = rowWithTarget(pendingTable(page), 'D:\\i\\dropper.exe');
+    await row.getByRole('button', { name: 'Detected' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Detected' });
+    await dialog
+      .getByRole('table', { name: 'Evidence' })
+      .getByText('Suspicious', { exact: true })
+      .waitFor();
+    await dialog.getByText('Pending approval').first().waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}incident.png` });
+    const inDialog = rowWithTarget(
+      dialog.getByRole('table', { name: 'Incident actions' }),
+      'D:\\i\\dropper.exe',
+    );
+    await inDialog.getByRole('checkbox').check();
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await inDialog.getByText(/^Completed$|^In progress$/).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await row.waitFor({ state: 'detached' });
+  });
+
   it('gives a viewer token no decision buttons', async () => {
     const w = await approvalWorld(server);
     await pendingQuarantine(w.t, w.server1.id, 'D:\\v\\look-only.exe');

@@ -1,7 +1,11 @@
 // The incident of a row: its alerts, evidence and verdicts, investigations and their state, and
 // its actions, with approve / reject for the pending ones.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { PageIncidentDocument, type PageIncidentQuery } from '../../client/generated/graphql.js';
+import {
+  type PageActionRowFragment,
+  PageIncidentDocument,
+  type PageIncidentQuery,
+} from '../../client/generated/graphql.js';
 import { ActionsTable } from './actions-table.js';
 import { request } from './api.js';
 import { DecisionBar } from './decision-bar.js';
@@ -11,6 +15,7 @@ import { useSignInGuard } from './guard.js';
 import { summary } from './pending-tab.js';
 import { useSelection } from './selection.js';
 import { canRespond, type Session } from './session.js';
+import { loadActions } from './use-pending-actions.js';
 
 type IncidentNode = NonNullable<PageIncidentQuery['node']>;
 type Incident = Extract<IncidentNode, { title: string }>;
@@ -75,11 +80,17 @@ function Evidence({ incident }: { incident: Incident }) {
 
 function useIncident(props: Props) {
   const [incident, setIncident] = useState<Incident | null>(null);
+  const [actions, setActions] = useState<PageActionRowFragment[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const guard = useSignInGuard(props.onSignOut);
   useEffect(() => {
-    request(PageIncidentDocument, { id: props.id }, props.session.token).then(
+    const token = props.session.token;
+    loadActions(token, { incidentIds: [props.id] }, 1).then(
+      (loaded) => setActions(loaded.rows),
+      (failure: unknown) => setError(guard(failure)),
+    );
+    request(PageIncidentDocument, { id: props.id }, token).then(
       (data) => {
         const node = data.node;
         if (isIncident(node)) setIncident(node);
@@ -88,19 +99,18 @@ function useIncident(props: Props) {
       (failure: unknown) => setError(guard(failure)),
     );
   }, [props.id, generation]);
-  return { incident, error, reload: () => setGeneration((n) => n + 1) };
+  return { incident, actions, error, reload: () => setGeneration((n) => n + 1) };
 }
 
 function Actions({
-  incident,
+  rows,
   session,
   reload,
 }: {
-  incident: Incident;
+  rows: PageActionRowFragment[];
   session: Session;
   reload(): void;
 }) {
-  const rows = incident.remediationActions.edges.map((edge) => edge.node);
   const pendingIds = rows.filter((row) => row.status === 'PENDING_APPROVAL').map((row) => row.id);
   const selection = useSelection(pendingIds);
   const [outcomes, setOutcomes] = useState<Map<string, RowOutcome>>(new Map());
@@ -137,7 +147,7 @@ function Actions({
 
 export function IncidentDialog(props: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const { incident, error, reload } = useIncident(props);
+  const { incident, actions, error, reload } = useIncident(props);
   useEffect(() => dialog.current?.showModal(), []);
   return (
     <dialog ref={dialog} class="incident" aria-labelledby="incident-title" onClose={props.onClose}>
@@ -174,7 +184,7 @@ export function IncidentDialog(props: Props) {
             <Evidence incident={incident} />
           </div>
           <h3>Actions</h3>
-          <Actions incident={incident} session={props.session} reload={reload} />
+          <Actions rows={actions} session={props.session} reload={reload} />
         </>
       )}
     </dialog>
