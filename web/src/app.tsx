@@ -5,16 +5,20 @@ import { ActionCenter } from './action-center.js';
 import { forgetToken, type Session, sessionFromToken, storedToken, storeToken } from './session.js';
 import { SignIn } from './sign-in.js';
 
-function initialSession(): Session | null {
+/** The stored token's session, or why it can no longer be used (e.g. it expired). */
+function initialState(): { session: Session | null; reason: string | null } {
   const token = storedToken();
-  if (!token) return null;
+  if (!token) return { session: null, reason: null };
   const session = sessionFromToken(token);
-  return 'problem' in session ? null : session;
+  if (!('problem' in session)) return { session, reason: null };
+  forgetToken();
+  return { session: null, reason: session.problem };
 }
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(initialSession);
-  const [reason, setReason] = useState<string | null>(null);
+  const [initial] = useState(initialState);
+  const [session, setSession] = useState<Session | null>(initial.session);
+  const [reason, setReason] = useState<string | null>(initial.reason);
 
   const signIn = useCallback((next: Session) => {
     storeToken(next.token);
