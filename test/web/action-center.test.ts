@@ -60,7 +60,8 @@ async function newPage(width = 1280, height = 720): Promise<Page> {
   return page;
 }
 
-describe('the Action Center page', () => {
+// A real browser on a machine shared with other test files: generous bounds, never fixed waits.
+describe('the Action Center page', { timeout: 90_000 }, () => {
   it('serves the page with its assets from the server itself, cached, with content types', async () => {
     const index = await fetch(`${server.url}/`);
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
