@@ -1,7 +1,7 @@
 // Bundles the Action Center page into web/dist (run at install by `postinstall`, and by the
 // browser tests). Asset names carry a content hash, so the server can let browsers keep them
 // for a year; index.html is the only file that must be revalidated.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -58,6 +58,11 @@ export async function buildWebPage(): Promise<Record<string, number>> {
     await writeAtomically(file.path, file.contents);
   }
   await writeAtomically(join(webDistDirectory, 'index.html'), indexHtml(script, stylesheet));
+  // Assets of earlier builds: the server would load them too, for nothing.
+  const assets = join(webDistDirectory, 'assets');
+  for (const name of await readdir(assets)) {
+    if (!(name in sizes) && !name.endsWith('.tmp')) await rm(join(assets, name), { force: true });
+  }
   return sizes;
 }
 
