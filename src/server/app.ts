@@ -21,6 +21,7 @@ import { createQuellLogger } from './logger.js';
 import { createSharedSubscribe } from './shared-execution.js';
 import { createSseStreams } from './sse-streams.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
+import { createWebPage } from './web-page.js';
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -127,8 +128,10 @@ export function createApp(options: AppOptions) {
     logging: createQuellLogger(production),
   });
 
+  const webPage = createWebPage({ production, tokens });
   // /health (liveness) is yoga's; /ready also proves the database answers.
   const httpServer: Server = createServer((request, response) => {
+    if (webPage(request, response)) return;
     if (request.url === '/ready') {
       prisma.$queryRaw`SELECT 1`.then(
         () =>
