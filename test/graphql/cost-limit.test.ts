@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { sseSubscribe } from '../support/subscriptions.js';
 
 // Issue 10 item 3: the cost of an operation is computed on its variables' values (and on the
 // default page size when `first` is absent), for every connection, nested ones included.
@@ -70,5 +71,17 @@ describe('the cost limit', () => {
     });
     const accepted = await run(nodes, { ids: ids.slice(0, 2), n: 10 });
     expect(accepted.result.errors).toBeUndefined();
+  });
+
+  it('refuses a subscription over SSE before it is set up', async () => {
+    const inner = ['a', 'b', 'c'].map((alias) => `${alias}: devices(first: $n) { totalCount }`);
+    const subscription = `subscription($n: Int) { remediationActionUpdated { action { deviceGroup {
+      devices(first: $n) { edges { node { deviceGroup { ${inner.join(' ')} } } } } } } } }`;
+    const sse = sseSubscribe(server.graphqlUrl, await server.token(), subscription, { n: 100 });
+    await sse.done;
+    expect(sse.received.errors[0]).toMatchObject({
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'cost' },
+    });
+    expect(server.streams.stats('tenant-a').subscribers).toBe(0);
   });
 });

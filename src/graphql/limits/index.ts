@@ -3,6 +3,7 @@ import { armorPlugins } from './armor.js';
 import { useConnectionCursorCheck } from './connection-cursors.js';
 import { useIntrospectionPolicy } from './introspection.js';
 import { useGetParamsCheck } from './request-params.js';
+import { useSubscriptionCostCheck } from './subscription-cost.js';
 
 export { ARMOR_LIMITS } from './armor.js';
 export { MAX_COST } from './cost.js';
@@ -19,5 +20,6 @@ export function operationLimits(options: { production: boolean; introspection: b
     useIntrospectionPolicy(options.introspection),
     useConnectionCursorCheck(),
     useGetParamsCheck(),
+    useSubscriptionCostCheck(),
   ] as Plugin[];
 }
