@@ -1,5 +1,5 @@
 import SchemaBuilder from '@pothos/core';
-import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
@@ -9,6 +9,9 @@ import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import type { QuellContext } from './context.js';
 import { badUserInput, forbidden } from './errors.js';
+import { decodeId } from './global-id.js';
+import { costError, fieldCost, MAX_COST } from './limits/cost.js';
+import { loadNode, loadNodes } from './nodes.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeSchema } from './pagination.js';
 
 export const builder = new SchemaBuilder<{
@@ -29,7 +32,7 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => number | Promise<number>) };
   DefaultInputFieldRequiredness: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -54,20 +57,27 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // A node out of the caller's scope is loaded with the scope filter and so is "not found":
-    // it must read as null, exactly like an id that never existed.
+    // Never throws: a malformed id decodes to a type no object has, so each caller decides what it
+    // means (null in `nodes`, BAD_USER_INPUT naming the field elsewhere), never "Invalid global ID".
+    decodeGlobalID: (globalID) => decodeId(globalID),
+    // Each type's ids in one query with the scope filter: out of scope reads as null, exactly like
+    // an id that never existed.
     nodeQueryOptions: {
       nullable: true,
-      resolve: (_root, { id }, _ctx, _info, resolveNode) => nullWhenNotFound(resolveNode(id)),
+      resolve: (_root, { id }, ctx, info) => loadNode(ctx, info, id),
     },
     nodesQueryOptions: {
       nullable: { list: false, items: true },
-      resolve: (_root, { ids }, _ctx, _info, resolveNodes) =>
-        ids.map((id) => nullWhenNotFound(resolveNodes([id]).then((nodes) => nodes[0]))),
+      resolve: (_root, { ids }, ctx, info) => loadNodes(ctx, info, ids),
     },
     // A page larger than the bound is refused with a typed error, never silently cut (SPEC §5).
     firstArgOptions: { validate: pageSizeSchema('first') },
     lastArgOptions: { validate: pageSizeSchema('last') },
+  },
+  complexity: {
+    fieldComplexity: fieldCost,
+    limit: { complexity: MAX_COST },
+    complexityError: costError,
   },
   validation: {
     validationError: (result) => {
@@ -81,16 +91,6 @@ export const builder = new SchemaBuilder<{
 });
 
 export { MAX_PAGE_SIZE };
-
-/** Prisma's "no record found" (P2025) becomes null; every other failure still surfaces. */
-async function nullWhenNotFound<T>(value: Promise<T> | T): Promise<T | null> {
-  try {
-    return await value;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'P2025') return null;
-    throw error;
-  }
-}
 
 // Every connection of the contract has a totalCount, loaded with the same scope as its page.
 builder.globalConnectionField('totalCount', (t) =>

@@ -1,5 +1,3 @@
-import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { asUuid, NIL_UUID } from '../db/uuid.js';
 import { type Actor, actorFrom, DomainError } from '../services/index.js';
 import type { QuellContext } from './context.js';
 import { toGraphQLError } from './errors.js';
@@ -31,19 +29,3 @@ export async function withInputFields<T>(call: () => Promise<T>): Promise<T> {
     throw toGraphQLError(error);
   }
 }
-
-/**
- * The raw id of a global id of `typename`, for bulk calls that answer per id: a garbled id, or an
- * id of another type, is an id that names nothing (NOT_FOUND in its outcome), not an error of the
- * whole call.
- */
-export function rawIdOr404(globalId: string, typename: string): string {
-  try {
-    const decoded = decodeGlobalID(globalId);
-    return decoded.typename === typename ? asUuid(decoded.id) : NIL_UUID;
-  } catch {
-    return NIL_UUID;
-  }
-}
-
-export const actionGlobalId = (id: string) => encodeGlobalID('RemediationAction', id);

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+// One file per GraphQL type, holding the type and its own queries, mutations and subscriptions.
 import './types/scalars.js';
 import './types/enums.js';
 import './types/device-group.js';
@@ -9,20 +10,9 @@ import './types/evidence.js';
 import './types/investigation.js';
 import './types/remediation-action.js';
 import './types/action-event.js';
-import './types/device-group-rules.js';
-import './types/create-device-group.js';
-import './types/update-device-group.js';
-import './types/register-device.js';
-import './types/evidence-input.js';
-import './types/report-alert.js';
-import './types/submit-investigation-findings.js';
-import './types/decide-remediation-actions.js';
-import './types/undo-remediation-actions.js';
-import './types/take-response-action.js';
-import './types/cancel-remediation-actions.js';
 import './types/audit-event.js';
 import './types/agent-work.js';
-import './types/evaluate-policy.js';
+import './types/policy-evaluation.js';
 
 builder.queryType({});
 builder.mutationType({});

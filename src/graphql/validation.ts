@@ -20,3 +20,23 @@ export const tagsSchema = z
   .array(z.string().trim().min(1).max(100))
   .max(50, 'at most 50 tags')
   .nullish();
+
+/** The most values one filter list may hold: a filter, not a bulk lookup (issue 10 item 8). */
+export const MAX_FILTER_VALUES = 100;
+const FILTER_TEXT_LENGTH = 200;
+
+export const filterListSchema = z
+  .array(z.unknown())
+  .max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} values`)
+  .nullish();
+
+/** Text values of a filter: bounded, and no NUL (PostgreSQL text cannot hold it). */
+export const filterTextListSchema = z
+  .array(
+    z
+      .string()
+      .max(FILTER_TEXT_LENGTH, `must be at most ${FILTER_TEXT_LENGTH} characters`)
+      .refine((text) => !text.includes('\u0000'), 'must not contain NUL characters'),
+  )
+  .max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} values`)
+  .nullish();

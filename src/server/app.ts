@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
@@ -12,6 +11,7 @@ import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
 import type { QuellContext } from '../graphql/context.js';
 import { toGraphQLError, unauthenticated } from '../graphql/errors.js';
+import { operationLimits } from '../graphql/limits/index.js';
 import { schema } from '../graphql/schema.js';
 import type { Services } from '../services/index.js';
 import { DomainError } from '../services/index.js';
@@ -29,6 +29,8 @@ export interface AppOptions {
   tokens: TokenSettings;
   streams: StreamHub;
   production?: boolean;
+  /** Serve `__schema` / `__type`; default: on outside production, or QUELL_INTROSPECTION=on. */
+  introspection?: boolean;
   /** Operations (subscriptions included) one WebSocket may run at once; beyond, an error (default 100). */
   maxSubscriptionsPerConnection?: number;
   /** WebSocket ping interval; a peer that misses a pong for as long is dropped (default 10 s). */
@@ -64,14 +66,8 @@ export function createApp(options: AppOptions) {
   const { prisma, services, tokens, streams } = options;
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 100;
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const armor = new EnvelopArmor({
-    maxDepth: { n: 12 },
-    maxAliases: { n: 30 },
-    maxTokens: { n: 4000 },
-    maxDirectives: { n: 20 },
-    costLimit: { maxCost: 20000 },
-    blockFieldSuggestion: { enabled: production },
-  });
+  const introspection =
+    options.introspection ?? (!production || process.env.QUELL_INTROSPECTION === 'on');
 
   function maskError(error: unknown, message: string, isDev?: boolean): Error {
     const original = error instanceof GraphQLError ? error.originalError : error;
@@ -122,7 +118,11 @@ export function createApp(options: AppOptions) {
     context: contextFor,
     landingPage: false,
     graphiql: production ? false : { title: 'Quell' },
-    plugins: [...armor.protect().plugins, useInputErrorCodes(), sseStreams.plugin()],
+    plugins: [
+      ...operationLimits({ production, introspection }),
+      useInputErrorCodes(),
+      sseStreams.plugin(),
+    ],
     healthCheckEndpoint: '/health',
     maskedErrors: { maskError },
     logging: createQuellLogger(production),

@@ -10,6 +10,8 @@ export interface StartOptions extends ServiceOptions {
   port?: number;
   host?: string;
   production?: boolean;
+  /** Serve `__schema` / `__type` (default: not in production). */
+  introspection?: boolean;
   onQuery?: (sql: string) => void;
   /** Tuning of the action streams (wake-ups, catch-up interval, page size). */
   streams?: Omit<StreamHubOptions, 'prisma' | 'databaseUrl'>;
@@ -32,6 +34,7 @@ export async function startQuell(options: StartOptions) {
     tokens,
     streams,
     production: options.production,
+    introspection: options.introspection,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
     keepAliveMs: options.keepAliveMs,
     shutdownGraceMs: options.shutdownGraceMs,

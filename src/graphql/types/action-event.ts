@@ -12,9 +12,9 @@ import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
 import { builder } from '../builder.js';
 import type { QuellContext } from '../context.js';
 import { badUserInput, graphQLError } from '../errors.js';
-import { idOf } from '../ids.js';
+import { databaseId, databaseIds } from '../global-id.js';
+import { filterListSchema } from '../validation.js';
 import { RemediationActionStatusEnum, RemediationActionTypeEnum } from './enums.js';
-import './remediation-action.js';
 
 /** What a subscriber receives: the log entry and the action as it is now, loaded in its scope. */
 interface DeliveredEvent {
@@ -28,8 +28,8 @@ interface DeliveredEvent {
 
 export const ActionStreamFilter = builder.inputType('ActionStreamFilter', {
   fields: (t) => ({
-    deviceGroupIds: t.globalIDList(),
-    types: t.field({ type: [RemediationActionTypeEnum] }),
+    deviceGroupIds: t.globalIDList({ validate: filterListSchema }),
+    types: t.field({ type: [RemediationActionTypeEnum], validate: filterListSchema }),
     incidentId: t.globalID(),
   }),
 });
@@ -134,7 +134,7 @@ async function subscribeToActions(
     deviceGroupIds: await streamGroups(ctx, args.filter?.deviceGroupIds ?? null),
     types: args.filter?.types ? new Set(args.filter.types) : null,
     incidentId: args.filter?.incidentId
-      ? idOf('filter.incidentId', 'Incident', args.filter.incidentId)
+      ? databaseId('filter.incidentId', 'Incident', args.filter.incidentId)
       : null,
   });
   const query = queryFromInfo({ context: ctx, info, path: ['action'] }) as ActionQuery;
@@ -201,9 +201,7 @@ async function streamGroups(
   ctx: QuellContext,
   filter: readonly { typename: string; id: string }[] | null,
 ) {
-  const requested = filter
-    ? filter.map((g) => idOf('filter.deviceGroupIds', 'DeviceGroup', g))
-    : null;
+  const requested = filter ? databaseIds('filter.deviceGroupIds', 'DeviceGroup', filter) : null;
   if (ctx.identity.groups === 'all') return requested ? new Set(requested) : null;
   const readable = await ctx.prisma.deviceGroup.findMany({
     where: { AND: [visibleGroups(ctx.identity), requested ? { id: { in: requested } } : {}] },

@@ -1,11 +1,11 @@
 import { encodeCursor } from '../../events/cursor.js';
 import type { Evidence, RemediationAction } from '../../generated/prisma/client.js';
 import { agentWorkKind } from '../../policy/index.js';
-import type { ActionOutcomeResult } from '../../services/outcomes.js';
 import { builder } from '../builder.js';
-import { actionGlobalId, actorOf, rawIdOr404, withInputFields } from '../mutation-support.js';
+import { ActionErrorRef, type ActionOutcomeResult } from '../bulk-mutation.js';
+import { actionGlobalId, databaseIdOrNil } from '../global-id.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
 import { decodeAfter } from './action-event.js';
-import { ActionErrorRef } from './decide-remediation-actions.js';
 import {
   EvidenceKindEnum,
   RemediationActionStatusEnum,
@@ -108,7 +108,7 @@ builder.mutationField('reportActionOutcome', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const result = await withInputFields(() =>
         ctx.services.reportActionOutcome(actorOf(ctx), {
-          actionId: rawIdOr404(String(input.actionId), 'RemediationAction'),
+          actionId: databaseIdOrNil('actionId', 'RemediationAction', String(input.actionId)),
           outcome: input.outcome,
           failureReason: input.failureReason,
           idempotencyKey: input.idempotencyKey,

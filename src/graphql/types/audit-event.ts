@@ -1,9 +1,12 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Prisma } from '../../db/client.js';
 import type { AuditEvent } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import type { QuellContext } from '../context.js';
 import { badUserInput } from '../errors.js';
+import { auditTargetId } from '../global-id.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
+import { filterListSchema, filterTextListSchema } from '../validation.js';
 
 const json = (value: unknown) =>
   value === null || value === undefined ? null : JSON.stringify(value);
@@ -39,22 +42,17 @@ const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
 
 const AuditEventFilter = builder.inputType('AuditEventFilter', {
   fields: (t) => ({
-    operations: t.stringList(),
-    targetTypes: t.stringList(),
-    targetIds: t.idList({ description: 'Global ids, or the database ids the events record.' }),
-    subjects: t.stringList(),
+    operations: t.stringList({ validate: filterTextListSchema }),
+    targetTypes: t.stringList({ validate: filterTextListSchema }),
+    targetIds: t.idList({
+      description: 'Global ids, or the database ids the events record.',
+      validate: filterListSchema,
+    }),
+    subjects: t.stringList({ validate: filterTextListSchema }),
     occurredAfter: t.field({ type: 'DateTime' }),
     occurredBefore: t.field({ type: 'DateTime' }),
   }),
 });
-
-function rawTargetId(id: string): string {
-  try {
-    return decodeGlobalID(id).id;
-  } catch {
-    return id;
-  }
-}
 
 /**
  * Scope (SPEC §5 "audit"): an admin whose token covers every group reads the tenant's whole log;
@@ -83,15 +81,16 @@ async function auditWhere(
   if (filter?.operations) where.push({ operation: { in: filter.operations } });
   if (filter?.targetTypes) where.push({ targetType: { in: filter.targetTypes } });
   if (filter?.targetIds)
-    where.push({ targetIds: { hasSome: filter.targetIds.map((id) => rawTargetId(String(id))) } });
+    where.push({ targetIds: { hasSome: filter.targetIds.map((id) => auditTargetId(String(id))) } });
   if (filter?.subjects) where.push({ subject: { in: filter.subjects } });
   if (filter?.occurredAfter) where.push({ occurredAt: { gte: filter.occurredAfter } });
   if (filter?.occurredBefore) where.push({ occurredAt: { lt: filter.occurredBefore } });
   return { AND: where };
 }
 
-function cursorId(field: string, cursor: string | null | undefined): bigint | undefined {
-  if (cursor === null || cursor === undefined) return undefined;
+/** An audit cursor is the event's id; anything else is BAD_USER_INPUT naming the argument. */
+function cursorId(field: string, cursor: string | undefined): bigint | undefined {
+  if (cursor === undefined) return undefined;
   if (!/^\d{1,19}$/.test(cursor)) throw badUserInput(field, `${field}: not a cursor of this list.`);
   return BigInt(cursor);
 }
@@ -105,40 +104,35 @@ builder.queryField('auditEvents', (t) =>
       args: { filter: t.arg({ type: AuditEventFilter }) },
       resolve: async (_root, args, ctx) => {
         const where = await auditWhere(ctx, args.filter);
-        const after = cursorId('after', args.after);
-        const before = cursorId('before', args.before);
-        // Newest first: `after` reaches older events (smaller ids), `before` newer ones; `last` pages backwards.
-        const inverted = args.last != null && args.first == null;
-        const size = Math.min(args.first ?? args.last ?? 20, 100);
-        const rows = await ctx.prisma.auditEvent.findMany({
-          where: {
-            AND: [
-              where,
-              {
-                id: {
-                  ...(after !== undefined ? { lt: after } : {}),
-                  ...(before !== undefined ? { gt: before } : {}),
-                },
+        const connection = await resolveCursorConnection<Promise<AuditEvent[]>>(
+          {
+            args,
+            defaultSize: DEFAULT_PAGE_SIZE,
+            maxSize: MAX_PAGE_SIZE,
+            toCursor: (event: AuditEvent) => event.id.toString(),
+          },
+          // Newest first: `after` reaches older events (smaller ids), `before` newer ones.
+          async ({ after, before, limit, inverted }) => {
+            const older = cursorId('after', after);
+            const newer = cursorId('before', before);
+            return ctx.prisma.auditEvent.findMany({
+              where: {
+                AND: [
+                  where,
+                  {
+                    id: {
+                      ...(older !== undefined ? { lt: older } : {}),
+                      ...(newer !== undefined ? { gt: newer } : {}),
+                    },
+                  },
+                ],
               },
-            ],
+              orderBy: { id: inverted ? 'asc' : 'desc' },
+              take: limit,
+            });
           },
-          orderBy: { id: inverted ? 'asc' : 'desc' },
-          take: size + 1,
-        });
-        const more = rows.length > size;
-        const page = rows.slice(0, size);
-        if (inverted) page.reverse();
-        const edges = page.map((event) => ({ cursor: event.id.toString(), node: event }));
-        return {
-          edges,
-          pageInfo: {
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-            hasNextPage: inverted ? before !== undefined : more,
-            hasPreviousPage: inverted ? more : after !== undefined,
-          },
-          totalCount: () => ctx.prisma.auditEvent.count({ where }),
-        };
+        );
+        return { ...connection, totalCount: () => ctx.prisma.auditEvent.count({ where }) };
       },
     },
     { name: 'AuditEventConnection' },

@@ -1,10 +1,42 @@
 import { visibleDevices, visibleGroups } from '../../auth/scope.js';
-import type { DeviceGroupResult } from '../../services/device-groups.js';
+import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../ids.js';
+import { asUuid, databaseId } from '../global-id.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
+import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 import { DeviceConnection } from './device.js';
-import { DeviceGroupRulesRef } from './device-group-rules.js';
 import { AutomationLevelEnum } from './enums.js';
+
+// The device group: its type and membership rules, the list, create and update.
+
+type DeviceGroupResult = Awaited<ReturnType<Services['deviceGroups']['createDeviceGroup']>>;
+
+/** Membership rules of a device group (an addition to the contract): all optional, all must match. */
+export const DeviceGroupRulesInput = builder.inputType('DeviceGroupRulesInput', {
+  fields: (t) => ({
+    hostnamePrefix: t.string({
+      description: 'Devices whose hostname starts with this (any case).',
+    }),
+    domain: t.string({ description: 'Devices joined to this domain.' }),
+    tag: t.string({ description: 'Devices carrying this tag.' }),
+  }),
+});
+
+export const DeviceGroupRulesRef = builder.objectRef<{
+  ruleHostnamePrefix: string | null;
+  ruleDomain: string | null;
+  ruleTag: string | null;
+}>('DeviceGroupRules');
+
+builder.objectType(DeviceGroupRulesRef, {
+  description:
+    'The membership rules of a device group; a device matches when it meets every rule set.',
+  fields: (t) => ({
+    hostnamePrefix: t.exposeString('ruleHostnamePrefix', { nullable: true }),
+    domain: t.exposeString('ruleDomain', { nullable: true }),
+    tag: t.exposeString('ruleTag', { nullable: true }),
+  }),
+});
 
 export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
   id: { field: 'id' },
@@ -78,3 +110,55 @@ export function deviceGroupPayload(name: string) {
     }),
   });
 }
+
+const CreateDeviceGroupInput = builder.inputType('CreateDeviceGroupInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, validate: groupNameSchema }),
+    description: t.string({ validate: descriptionSchema }),
+    automationLevel: t.field({ type: AutomationLevelEnum, required: true }),
+    rank: t.int({ validate: rankSchema }),
+    idempotencyKey: t.string(),
+    rules: t.field({ type: DeviceGroupRulesInput }),
+  }),
+});
+
+const CreateDeviceGroupPayload = deviceGroupPayload('CreateDeviceGroupPayload');
+
+builder.mutationField('createDeviceGroup', (t) =>
+  t.field({
+    type: CreateDeviceGroupPayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateDeviceGroupInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() => ctx.services.deviceGroups.createDeviceGroup(actorOf(ctx), input)),
+  }),
+);
+
+const UpdateDeviceGroupInput = builder.inputType('UpdateDeviceGroupInput', {
+  fields: (t) => ({
+    id: t.globalID({ required: true }),
+    name: t.string({ validate: groupNameSchema.nullish() }),
+    description: t.string({ validate: descriptionSchema }),
+    automationLevel: t.field({ type: AutomationLevelEnum }),
+    rank: t.int({ validate: rankSchema }),
+    idempotencyKey: t.string(),
+    rules: t.field({ type: DeviceGroupRulesInput }),
+  }),
+});
+
+const UpdateDeviceGroupPayload = deviceGroupPayload('UpdateDeviceGroupPayload');
+
+builder.mutationField('updateDeviceGroup', (t) =>
+  t.field({
+    type: UpdateDeviceGroupPayload,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: UpdateDeviceGroupInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.deviceGroups.updateDeviceGroup(actorOf(ctx), {
+          ...input,
+          id: databaseId('id', 'DeviceGroup', input.id),
+        }),
+      ),
+  }),
+);

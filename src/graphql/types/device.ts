@@ -1,7 +1,14 @@
 import { visibleDevices } from '../../auth/scope.js';
+import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../ids.js';
+import { asUuid, databaseId } from '../global-id.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
+import { hostnameSchema, tagsSchema } from '../validation.js';
 import { OsPlatformEnum } from './enums.js';
+
+// The device: its type, the list, and registration.
+
+type RegisterDeviceResult = Awaited<ReturnType<Services['deviceGroups']['registerDevice']>>;
 
 export const DeviceRef = builder.prismaNode('Device', {
   id: { field: 'id' },
@@ -41,4 +48,48 @@ builder.queryField('devices', (t) =>
 export const DeviceConnection = builder.connectionObject(
   { type: DeviceRef, name: 'DeviceConnection' },
   { name: 'DeviceEdge' },
+);
+
+const RegisterDeviceInput = builder.inputType('RegisterDeviceInput', {
+  fields: (t) => ({
+    hostname: t.string({ required: true, validate: hostnameSchema }),
+    osPlatform: t.field({ type: OsPlatformEnum, required: true }),
+    deviceGroupId: t.globalID(),
+    tags: t.stringList({ validate: tagsSchema }),
+    idempotencyKey: t.string(),
+    domain: t.string(),
+  }),
+});
+
+const RegisterDevicePayload = builder
+  .objectRef<RegisterDeviceResult>('RegisterDevicePayload')
+  .implement({
+    fields: (t) => ({
+      // The device registered (or already known by its hostname): the registrant named it.
+      device: t.prismaField({
+        type: 'Device',
+        resolve: (query, payload, _args, ctx) =>
+          ctx.prisma.device.findFirstOrThrow({
+            ...query,
+            where: { id: payload.deviceId, tenantId: ctx.identity.tenantId },
+          }),
+      }),
+    }),
+  });
+
+builder.mutationField('registerDevice', (t) =>
+  t.field({
+    type: RegisterDevicePayload,
+    authScopes: { admin: true, ingest: true },
+    args: { input: t.arg({ type: RegisterDeviceInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.deviceGroups.registerDevice(actorOf(ctx), {
+          ...input,
+          deviceGroupId: input.deviceGroupId
+            ? databaseId('deviceGroupId', 'DeviceGroup', input.deviceGroupId)
+            : null,
+        }),
+      ),
+  }),
 );

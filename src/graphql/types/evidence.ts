@@ -1,7 +1,9 @@
 import { visibleActions, visibleEvidence } from '../../auth/scope.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../ids.js';
+import { asUuid } from '../global-id.js';
 import { EvidenceKindEnum, LocationClassEnum, VerdictEnum } from './enums.js';
+
+// Evidence: its type and the input ingest gives it with (reportAlert, submitInvestigationFindings).
 
 export const EvidenceRemediationStatusEnum = builder.enumType('EvidenceRemediationStatus', {
   description: 'What has been done about a piece of evidence.',
@@ -47,3 +49,28 @@ export const EvidenceConnection = builder.connectionObject(
   { type: EvidenceRef, name: 'EvidenceConnection' },
   { name: 'EvidenceEdge' },
 );
+
+/**
+ * EvidenceInput (contract), plus an optional initial `verdict` — an addition: at reportAlert the
+ * detection tool may give evidence with a verdict (SPEC §3.1 "with or without verdicts"), which is
+ * then a finding of the alert's investigation. Elsewhere the verdict has its own argument.
+ */
+export const EvidenceInput = builder.inputType('EvidenceInput', {
+  fields: (t) => ({
+    kind: t.field({ type: EvidenceKindEnum, required: true }),
+    path: t.string(),
+    sha256: t.string(),
+    processId: t.int(),
+    commandLine: t.string(),
+    registryKey: t.string(),
+    name: t.string(),
+    value: t.string(),
+    verdict: t.field({
+      type: VerdictEnum,
+      description:
+        "reportAlert only: an initial verdict, decided as a finding of the alert's investigation.",
+    }),
+  }),
+});
+
+export type EvidenceInputValue = typeof EvidenceInput.$inferInput;

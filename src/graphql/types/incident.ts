@@ -8,7 +8,7 @@ import {
 } from '../../auth/scope.js';
 import type { Prisma } from '../../db/client.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../ids.js';
+import { asUuid } from '../global-id.js';
 import { AlertConnection } from './alert.js';
 import { DeviceRef } from './device.js';
 import {
@@ -19,8 +19,12 @@ import {
 } from './enums.js';
 import { EvidenceConnection } from './evidence.js';
 import { InvestigationConnection } from './investigation.js';
-import { actionOrder, RemediationActionConnection } from './remediation-action.js';
-import { RemediationActionFilter, remediationActionWhere } from './remediation-action-filter.js';
+import {
+  actionOrder,
+  RemediationActionConnection,
+  RemediationActionFilter,
+  remediationActionWhere,
+} from './remediation-action.js';
 
 const oldestFirst = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 

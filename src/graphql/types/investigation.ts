@@ -4,13 +4,23 @@ import {
   visibleEvidence,
   visibleInvestigations,
 } from '../../auth/scope.js';
+import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../ids.js';
+import { asUuid, databaseId } from '../global-id.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
 import { DeviceRef } from './device.js';
-import { InvestigationStateEnum } from './enums.js';
-import { EvidenceConnection } from './evidence.js';
-import { actionOrder, RemediationActionConnection } from './remediation-action.js';
-import { RemediationActionFilter, remediationActionWhere } from './remediation-action-filter.js';
+import { InvestigationStateEnum, VerdictEnum } from './enums.js';
+import { EvidenceConnection, EvidenceInput } from './evidence.js';
+import {
+  actionOrder,
+  RemediationActionConnection,
+  RemediationActionFilter,
+  remediationActionWhere,
+} from './remediation-action.js';
+
+// The investigation: its type, the list, and the findings ingest submits to it.
+
+type SubmitFindingsResult = Awaited<ReturnType<Services['submitInvestigationFindings']>>;
 
 export const InvestigationRef = builder.prismaNode('Investigation', {
   id: { field: 'id' },
@@ -82,4 +92,84 @@ builder.queryField('investigations', (t) =>
 export const InvestigationConnection = builder.connectionObject(
   { type: InvestigationRef, name: 'InvestigationConnection' },
   { name: 'InvestigationEdge' },
+);
+
+const FindingInput = builder.inputType('FindingInput', {
+  fields: (t) => ({
+    evidenceId: t.id({ description: 'Existing evidence; or give `evidence` for new evidence.' }),
+    evidence: t.field({ type: EvidenceInput, description: 'New evidence; or give `evidenceId`.' }),
+    deviceId: t.id({
+      description: "The device of new evidence (default: the investigation's first device).",
+    }),
+    verdict: t.field({ type: VerdictEnum, required: true }),
+  }),
+});
+
+const SubmitInvestigationFindingsInput = builder.inputType('SubmitInvestigationFindingsInput', {
+  fields: (t) => ({
+    investigationId: t.id({ required: true }),
+    findings: t.field({ type: [FindingInput], required: true }),
+    complete: t.boolean(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const SubmitInvestigationFindingsPayload = builder
+  .objectRef<SubmitFindingsResult>('SubmitInvestigationFindingsPayload')
+  .implement({
+    fields: (t) => ({
+      investigation: t.prismaField({
+        type: 'Investigation',
+        resolve: (query, result, _args, ctx) =>
+          ctx.prisma.investigation.findFirstOrThrow({
+            ...query,
+            where: { id: result.investigationId, AND: [visibleInvestigations(ctx.identity)] },
+          }),
+      }),
+      remediationActions: t.prismaField({
+        type: ['RemediationAction'],
+        description:
+          'The actions this submission created (taken automatically or pending), the spread to other devices included.',
+        resolve: async (query, result, _args, ctx) => {
+          const rows = await ctx.prisma.remediationAction.findMany({
+            ...query,
+            where: { AND: [{ id: { in: result.actionIds } }, visibleActions(ctx.identity)] },
+          });
+          const order = new Map(result.actionIds.map((id, i) => [id, i]));
+          return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+        },
+      }),
+    }),
+  });
+
+builder.mutationField('submitInvestigationFindings', (t) =>
+  t.field({
+    type: SubmitInvestigationFindingsPayload,
+    description:
+      "Ingest: verdicts on existing or new evidence. The policy engine decides each with the level of the evidence's device's group now; a malicious or suspicious sha256 spreads to the other devices where it was seen.",
+    authScopes: { ingest: true },
+    args: { input: t.arg({ type: SubmitInvestigationFindingsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.submitInvestigationFindings(actorOf(ctx), {
+          investigationId: databaseId(
+            'investigationId',
+            'Investigation',
+            String(input.investigationId),
+          ),
+          complete: input.complete,
+          idempotencyKey: input.idempotencyKey,
+          findings: input.findings.map((finding, i) => ({
+            verdict: finding.verdict,
+            evidence: finding.evidence,
+            evidenceId: finding.evidenceId
+              ? databaseId(`findings.${i}.evidenceId`, 'Evidence', String(finding.evidenceId))
+              : null,
+            deviceId: finding.deviceId
+              ? databaseId(`findings.${i}.deviceId`, 'Device', String(finding.deviceId))
+              : null,
+          })),
+        }),
+      ),
+  }),
 );

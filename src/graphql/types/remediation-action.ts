@@ -1,13 +1,68 @@
 import { visibleActions } from '../../auth/scope.js';
+import type { Prisma } from '../../db/client.js';
+import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../ids.js';
+import { bulkActionMutation, bulkPayload } from '../bulk-mutation.js';
+import { asUuid, databaseId, databaseIds, type GlobalId } from '../global-id.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
+import { filterListSchema } from '../validation.js';
 import {
   ActionSourceEnum,
   PolicyDecisionEnum,
   RemediationActionStatusEnum,
   RemediationActionTypeEnum,
 } from './enums.js';
-import { RemediationActionFilter, remediationActionWhere } from './remediation-action-filter.js';
+
+// The remediation action: its type, the action center's list and filter, and every mutation on
+// actions (approve / reject / cancel / undo through one bulk builder, manual response actions).
+
+/** The Pending and History tabs' filter (SPEC §3.7). Ids are the API's global ids. */
+export const RemediationActionFilter = builder.inputType('RemediationActionFilter', {
+  fields: (t) => ({
+    statuses: t.field({ type: [RemediationActionStatusEnum], validate: filterListSchema }),
+    types: t.field({ type: [RemediationActionTypeEnum], validate: filterListSchema }),
+    sources: t.field({ type: [ActionSourceEnum], validate: filterListSchema }),
+    deviceGroupIds: t.globalIDList({ validate: filterListSchema }),
+    deviceIds: t.globalIDList({ validate: filterListSchema }),
+    incidentIds: t.globalIDList({ validate: filterListSchema }),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+type FilterValue = typeof RemediationActionFilter.$inferInput;
+
+/** The raw ids of global ids of one type; an id of another type is refused, naming the field. */
+function idsOf(field: string, typename: string, list: readonly GlobalId[]) {
+  return { in: databaseIds(`filter.${field}`, typename, list) };
+}
+
+/** Prisma where for the filter; combined with the caller's scope by the resolver. */
+export function remediationActionWhere(
+  filter: FilterValue | null | undefined,
+): Prisma.RemediationActionWhereInput {
+  if (!filter) return {};
+  return {
+    ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
+    ...(filter.types ? { type: { in: filter.types } } : {}),
+    ...(filter.sources ? { source: { in: filter.sources } } : {}),
+    ...(filter.deviceGroupIds
+      ? { deviceGroupId: idsOf('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds) }
+      : {}),
+    ...(filter.deviceIds ? { deviceId: idsOf('deviceIds', 'Device', filter.deviceIds) } : {}),
+    ...(filter.incidentIds
+      ? { incidentId: idsOf('incidentIds', 'Incident', filter.incidentIds) }
+      : {}),
+    ...(filter.createdAfter || filter.createdBefore
+      ? {
+          createdAt: {
+            ...(filter.createdAfter ? { gte: filter.createdAfter } : {}),
+            ...(filter.createdBefore ? { lt: filter.createdBefore } : {}),
+          },
+        }
+      : {}),
+  };
+}
 
 export const RemediationActionRef = builder.prismaNode('RemediationAction', {
   id: { field: 'id' },
@@ -72,4 +127,124 @@ builder.queryField('remediationActions', (t) =>
 export const RemediationActionConnection = builder.connectionObject(
   { type: RemediationActionRef, name: 'RemediationActionConnection' },
   { name: 'RemediationActionEdge' },
+);
+
+const DecideRemediationActionsInput = builder.inputType('DecideRemediationActionsInput', {
+  fields: (t) => ({
+    ids: t.idList({ required: true }),
+    comment: t.string(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const DecideRemediationActionsPayload = bulkPayload('DecideRemediationActionsPayload');
+
+bulkActionMutation('approveRemediationActions', {
+  description:
+    'Responder: approve pending actions (then carried out). Each id gets its own outcome; a decision happens exactly once (ALREADY_DECIDED names the winner).',
+  input: DecideRemediationActionsInput,
+  payload: DecideRemediationActionsPayload,
+  call: (ctx, actor, ids, input) =>
+    ctx.services.approveRemediationActions(actor, { ...decideFields(input), ids }),
+});
+
+bulkActionMutation('rejectRemediationActions', {
+  description:
+    'Responder: reject pending actions. Each id gets its own outcome; a decision happens exactly once (ALREADY_DECIDED names the winner).',
+  input: DecideRemediationActionsInput,
+  payload: DecideRemediationActionsPayload,
+  call: (ctx, actor, ids, input) =>
+    ctx.services.rejectRemediationActions(actor, { ...decideFields(input), ids }),
+});
+
+/** The optional fields every bulk input shares. */
+function decideFields(input: { comment?: string | null; idempotencyKey?: string | null }) {
+  return { comment: input.comment, idempotencyKey: input.idempotencyKey };
+}
+
+const CancelRemediationActionsInput = builder.inputType('CancelRemediationActionsInput', {
+  fields: (t) => ({
+    ids: t.idList({ required: true }),
+    comment: t.string(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+bulkActionMutation('cancelRemediationActions', {
+  description:
+    'Responder (an addition to the contract): cancel actions not yet final (PENDING_APPROVAL or IN_PROGRESS). A final action is INVALID_TRANSITION.',
+  input: CancelRemediationActionsInput,
+  payload: bulkPayload('CancelRemediationActionsPayload'),
+  call: (ctx, actor, ids, input) =>
+    ctx.services.cancelRemediationActions(actor, { ...decideFields(input), ids }),
+});
+
+const UndoRemediationActionsInput = builder.inputType('UndoRemediationActionsInput', {
+  fields: (t) => ({
+    ids: t.idList({ required: true }),
+    applyToAllInstances: t.boolean(),
+    comment: t.string(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+bulkActionMutation('undoRemediationActions', {
+  description:
+    'Responder: undo completed actions of one type (a mixed batch is refused whole: MIXED_ACTION_TYPES). With applyToAllInstances, a file quarantine is undone on every device you may act on; those are listed after the ids asked for.',
+  input: UndoRemediationActionsInput,
+  payload: bulkPayload('UndoRemediationActionsPayload'),
+  call: (ctx, actor, ids, input) =>
+    ctx.services.undoRemediationActions(actor, {
+      ...decideFields(input),
+      ids,
+      applyToAllInstances: input.applyToAllInstances,
+    }),
+});
+
+const TakeResponseActionInput = builder.inputType('TakeResponseActionInput', {
+  fields: (t) => ({
+    type: t.field({ type: RemediationActionTypeEnum, required: true }),
+    deviceId: t.id({ required: true }),
+    sha256: t.string(),
+    comment: t.string({ required: true }),
+    idempotencyKey: t.string(),
+  }),
+});
+
+type TakeResponseActionResult = Awaited<ReturnType<Services['takeResponseAction']>>;
+
+const TakeResponseActionPayload = builder
+  .objectRef<TakeResponseActionResult>('TakeResponseActionPayload')
+  .implement({
+    fields: (t) => ({
+      action: t.prismaField({
+        type: 'RemediationAction',
+        resolve: (query, result, _args, ctx) =>
+          ctx.prisma.remediationAction.findFirstOrThrow({
+            ...query,
+            where: { id: result.actionId, AND: [visibleActions(ctx.identity)] },
+          }),
+      }),
+      alreadyRequested: t.exposeBoolean('alreadyRequested', {
+        description:
+          'True when the same action was already pending or in progress on this target: `action` is that one.',
+      }),
+    }),
+  });
+
+builder.mutationField('takeResponseAction', (t) =>
+  t.field({
+    type: TakeResponseActionPayload,
+    description:
+      "Responder: a manual response action on a device of your groups, taken at once, with a required comment, within the plan's limits (PLAN_LIMIT names the plans that include it).",
+    authScopes: { responder: true },
+    args: { input: t.arg({ type: TakeResponseActionInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.takeResponseAction(actorOf(ctx), {
+          ...input,
+          deviceId: databaseId('deviceId', 'Device', String(input.deviceId)),
+        }),
+      ),
+  }),
 );

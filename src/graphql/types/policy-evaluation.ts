@@ -9,7 +9,7 @@ import {
   RemediationActionTypeEnum,
   VerdictEnum,
 } from './enums.js';
-import { EvidenceInput } from './evidence-input.js';
+import { EvidenceInput } from './evidence.js';
 
 type Evaluation = ReturnType<typeof decideRemediation>;
 
