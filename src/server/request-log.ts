@@ -84,7 +84,7 @@ export function useRequestRecord(onErrorCode: (code: string) => void): Plugin {
       if (!result || Symbol.asyncIterator in result) return;
       const record = recordOf((context as WithRequest).req);
       if (record && !record.operationName)
-        record.operationName = context.params?.operationName ?? undefined;
+        record.operationName = context.params?.operationName ?? namedIn(context.params?.query);
       for (const error of result.errors ?? []) {
         const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
         record?.errorCodes.push(code);
@@ -98,6 +98,11 @@ interface OperationArgs {
   contextValue: unknown;
   operationName?: string | null;
   document: { definitions: readonly { kind: string; name?: { value: string } }[] };
+}
+
+/** The name of a document that failed before it was executed (a parse or validation error). */
+function namedIn(query: string | undefined): string | undefined {
+  return /^\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/.exec(query ?? '')?.[1];
 }
 
 function operationNameOf(document: OperationArgs['document']): string | undefined {
