@@ -198,11 +198,19 @@ export function loadConfig(
   };
 }
 
-/** The README's configuration table, rendered from VARIABLES. */
+/** The README's configuration table, rendered from VARIABLES (columns aligned as Biome formats them). */
 export function configurationTable(): string {
-  const rows = Object.entries(VARIABLES).map(
-    ([name, variable]: [string, Variable]) =>
-      `| \`${name}\` | ${variable.shown} | ${variable.meaning} |`,
-  );
-  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+  const rows = [
+    ['variable', 'default', 'meaning'],
+    ...Object.entries(VARIABLES).map(([name, v]: [string, Variable]) => [
+      `\`${name}\``,
+      v.shown,
+      v.meaning,
+    ]),
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = line(widths.map((width) => '-'.repeat(width)));
+  const [header, ...body] = rows.map(line);
+  return [header, rule, ...body].join('\n');
 }
