@@ -7,6 +7,7 @@ import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
+import { prismaDiagnostics } from '../graphql/builder.js';
 import type { QuellContext } from '../graphql/context.js';
 import { toGraphQLError, unauthenticated } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
@@ -63,7 +64,11 @@ function contextFactory(options: QuellYogaOptions) {
 }
 
 export function createQuellYoga(options: QuellYogaOptions) {
-  const { production } = options;
+  const { production, logger } = options;
+  // A Prisma selection a resolver left unused is a development warning (the schema is built once).
+  prismaDiagnostics.onUnusedQuery = production
+    ? null
+    : (info) => logger.warn({ path: info.path }, 'a prisma query was not used by its resolver');
   const armor = new EnvelopArmor({
     maxDepth: { n: 12 },
     maxAliases: { n: 30 },
