@@ -1,37 +1,94 @@
 // `npm start`: the API on an embedded PostgreSQL (or DATABASE_URL), with a development token.
-import { signToken, tokenSettingsFromEnv } from './auth/tokens.js';
-import { resolveDatabase } from './db/database.js';
+import { signToken } from './auth/tokens.js';
+import { ConfigError, loadConfig, type QuellConfig } from './config.js';
+import { type ResolvedDatabase, resolveDatabase } from './db/database.js';
+import { isPortFree } from './db/embedded-postgres.js';
+import { createLogger, type Logger } from './server/logger.js';
 import { startQuell } from './server/start.js';
 
-const production = process.env.NODE_ENV === 'production';
-const database = await resolveDatabase();
-const server = await startQuell({
-  databaseUrl: database.url,
-  port: Number(process.env.PORT ?? 4000),
-  host: process.env.HOST ?? '127.0.0.1',
-  production, // the services read QUELL_PENDING_TTL_HOURS, QUELL_IDEMPOTENCY_TTL_HOURS and QUELL_EXECUTOR
-});
+/** What an operator must fix: one line on stderr, no stack, exit code 2. */
+function refuse(message: string): never {
+  process.stderr.write(`quell: ${message}\n`);
+  process.exit(2);
+}
 
-console.log(
-  `Quell is serving GraphQL at ${server.graphqlUrl} (HTTP, WebSocket, SSE); health at ${server.url}/health`,
-);
-const secret = tokenSettingsFromEnv().secret;
-if (!production && secret) {
-  const token = await signToken(
-    { sub: 'dev-admin', tid: 'demo', roles: ['admin', 'ingest'], groups: '*' },
-    secret,
+function developmentToken(config: QuellConfig): Promise<string> | undefined {
+  if (config.production || !config.tokens.secret) return undefined;
+  const claims = {
+    sub: 'dev-admin',
+    tid: 'demo',
+    roles: ['admin', 'ingest'],
+    groups: '*' as const,
+  };
+  return signToken(claims, new TextEncoder().encode(config.tokens.secret));
+}
+
+async function start(config: QuellConfig, logger: Logger, database: ResolvedDatabase) {
+  const token = await developmentToken(config);
+  const server = await startQuell({
+    ...config.services,
+    databaseUrl: database.url,
+    port: config.port,
+    host: config.host,
+    production: config.production,
+    introspection: config.introspection,
+    tokens: config.tokens,
+    metricsToken: config.metricsToken,
+    logger,
+    graphiqlToken: token,
+  });
+  logger.info(
+    { url: server.graphqlUrl, health: `${server.url}/health`, metrics: `${server.url}/metrics` },
+    `Quell is serving GraphQL at ${server.graphqlUrl} (HTTP, WebSocket, SSE)`,
   );
-  console.log(`Development admin token (tenant "demo"):\n  Authorization: Bearer ${token}`);
+  if (token)
+    console.log(`Development admin token (tenant "demo"):\n  Authorization: Bearer ${token}`);
+  return server;
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: closing subscriptions, finishing requests, stopping the database…`);
-  await server.close();
-  await database.stop();
-  process.exit(0);
+/** Stops in order: no new requests, in-flight ones finish, subscriptions get 1012, then the database. */
+function stopOnSignals(logger: Logger, close: () => Promise<void>, database: ResolvedDatabase) {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests, closing subscriptions');
+    await close();
+    logger.info('requests finished; stopping the database');
+    await database.stop();
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+async function main(): Promise<void> {
+  let config: QuellConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) refuse(error.message);
+    throw error;
+  }
+  const logger = createLogger(config.log);
+  // Said before PostgreSQL starts, so a busy port leaves nothing running behind.
+  if (config.port !== 0 && !(await isPortFree(config.port, config.host)))
+    refuse(`PORT ${config.port} is already in use on ${config.host}`);
+  const database = await resolveDatabase(config, (line) => logger.info(line)).catch(
+    (error: unknown) => refuse(error instanceof Error ? error.message : String(error)),
+  );
+  try {
+    const server = await start(config, logger, database);
+    stopOnSignals(logger, server.close, database);
+  } catch (error) {
+    await database.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') refuse(`PORT ${config.port} is already in use on ${config.host}`);
+    if (code === 'EADDRNOTAVAIL') refuse(`HOST ${config.host} is not an address of this machine`);
+    throw error;
+  }
+}
+
+await main();

@@ -7,6 +7,7 @@ import {
   SignJWT,
 } from 'jose';
 import { z } from 'zod';
+import { DEVELOPMENT_SECRET, type TokenConfig } from '../config.js';
 import { isUuid } from '../db/uuid.js';
 import { type Identity, ROLES } from './identity.js';
 
@@ -19,23 +20,26 @@ export interface TokenSettings {
   audience?: string;
 }
 
-/** A development secret, used only when QUELL_JWT_SECRET is unset outside production. */
-const DEVELOPMENT_SECRET = 'quell-development-secret-do-not-use-in-production';
-
-export function tokenSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TokenSettings {
-  const jwksUrl = env.QUELL_JWKS_URL;
-  const secret =
-    env.QUELL_JWT_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SECRET);
-  if (!jwksUrl && !secret) {
-    throw new Error('QUELL_JWT_SECRET (or QUELL_JWKS_URL) must be set in production');
-  }
+/** The verification settings of a validated configuration (src/config.ts). */
+export function tokenSettingsFrom(config: TokenConfig): TokenSettings {
   return {
-    secret: secret ? new TextEncoder().encode(secret) : null,
-    jwks: jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : null,
-    issuer: env.QUELL_JWT_ISSUER,
-    audience: env.QUELL_JWT_AUDIENCE,
+    secret: config.secret ? new TextEncoder().encode(config.secret) : null,
+    jwks: config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null,
+    issuer: config.issuer,
+    audience: config.audience,
   };
 }
+
+/** The development secret's settings: what `startQuell` uses when given no token configuration. */
+export function developmentTokenSettings(): TokenSettings {
+  return tokenSettingsFrom({ secret: DEVELOPMENT_SECRET, jwksUrl: null });
+}
+
+/**
+ * @deprecated The name is historical: nothing below src/server reads the environment. Returns
+ * the development settings, the ones a server started without configuration (tests) verifies.
+ */
+export const tokenSettingsFromEnv = developmentTokenSettings;
 
 const claimsSchema = z.object({
   sub: z.string().min(1),

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 export type { PrismaClient } from '../generated/prisma/client.js';
@@ -11,10 +12,14 @@ export interface PrismaOptions {
   poolSize?: number;
   /** Sees every SQL statement sent; tests use it to prove a page costs a fixed number of them. */
   onQuery?: (sql: string) => void;
+  /** A pool the caller owns (and ends): the server reads its use for /metrics. */
+  pool?: pg.Pool;
 }
 
 export function createPrismaClient(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const adapter = new PrismaPg(
+    options.pool ?? { connectionString: databaseUrl, max: options.poolSize ?? 10 },
+  );
   if (!options.onQuery) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   const onQuery = options.onQuery;

@@ -93,11 +93,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function isPortFree(port: number): Promise<boolean> {
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
 
@@ -109,7 +109,10 @@ function run(
 ): ChildProcess {
   const child = spawn(binary, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    // The environment is inherited; locale settings come from `initdb --no-locale`.
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
+    // database must outlive the server's in-flight requests; the server stops it last.
+    detached: true,
     ...(asUser ? UNPRIVILEGED : {}),
   });
   const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log);
@@ -131,13 +134,8 @@ function prepareDirectory(dir: string, asUser: boolean): void {
 
 function removeStalePid(dataDir: string): void {
   const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    if (pid > 0) process.kill(pid, 0);
-  } catch {
-    rmSync(pidFile, { force: true }); // the server that wrote it is gone
-  }
+  // The server that wrote it is gone (killed, machine restarted): its lock means nothing.
+  if (existsSync(pidFile) && livePostmasterPid(dataDir) === null) rmSync(pidFile, { force: true });
 }
 
 async function waitUntilReady(url: string, server: ChildProcess, output: string[]): Promise<void> {
@@ -157,6 +155,42 @@ async function waitUntilReady(url: string, server: ChildProcess, output: string[
   throw new Error(`PostgreSQL did not start:\n${output.slice(-30).join('\n')}`);
 }
 
+type Log = (line: string) => void;
+
+/** initdb, once: a folder holding PG_VERSION is a cluster already. */
+async function initialiseCluster(root: string, dataDir: string, asUser: boolean, log: Log) {
+  if (asUser) {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    ensureTraversable(dirname(dataDir), log);
+  }
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  prepareDirectory(dataDir, asUser);
+  const init = run(
+    join(root, 'bin', 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+    asUser,
+    log,
+  );
+  if ((await waitForExit(init)) !== 0) throw new Error('initdb failed');
+}
+
+function spawnPostgres(
+  root: string,
+  options: EmbeddedPostgresOptions,
+  port: number,
+  socketDir: string,
+  asUser: boolean,
+  log: Log,
+) {
+  const durability = options.throwaway
+    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+    : [];
+  const settings = ['listen_addresses=127.0.0.1', 'max_connections=300'];
+  const args = ['-D', options.dataDir, '-p', String(port), '-k', socketDir];
+  for (const setting of settings) args.push('-c', setting);
+  return run(join(root, 'bin', 'postgres'), [...args, ...durability], asUser, log);
+}
+
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgres> {
@@ -168,70 +202,89 @@ export async function startEmbeddedPostgres(
     options.log?.(line);
   };
   const { dataDir } = options;
-  if (asUser) {
-    mkdirSync(dirname(dataDir), { recursive: true });
-    ensureTraversable(dirname(dataDir), log);
-  }
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    prepareDirectory(dataDir, asUser);
-    const init = run(
-      join(root, 'bin', 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
-      asUser,
-      log,
-    );
-    if ((await waitForExit(init)) !== 0) throw new Error(`initdb failed:\n${output.join('\n')}`);
-  }
+  await initialiseCluster(root, dataDir, asUser, log).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${output.join('\n')}`);
+  });
   removeStalePid(dataDir);
   const port = options.port || (await freePort());
   const socketDir = join(tmpdir(), `quell-pg-socket-${port}`);
   prepareDirectory(socketDir, asUser);
-  const durability = options.throwaway
-    ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
-    : [];
-  const server = run(
-    join(root, 'bin', 'postgres'),
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(port),
-      '-k',
-      socketDir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=300',
-      ...durability,
-    ],
-    asUser,
-    log,
-  );
+  const server = spawnPostgres(root, options, port, socketDir, asUser, log);
   const killOnExit = () => server.kill('SIGKILL');
   process.once('exit', killOnExit);
-
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    rmSync(join(dataDir, CONNECTION_FILE), { force: true });
+    if (server.exitCode === null) {
+      server.kill('SIGINT'); // fast shutdown: ends sessions, checkpoints, exits
+      await waitForExit(server);
+    }
+    if (options.throwaway) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(socketDir, { recursive: true, force: true });
+  };
   const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  await waitUntilReady(adminUrl, server, output);
   const database = options.database ?? 'quell';
+  try {
+    await waitUntilReady(adminUrl, server, output);
+    await ensureDatabase(adminUrl, database);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const url = `postgresql://postgres@127.0.0.1:${port}/${database}`;
+  if (!options.throwaway) recordConnection(dataDir, { url, postgresPid: server.pid ?? 0 });
+  return { url, port, stop };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   await admin.end();
+}
 
-  return {
-    url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
-    port,
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      if (server.exitCode === null) {
-        server.kill('SIGINT'); // fast shutdown: ends sessions, checkpoints, exits
-        await waitForExit(server);
-      }
-      if (options.throwaway) rmSync(dataDir, { recursive: true, force: true });
-      rmSync(socketDir, { recursive: true, force: true });
-    },
-  };
+/** How a running embedded server is reached, kept in its data folder while it runs. */
+const CONNECTION_FILE = 'quell-connection.json';
+
+interface ConnectionRecord {
+  url: string;
+  postgresPid: number;
+}
+
+function recordConnection(dataDir: string, record: ConnectionRecord): void {
+  writeFileSync(join(dataDir, CONNECTION_FILE), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The URL of the PostgreSQL already running on `dataDir` (another Quell process started it), or
+ * null when none runs: a seed or CLI run then shares it instead of tripping over its lock file.
+ */
+export function runningServerUrl(dataDir: string): string | null {
+  const postmasterPid = livePostmasterPid(dataDir);
+  if (postmasterPid === null) return null;
+  try {
+    const record = JSON.parse(readFileSync(join(dataDir, CONNECTION_FILE), 'utf8')) as
+      | Partial<ConnectionRecord>
+      | undefined;
+    if (record?.postgresPid === postmasterPid && typeof record.url === 'string') return record.url;
+  } catch {
+    // No record (a PostgreSQL not started by Quell): fall back to the port PostgreSQL wrote.
+  }
+  const port = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+  return port > 0 ? `postgresql://postgres@127.0.0.1:${port}/quell` : null;
+}
+
+function livePostmasterPid(dataDir: string): number | null {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Writes a marker so a later start can tell the folder is Quell's. */

@@ -4,6 +4,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
+import type { GraphQLResolveInfo } from 'graphql';
 import { hasRole } from '../auth/identity.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
@@ -13,6 +14,14 @@ import { decodeId } from './global-id.js';
 import { costError, fieldCost, MAX_COST } from './limits/cost.js';
 import { loadNode, loadNodes } from './nodes.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeSchema } from './pagination.js';
+
+/**
+ * The schema is built once, at import, before any configuration exists: the server sets this from
+ * its configuration (a warning outside production, nothing in production).
+ */
+export const prismaDiagnostics: { onUnusedQuery: ((info: GraphQLResolveInfo) => void) | null } = {
+  onUnusedQuery: null,
+};
 
 export const builder = new SchemaBuilder<{
   Context: QuellContext;
@@ -50,7 +59,7 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    onUnusedQuery: (info) => prismaDiagnostics.onUnusedQuery?.(info),
     defaultConnectionSize: DEFAULT_PAGE_SIZE,
     maxConnectionSize: MAX_PAGE_SIZE,
   },

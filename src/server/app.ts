@@ -1,27 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaInitialContext } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import type { GraphQLError } from 'graphql';
+import type pg from 'pg';
 import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
 import type { QuellContext } from '../graphql/context.js';
-import { toGraphQLError, unauthenticated } from '../graphql/errors.js';
-import { operationLimits } from '../graphql/limits/index.js';
-import { schema } from '../graphql/schema.js';
 import type { Services } from '../services/index.js';
-import { DomainError } from '../services/index.js';
-import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
+import { attachGraphqlWs } from './graphql-ws-server.js';
+import { createMaskError, createQuellYoga } from './graphql-yoga.js';
 import { useInputErrorCodes, withInputErrorCodes } from './input-error-codes.js';
-import { createQuellLogger } from './logger.js';
+import { type Logger, silentLogger } from './logger.js';
+import { createMetrics, serveMetrics } from './metrics.js';
+import { serveReady } from './readiness.js';
+import { beginRequest, useRequestRecord } from './request-log.js';
 import { createSharedSubscribe } from './shared-execution.js';
+import { closeGracefully, SERVICE_RESTART } from './shutdown.js';
 import { createSseStreams } from './sse-streams.js';
-import { atExpiry, tokenExpiry } from './token-expiry.js';
 import { createWebPage } from './web-page.js';
+
+export { SERVICE_RESTART };
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -29,213 +28,98 @@ export interface AppOptions {
   tokens: TokenSettings;
   streams: StreamHub;
   production?: boolean;
-  /** Serve `__schema` / `__type`; default: on outside production, or QUELL_INTROSPECTION=on. */
-  introspection?: boolean;
   /** Operations (subscriptions included) one WebSocket may run at once; beyond, an error (default 100). */
   maxSubscriptionsPerConnection?: number;
   /** WebSocket ping interval; a peer that misses a pong for as long is dropped (default 10 s). */
   keepAliveMs?: number;
   /** How long shutdown waits for in-flight HTTP requests before cutting them (default 10 s). */
   shutdownGraceMs?: number;
+  /** One JSON line per request, and the server's faults (default: silent). */
+  logger?: Logger;
+  /** The database pool, when the caller owns it: /metrics reports its use. */
+  pool?: pg.Pool;
+  /** Serve `__schema` / `__type` (default: outside production only). */
+  introspection?: boolean;
+  /** `/metrics` requires this bearer token when set. */
+  metricsToken?: string | null;
+  /** Pre-filled in GraphiQL's headers outside production (the development token). */
+  graphiqlToken?: string;
 }
 
-/** graphql-ws clients reconnect on 1012; a plain close (1000) or `complete` would end them for good. */
-export const SERVICE_RESTART = 1012;
+type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
 
-type WsContextExtra = {
-  identity?: Identity;
-};
-
-/**
- * Everything in an identity a resolver's result may depend on: scope (tenant, groups, device) and
- * roles (field auth). Not the subject: results are shared between users of the same scope.
- */
+/** Everything in an identity a result may depend on (scope and roles), not the subject. */
 function scopeKey(identity: Identity): string {
-  return JSON.stringify([
-    identity.tenantId,
-    [...identity.roles].sort(),
-    identity.groups,
-    identity.deviceId,
-  ]);
+  const { tenantId, roles, groups, deviceId } = identity;
+  return JSON.stringify([tenantId, [...roles].sort(), groups, deviceId]);
 }
-
-type InitialContext = YogaInitialContext & { wsIdentity?: Identity; req?: IncomingMessage };
 
 /** Builds the HTTP + WebSocket server. Listening and shutdown are the caller's. */
 export function createApp(options: AppOptions) {
-  const { prisma, services, tokens, streams } = options;
-  const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 100;
-  const production = options.production ?? process.env.NODE_ENV === 'production';
-  const introspection =
-    options.introspection ?? (!production || process.env.QUELL_INTROSPECTION === 'on');
-
-  function maskError(error: unknown, message: string, isDev?: boolean): Error {
-    const original = error instanceof GraphQLError ? error.originalError : error;
-    if (original instanceof DomainError) return toGraphQLError(original);
-    if (original instanceof GraphQLError) return original;
-    if (error instanceof GraphQLError && !error.originalError) return error;
-    if (!production && isDev) console.error(original);
-    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-  }
-
-  // Subscriptions over WebSocket execute each event once per group of identical subscribers.
+  const production = options.production ?? false;
+  const logger = options.logger ?? silentLogger();
+  const metrics = createMetrics({ ...options, openSubscriptions: () => ws.openOperations() });
+  const sseStreams = createSseStreams();
+  const maskError = createMaskError(logger);
+  const plugins = [useInputErrorCodes(), sseStreams.plugin(), metrics.plugin];
+  const yoga = createQuellYoga({
+    ...options,
+    production,
+    introspection: options.introspection ?? !production,
+    logger,
+    graphiqlToken: production ? undefined : options.graphiqlToken,
+    plugins: [...plugins, useRequestRecord(metrics.countError)],
+  });
+  // Subscriptions over WebSocket execute each event once per group of identical subscribers;
+  // bad variables are reported outside envelop there: give them their code as over HTTP.
   const sharedSubscribe = createSharedSubscribe({
     scopeKey: (context) => scopeKey((context as QuellContext).identity),
     mask: (raw) => {
-      // Bad variables are reported here, outside envelop: give them their code as over HTTP.
       const result = withInputErrorCodes(raw);
-      return result.errors
-        ? {
-            ...result,
-            errors: result.errors.map(
-              (e) => maskError(e, 'Unexpected error.', !production) as GraphQLError,
-            ),
-          }
-        : result;
+      if (!result.errors) return result;
+      const errors = result.errors.map((e) => maskError(e, 'Unexpected error.') as GraphQLError);
+      return { ...result, errors };
     },
   });
-
-  async function contextFor(initial: InitialContext): Promise<QuellContext> {
-    // Over WebSocket there is no Fetch request, only the upgrade request (`req`, Node headers).
-    const upgradeRequestId = initial.req?.headers['x-request-id'];
-    const requestId =
-      initial.request?.headers.get('x-request-id') ??
-      (typeof upgradeRequestId === 'string' ? upgradeRequestId : randomUUID());
-    let identity = initial.wsIdentity;
-    if (!identity) {
-      const result = await authenticate(initial.request?.headers.get('authorization'), tokens);
-      if ('error' in result) throw unauthenticated(result.message);
-      identity = result.identity;
-    }
-    await services.ensureTenant(identity.tenantId);
-    return { requestId, identity, prisma, services, streams };
-  }
-
-  const sseStreams = createSseStreams();
-  const yoga = createYoga<InitialContext, QuellContext>({
-    schema,
-    graphqlEndpoint: '/graphql',
-    context: contextFor,
-    landingPage: false,
-    graphiql: production ? false : { title: 'Quell' },
-    plugins: [
-      ...operationLimits({ production, introspection }),
-      useInputErrorCodes(),
-      sseStreams.plugin(),
-    ],
-    healthCheckEndpoint: '/health',
-    maskedErrors: { maskError },
-    logging: createQuellLogger(production),
-  });
-
-  const webPage = createWebPage({ production, tokens });
-  // /health (liveness) is yoga's; /ready also proves the database answers.
+  // Exact paths first; yoga serves /graphql, /health and everything else.
+  const routes: Record<string, Route> = {
+    '/ready': (_request, response) => serveReady(options.prisma, response),
+    '/metrics': (request, response) =>
+      serveMetrics(metrics.registry, options.metricsToken ?? null, request, response),
+  };
+  const webPage = createWebPage({ production, tokens: options.tokens });
   const httpServer: Server = createServer((request, response) => {
+    beginRequest(logger, request, response);
     if (webPage(request, response)) return;
-    if (request.url === '/ready') {
-      prisma.$queryRaw`SELECT 1`.then(
-        () =>
-          response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}'),
-        () =>
-          response
-            .writeHead(503, { 'content-type': 'application/json' })
-            .end('{"status":"database unavailable"}'),
-      );
-      return;
-    }
-    return yoga(request, response);
+    const route = routes[request.url?.split('?')[0] ?? ''] ?? yoga;
+    return route(request, response);
   });
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, WsContextExtra>(
-    {
-      async onConnect(ctx) {
-        const header =
-          authorizationFromConnectionParams(ctx.connectionParams) ??
-          ctx.extra.request.headers.authorization;
-        const result = await authenticate(header, tokens);
-        if ('error' in result) {
-          ctx.extra.socket.close(
-            result.error === 'missing' ? 4401 : 4403,
-            result.message.slice(0, 120),
-          );
-          return false;
-        }
-        ctx.extra.identity = result.identity;
-        // The socket outlives no token: at `exp` it closes with 4403, on which graphql-ws clients
-        // reconnect (4401 would be fatal for them) and must bring a fresh token; the new
-        // connection re-evaluates identity and scope.
-        const expiresAt = tokenExpiry(header);
-        if (expiresAt !== null) {
-          const socket = ctx.extra.socket;
-          const cancel = atExpiry(expiresAt, () => socket.close(4403, 'Token expired'));
-          socket.once('close', cancel);
-        }
-        return true;
-      },
-      execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
-      subscribe: (args: ExecutionArgs) => sharedSubscribe(args),
-      async onSubscribe(ctx, _id, params) {
-        // graphql-ws has already registered this operation in ctx.subscriptions.
-        if (Object.keys(ctx.subscriptions).length > maxSubscriptions) {
-          return [
-            new GraphQLError(
-              `At most ${maxSubscriptions} operations may run at once on one connection.`,
-              {
-                extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-              },
-            ),
-          ];
-        }
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          wsIdentity: ctx.extra.identity,
-        } as never);
-        const document = enveloped.parse(params.query);
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-      },
-    },
-    wsServer,
-    options.keepAliveMs ?? 10_000,
-  );
-
-  async function listen(port: number, host = '127.0.0.1'): Promise<string> {
-    await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
-    const address = httpServer.address() as AddressInfo;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  }
-
-  /**
-   * Graceful shutdown: stop accepting, tell WebSocket clients to reconnect elsewhere (1012),
-   * end SSE streams without `complete` (their clients retry), let in-flight requests finish
-   * within the grace period, then cut whatever is left. Clients resume with their last cursor.
-   */
-  async function close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    for (const socket of wsServer.clients) socket.close(SERVICE_RESTART, 'Service restart');
-    sseStreams.endAll();
-    await wsCleanup.dispose();
-    httpServer.closeIdleConnections();
-    const grace = setTimeout(() => {
-      httpServer.closeAllConnections();
-      for (const socket of wsServer.clients) socket.terminate();
-    }, options.shutdownGraceMs ?? 10_000);
-    await stopped;
-    clearTimeout(grace);
-  }
-
-  return { yoga, httpServer, listen, close };
+  const ws = attachGraphqlWs({
+    httpServer,
+    yoga: yoga as never,
+    tokens: options.tokens,
+    subscribe: sharedSubscribe as never,
+    maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
+    keepAliveMs: options.keepAliveMs ?? 10_000,
+  });
+  const graceMs = options.shutdownGraceMs ?? 10_000;
+  return {
+    yoga,
+    httpServer,
+    metrics: metrics.registry,
+    listen: (port: number, host = '127.0.0.1') => listen(httpServer, port, host),
+    close: () => closeGracefully({ httpServer, ws, sseStreams, graceMs }),
+  };
 }
 
-type Enveloped = ReturnType<ReturnType<typeof createYoga>['getEnveloped']>;
+/** Resolves with the URL once listening; rejects on a listen error (EADDRINUSE). */
+function listen(httpServer: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.removeListener('error', reject);
+      const address = httpServer.address() as AddressInfo;
+      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+    });
+  });
+}

@@ -1,9 +1,12 @@
-import { tokenSettingsFromEnv } from '../auth/tokens.js';
+import pg from 'pg';
+import { developmentTokenSettings, tokenSettingsFrom } from '../auth/tokens.js';
+import type { TokenConfig } from '../config.js';
 import { createPrismaClient } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
 import { createStreamHub, type StreamHubOptions } from '../events/hub.js';
 import { createServices, type ServiceOptions } from '../services/index.js';
 import { createApp } from './app.js';
+import { type Logger, silentLogger } from './logger.js';
 
 export interface StartOptions extends ServiceOptions {
   databaseUrl: string;
@@ -18,38 +21,51 @@ export interface StartOptions extends ServiceOptions {
   maxSubscriptionsPerConnection?: number;
   keepAliveMs?: number;
   shutdownGraceMs?: number;
+  /** How bearer tokens are verified (default: the development secret). */
+  tokens?: TokenConfig;
+  /** Request lines and faults (default: silent). */
+  logger?: Logger;
+  metricsToken?: string | null;
+  graphiqlToken?: string;
 }
 
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */
 export async function startQuell(options: StartOptions) {
+  const logger = options.logger ?? silentLogger();
   await applyMigrations(options.databaseUrl);
-  const prisma = createPrismaClient(options.databaseUrl, { onQuery: options.onQuery });
-  const services = createServices(prisma, options);
-  const tokens = tokenSettingsFromEnv();
-  const streams = createStreamHub({ prisma, databaseUrl: options.databaseUrl, ...options.streams });
-  await streams.start();
-  const app = createApp({
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+  const prisma = createPrismaClient(options.databaseUrl, { onQuery: options.onQuery, pool });
+  const onError =
+    options.onError ?? ((error: unknown, where: string) => logger.error({ err: error }, where));
+  const services = createServices(prisma, { ...options, onError });
+  const tokens = options.tokens ? tokenSettingsFrom(options.tokens) : developmentTokenSettings();
+  const streams = createStreamHub({
     prisma,
-    services,
-    tokens,
-    streams,
-    production: options.production,
-    introspection: options.introspection,
-    maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
-    keepAliveMs: options.keepAliveMs,
-    shutdownGraceMs: options.shutdownGraceMs,
+    databaseUrl: options.databaseUrl,
+    onError,
+    ...options.streams,
   });
-  const url = await app.listen(options.port ?? 4000, options.host ?? '127.0.0.1');
+  await streams.start();
+  const app = createApp({ ...options, prisma, services, tokens, streams, logger, pool });
+  const close = async () => {
+    await app.close();
+    await streams.close();
+    await prisma.$disconnect();
+    await pool.end();
+  };
+  const url = await app
+    .listen(options.port ?? 4000, options.host ?? '127.0.0.1')
+    .catch(async (error: unknown) => {
+      await close();
+      throw error;
+    });
   return {
     url,
     graphqlUrl: `${url}/graphql`,
     prisma,
     services,
     streams,
-    async close() {
-      await app.close();
-      await streams.close();
-      await prisma.$disconnect();
-    },
+    metrics: app.metrics,
+    close,
   };
 }

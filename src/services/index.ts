@@ -32,9 +32,9 @@ export { DomainError } from './kernel/errors.js';
 export interface ServiceOptions {
   /** How long an action may wait for approval before it expires (SPEC §3.4; default 7 days). */
   pendingTtlMs?: number;
-  /** Who carries actions out: `simulated` (default; QUELL_EXECUTOR) completes them at once, `agent` leaves them to endpoint agents. */
+  /** Who carries actions out: `simulated` (default) completes them at once, `agent` leaves them to endpoint agents. */
   executor?: 'simulated' | 'agent';
-  /** How long idempotency keys live (default 24 h; QUELL_IDEMPOTENCY_TTL_HOURS). */
+  /** How long idempotency keys live (default 24 h). */
   idempotencyTtlMs?: number;
   /** The clock (tests move it to expire actions). */
   now?: () => Date;
@@ -45,37 +45,17 @@ export interface ServiceOptions {
   onError?: (error: unknown, where: string) => void;
 }
 
-/** A duration in hours from the environment; `atLeast` guards a floor the spec sets. */
-function hoursFromEnv(name: string, atLeast = 0): number | undefined {
-  const value = process.env[name];
-  if (!value) return undefined;
-  const hours = Number(value);
-  if (!Number.isFinite(hours) || hours <= 0 || hours < atLeast) {
-    throw new Error(
-      `${name} must be a positive number of hours${atLeast ? `, at least ${atLeast}` : ''}`,
-    );
-  }
-  return hours * 3_600_000;
-}
-
 const logError = (error: unknown, where: string) =>
   console.error(JSON.stringify({ level: 'error', where, error: String(error) }));
 
 /** The workflows, wired to one database. GraphQL resolvers, workers and scripts call these. */
 export function createServices(prisma: PrismaClient, options: ServiceOptions = {}) {
-  const mode = options.executor ?? (process.env.QUELL_EXECUTOR === 'agent' ? 'agent' : 'simulated');
-  if (process.env.QUELL_EXECUTOR && !['agent', 'simulated'].includes(process.env.QUELL_EXECUTOR)) {
-    throw new Error('QUELL_EXECUTOR must be `simulated` or `agent`');
-  }
+  const mode = options.executor ?? 'simulated';
   const deps: ServiceDeps = {
     prisma,
     now: options.now ?? (() => new Date()),
-    pendingTtlMs:
-      options.pendingTtlMs ?? hoursFromEnv('QUELL_PENDING_TTL_HOURS') ?? DEFAULT_PENDING_TTL_MS,
-    idempotencyTtlMs:
-      options.idempotencyTtlMs ??
-      hoursFromEnv('QUELL_IDEMPOTENCY_TTL_HOURS', 24) ??
-      DEFAULT_IDEMPOTENCY_TTL_MS,
+    pendingTtlMs: options.pendingTtlMs ?? DEFAULT_PENDING_TTL_MS,
+    idempotencyTtlMs: options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
     executor: null as never,
     onError: options.onError ?? logError,
   };

@@ -1,0 +1,224 @@
+// Every environment variable Quell reads, read here once and validated at start; everything else
+// receives the parsed configuration. The README's configuration table is rendered from `VARIABLES`
+// (test/server/config.test.ts keeps it in step).
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/postgres', import.meta.url));
+
+const hours = (atLeast: number) =>
+  z.coerce
+    .number({ error: 'must be a number of hours' })
+    .positive('must be a positive number of hours')
+    .min(atLeast, `must be at least ${atLeast} hours`)
+    .transform((value) => value * 3_600_000);
+
+const postgresUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return /^postgres(ql)?:$/.test(url.protocol) && url.hostname !== '';
+}, 'must be a postgresql://user@host:port/database URL');
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+interface Variable {
+  schema: z.ZodType;
+  /** As the README shows it. */
+  shown: string;
+  meaning: string;
+}
+
+/** The variables, in the README's order. */
+export const VARIABLES = {
+  PORT: {
+    schema: z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port number from 0 to 65535')
+      .max(65535, 'must be a port number from 0 to 65535')
+      .default(4000),
+    shown: '`4000`',
+    meaning: 'HTTP and WebSocket port (`0`: any free port)',
+  },
+  HOST: {
+    schema: text.default('127.0.0.1'),
+    shown: '`127.0.0.1`',
+    meaning: 'interface to listen on (`0.0.0.0` for all)',
+  },
+  DATABASE_URL: {
+    schema: postgresUrl.optional(),
+    shown: '(embedded)',
+    meaning: 'any PostgreSQL; when unset an embedded server is started',
+  },
+  QUELL_DATA_DIR: {
+    schema: text.default(DEFAULT_DATA_DIR),
+    shown: '`.data/postgres`',
+    meaning: 'where the embedded PostgreSQL keeps its data (and how to reach it while it runs)',
+  },
+  QUELL_JWT_SECRET: {
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    shown: 'development secret',
+    meaning: 'HS256 secret for bearer tokens (required in production)',
+  },
+  QUELL_JWKS_URL: {
+    schema: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    shown: '—',
+    meaning: 'verify tokens of an identity provider (its key set) instead of the secret',
+  },
+  QUELL_JWT_ISSUER: { schema: text.optional(), shown: '—', meaning: 'required `iss` of tokens' },
+  QUELL_JWT_AUDIENCE: { schema: text.optional(), shown: '—', meaning: 'required `aud` of tokens' },
+  QUELL_PENDING_TTL_HOURS: {
+    schema: hours(0).optional(),
+    shown: '`168` (7 days)',
+    meaning: 'how long an action waits for approval before it expires',
+  },
+  QUELL_EXECUTOR: {
+    schema: z
+      .enum(['simulated', 'agent'], { error: 'must be `simulated` or `agent`' })
+      .default('simulated'),
+    shown: '`simulated`',
+    meaning: '`simulated` completes actions at once; `agent` leaves them to endpoint agents',
+  },
+  QUELL_IDEMPOTENCY_TTL_HOURS: {
+    schema: hours(24).optional(),
+    shown: '`24`',
+    meaning: 'how long an `idempotencyKey` is remembered (at least 24)',
+  },
+  QUELL_METRICS_TOKEN: {
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    shown: '—',
+    meaning: '`/metrics` then requires `Authorization: Bearer <this token>`',
+  },
+  LOG_LEVEL: {
+    schema: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+        error: 'must be one of trace, debug, info, warn, error, fatal, silent',
+      })
+      .default('info'),
+    shown: '`info`',
+    meaning: 'least severe log level written (one JSON line per request at `info`)',
+  },
+  LOG_FORMAT: {
+    schema: z.enum(['json', 'pretty'], { error: 'must be `json` or `pretty`' }).optional(),
+    shown: '`pretty` on a terminal, else `json`',
+    meaning: '`json` forces one JSON line per entry on a terminal too; pipes always get JSON',
+  },
+  QUELL_INTROSPECTION: {
+    schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).optional(),
+    shown: '`off` in production, else `on`',
+    meaning: 'serve `__schema` / `__type` (schema introspection)',
+  },
+  NODE_ENV: {
+    schema: z.string().optional(),
+    shown: '—',
+    meaning:
+      '`production` turns off GraphiQL, the development token, field suggestions and error details',
+  },
+} satisfies Record<string, Variable>;
+
+type Variables = typeof VARIABLES;
+type Parsed = { [K in keyof Variables]: z.output<Variables[K]['schema']> };
+
+export interface TokenConfig {
+  secret: string | null;
+  jwksUrl: string | null;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface QuellConfig {
+  production: boolean;
+  /** Serve schema introspection (off in production unless QUELL_INTROSPECTION=on). */
+  introspection: boolean;
+  port: number;
+  host: string;
+  /** null: start the embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  tokens: TokenConfig;
+  services: {
+    executor: 'simulated' | 'agent';
+    pendingTtlMs?: number;
+    idempotencyTtlMs?: number;
+  };
+  metricsToken: string | null;
+  log: { level: string; pretty: boolean };
+}
+
+/** A value an operator must fix: printed as one line, exit code 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The development secret, used only when QUELL_JWT_SECRET is unset outside production. */
+export const DEVELOPMENT_SECRET = 'quell-development-secret-do-not-use-in-production';
+
+const SECRETS = new Set(['DATABASE_URL', 'QUELL_JWT_SECRET', 'QUELL_METRICS_TOKEN']);
+
+function parseVariables(env: Readonly<Record<string, string | undefined>>): Parsed {
+  const parsed: Record<string, unknown> = {};
+  for (const [name, variable] of Object.entries(VARIABLES) as [string, Variable][]) {
+    // An empty value is "unset", as shells and .env files commonly write it.
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = variable.schema.safeParse(raw);
+    if (!result.success) {
+      // Values that may hold credentials are never echoed.
+      const shown =
+        raw === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(raw.slice(0, 80))})`;
+      throw new ConfigError(`${name} ${result.error.issues[0]?.message ?? 'is invalid'}${shown}`);
+    }
+    parsed[name] = result.data;
+  }
+  return parsed as Parsed;
+}
+
+/** Reads and validates the configuration; a bad value is a ConfigError naming the variable. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  terminal: boolean = process.stdout.isTTY === true,
+): QuellConfig {
+  const v = parseVariables(env);
+  const production = v.NODE_ENV === 'production';
+  if (production && !v.QUELL_JWT_SECRET && !v.QUELL_JWKS_URL) {
+    throw new ConfigError('QUELL_JWT_SECRET (or QUELL_JWKS_URL) must be set in production');
+  }
+  return {
+    production,
+    introspection: v.QUELL_INTROSPECTION ? v.QUELL_INTROSPECTION === 'on' : !production,
+    port: v.PORT,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL ?? null,
+    dataDir: v.QUELL_DATA_DIR,
+    tokens: {
+      secret: v.QUELL_JWT_SECRET ?? (production ? null : DEVELOPMENT_SECRET),
+      jwksUrl: v.QUELL_JWKS_URL ?? null,
+      issuer: v.QUELL_JWT_ISSUER,
+      audience: v.QUELL_JWT_AUDIENCE,
+    },
+    services: {
+      executor: v.QUELL_EXECUTOR,
+      pendingTtlMs: v.QUELL_PENDING_TTL_HOURS,
+      idempotencyTtlMs: v.QUELL_IDEMPOTENCY_TTL_HOURS,
+    },
+    metricsToken: v.QUELL_METRICS_TOKEN ?? null,
+    // Pretty only for a person at a terminal, never into a pipe or file (collectors want JSON).
+    log: { level: v.LOG_LEVEL, pretty: terminal && v.LOG_FORMAT !== 'json' },
+  };
+}
+
+/** The README's configuration table, rendered from VARIABLES (columns aligned as Biome formats them). */
+export function configurationTable(): string {
+  const rows = [
+    ['variable', 'default', 'meaning'],
+    ...Object.entries(VARIABLES).map(([name, v]: [string, Variable]) => [
+      `\`${name}\``,
+      v.shown,
+      v.meaning,
+    ]),
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = line(widths.map((width) => '-'.repeat(width)));
+  const [header, ...body] = rows.map(line);
+  return [header, rule, ...body].join('\n');
+}

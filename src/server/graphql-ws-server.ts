@@ -1,0 +1,113 @@
+import type { Server } from 'node:http';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { createYoga } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { Identity } from '../auth/identity.js';
+import type { TokenSettings } from '../auth/tokens.js';
+import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
+import { atExpiry, tokenExpiry } from './token-expiry.js';
+
+type Yoga = ReturnType<typeof createYoga>;
+type Enveloped = ReturnType<Yoga['getEnveloped']>;
+type WsContextExtra = { identity?: Identity };
+type WsContext = Context<Record<string, unknown>, WsContextExtra & { socket: unknown }>;
+
+export interface GraphqlWsOptions {
+  httpServer: Server;
+  yoga: Yoga;
+  tokens: TokenSettings;
+  subscribe: (args: ExecutionArgs) => ReturnType<Enveloped['subscribe']>;
+  maxSubscriptionsPerConnection: number;
+  keepAliveMs: number;
+}
+
+/** GraphQL over WebSocket (graphql-ws) at /graphql, through yoga's envelop. */
+export function attachGraphqlWs(options: GraphqlWsOptions) {
+  const { yoga, tokens, maxSubscriptionsPerConnection: max } = options;
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  // Listen errors (a port in use) are the HTTP server's to report; ws re-emits them here.
+  wsServer.on('error', () => undefined);
+  const connections = new Set<WsContext>();
+  const cleanup = useServer<Record<string, unknown>, WsContextExtra>(
+    {
+      async onConnect(ctx) {
+        const accepted = await acceptConnection(ctx, tokens);
+        if (accepted) connections.add(ctx as WsContext);
+        return accepted;
+      },
+      onClose: (ctx) => void connections.delete(ctx as WsContext),
+      execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args: ExecutionArgs) => options.subscribe(args),
+      async onSubscribe(ctx, _id, params) {
+        // graphql-ws has already registered this operation in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [
+            new GraphQLError(`At most ${max} operations may run at once on one connection.`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          wsIdentity: ctx.extra.identity,
+        } as never);
+        const document = enveloped.parse(params.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+    },
+    wsServer,
+    options.keepAliveMs,
+  );
+  return {
+    wsServer,
+    dispose: () => cleanup.dispose(),
+    /** Operations running on the open connections (subscriptions, mostly). */
+    openOperations: () =>
+      [...connections].reduce((sum, ctx) => sum + Object.keys(ctx.subscriptions).length, 0),
+  };
+}
+
+async function acceptConnection(
+  ctx: Context<
+    Record<string, unknown>,
+    WsContextExtra & {
+      socket: import('ws').WebSocket;
+      request: import('node:http').IncomingMessage;
+    }
+  >,
+  tokens: TokenSettings,
+): Promise<boolean> {
+  const header =
+    authorizationFromConnectionParams(ctx.connectionParams) ??
+    ctx.extra.request.headers.authorization;
+  const result = await authenticate(header, tokens);
+  if ('error' in result) {
+    ctx.extra.socket.close(result.error === 'missing' ? 4401 : 4403, result.message.slice(0, 120));
+    return false;
+  }
+  ctx.extra.identity = result.identity;
+  // The socket outlives no token: at `exp` it closes with 4403, on which graphql-ws clients
+  // reconnect (4401 would be fatal for them) and must bring a fresh token; the new connection
+  // re-evaluates identity and scope.
+  const expiresAt = tokenExpiry(header);
+  if (expiresAt !== null) {
+    const socket = ctx.extra.socket;
+    const cancel = atExpiry(expiresAt, () => socket.close(4403, 'Token expired'));
+    socket.once('close', cancel);
+  }
+  return true;
+}

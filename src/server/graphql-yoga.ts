@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { Identity } from '../auth/identity.js';
+import type { TokenSettings } from '../auth/tokens.js';
+import type { PrismaClient } from '../db/client.js';
+import type { StreamHub } from '../events/hub.js';
+import { prismaDiagnostics } from '../graphql/builder.js';
+import type { QuellContext } from '../graphql/context.js';
+import { toGraphQLError, unauthenticated } from '../graphql/errors.js';
+import { operationLimits } from '../graphql/limits/index.js';
+import { schema } from '../graphql/schema.js';
+import type { Services } from '../services/index.js';
+import { DomainError } from '../services/index.js';
+import { authenticate } from './authenticate.js';
+import { type Logger, yogaLogger } from './logger.js';
+import { recordOf, requestIdFrom } from './request-log.js';
+
+export type InitialContext = YogaInitialContext & { wsIdentity?: Identity; req?: IncomingMessage };
+
+export interface QuellYogaOptions {
+  prisma: PrismaClient;
+  services: Services;
+  tokens: TokenSettings;
+  streams: StreamHub;
+  production: boolean;
+  /** Serve `__schema` / `__type`. */
+  introspection: boolean;
+  logger: Logger;
+  // biome-ignore lint/suspicious/noExplicitAny: yoga's own type for a list of envelop and yoga plugins
+  plugins: Plugin<any>[];
+  /** Pre-filled in GraphiQL's headers (development only). */
+  graphiqlToken?: string;
+}
+
+/** Domain errors keep their code; anything unexpected is logged and masked as INTERNAL_SERVER_ERROR. */
+export function createMaskError(logger: Logger) {
+  return function maskError(error: unknown, message: string): Error {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (original instanceof DomainError) return toGraphQLError(original);
+    if (original instanceof GraphQLError) return original;
+    if (error instanceof GraphQLError && !error.originalError) return error;
+    logger.error({ err: original }, 'unexpected error in a resolver');
+    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+}
+
+/** The request's identity and id, as resolvers see them; the caller goes into the request's log line. */
+function contextFactory(options: QuellYogaOptions) {
+  const { prisma, services, tokens, streams } = options;
+  return async (initial: InitialContext): Promise<QuellContext> => {
+    // Over WebSocket there is no Fetch request, only the upgrade request (`req`, Node headers).
+    const record = recordOf(initial.req);
+    const requestId = record?.requestId ?? requestIdFrom(initial.req?.headers['x-request-id']);
+    let identity = initial.wsIdentity;
+    if (!identity) {
+      const result = await authenticate(initial.request?.headers.get('authorization'), tokens);
+      if ('error' in result) throw unauthenticated(result.message);
+      identity = result.identity;
+    }
+    if (record) Object.assign(record, { subject: identity.subject, tenant: identity.tenantId });
+    await services.ensureTenant(identity.tenantId);
+    return { requestId, identity, prisma, services, streams };
+  };
+}
+
+export function createQuellYoga(options: QuellYogaOptions) {
+  const { production, introspection, logger } = options;
+  // A Prisma selection a resolver left unused is a development warning (the schema is built once).
+  prismaDiagnostics.onUnusedQuery = production
+    ? null
+    : (info) => logger.warn({ path: info.path }, 'a prisma query was not used by its resolver');
+  const headers = options.graphiqlToken
+    ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlToken}` }, null, 2)
+    : undefined;
+  return createYoga<InitialContext, QuellContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: contextFactory(options),
+    landingPage: false,
+    // GraphiQL's assets come from the npm package, not a CDN: it works with no internet access.
+    graphiql: production ? false : { title: 'Quell', headers, shouldPersistHeaders: false },
+    renderGraphiQL,
+    plugins: [...operationLimits({ production, introspection }), ...options.plugins],
+    healthCheckEndpoint: '/health',
+    maskedErrors: { maskError: createMaskError(options.logger) },
+    logging: yogaLogger(options.logger),
+  });
+}
