@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/identity.js';
@@ -22,6 +21,7 @@ import { createSharedSubscribe } from './shared-execution.js';
 import { createSseStreams } from './sse-streams.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
 import { createWebPage } from './web-page.js';
+import { type SlowConsumerLimits, useWsTransport } from './ws-transport.js';
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -33,6 +33,8 @@ export interface AppOptions {
   maxSubscriptionsPerConnection?: number;
   /** WebSocket ping interval; a peer that misses a pong for as long is dropped (default 10 s). */
   keepAliveMs?: number;
+  /** When a WebSocket that does not read what it is sent is cut (see ws-transport.ts). */
+  slowConsumers?: SlowConsumerLimits;
   /** How long shutdown waits for in-flight HTTP requests before cutting them (default 10 s). */
   shutdownGraceMs?: number;
 }
@@ -146,7 +148,7 @@ export function createApp(options: AppOptions) {
     return yoga(request, response);
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, WsContextExtra>(
+  const wsCleanup = useWsTransport<Record<string, unknown>, WsContextExtra>(
     {
       async onConnect(ctx) {
         const header =
@@ -207,7 +209,7 @@ export function createApp(options: AppOptions) {
       },
     },
     wsServer,
-    options.keepAliveMs ?? 10_000,
+    { keepAliveMs: options.keepAliveMs ?? 10_000, ...options.slowConsumers },
   );
 
   async function listen(port: number, host = '127.0.0.1'): Promise<string> {
@@ -235,7 +237,7 @@ export function createApp(options: AppOptions) {
     clearTimeout(grace);
   }
 
-  return { yoga, httpServer, listen, close };
+  return { yoga, httpServer, listen, close, wsStats: wsCleanup.stats };
 }
 
 type Enveloped = ReturnType<ReturnType<typeof createYoga>['getEnveloped']>;

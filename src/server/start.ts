@@ -4,6 +4,7 @@ import { applyMigrations } from '../db/migrate.js';
 import { createStreamHub, type StreamHubOptions } from '../events/hub.js';
 import { createServices, type ServiceOptions } from '../services/index.js';
 import { createApp } from './app.js';
+import type { SlowConsumerLimits } from './ws-transport.js';
 
 export interface StartOptions extends ServiceOptions {
   databaseUrl: string;
@@ -16,6 +17,7 @@ export interface StartOptions extends ServiceOptions {
   maxSubscriptionsPerConnection?: number;
   keepAliveMs?: number;
   shutdownGraceMs?: number;
+  slowConsumers?: SlowConsumerLimits;
 }
 
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */
@@ -35,6 +37,7 @@ export async function startQuell(options: StartOptions) {
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
     keepAliveMs: options.keepAliveMs,
     shutdownGraceMs: options.shutdownGraceMs,
+    slowConsumers: options.slowConsumers,
   });
   const url = await app.listen(options.port ?? 4000, options.host ?? '127.0.0.1');
   return {
@@ -43,6 +46,7 @@ export async function startQuell(options: StartOptions) {
     prisma,
     services,
     streams,
+    wsStats: app.wsStats,
     async close() {
       await app.close();
       await streams.close();
