@@ -23,6 +23,8 @@ export interface WsTransportOptions extends SlowConsumerLimits {
 
 export interface WsTransportStats {
   slowConsumersCut: number;
+  /** The most unsent bytes a socket held when it was cut: what a stalled client costs in memory. */
+  largestCutBacklogBytes: number;
 }
 
 export interface Extra {
@@ -51,7 +53,7 @@ export function useWsTransport<
   wsServer: WebSocketServer,
   transport: WsTransportOptions,
 ) {
-  const stats: WsTransportStats = { slowConsumersCut: 0 };
+  const stats: WsTransportStats = { slowConsumersCut: 0, largestCutBacklogBytes: 0 };
   const server = makeServer<P, Extra & Partial<E>>({
     ...options,
     // Hand graphql-ws the shared result itself (not a copy), so the replacer can recognise it.
@@ -153,6 +155,7 @@ function watchSlowConsumer(socket: WebSocket, limits: Limits, stats: WsTransport
     // It has not read what it was sent: a client that is merely slow reads the close frame and
     // resumes with its cursor; one that reads nothing is destroyed, which frees what it left.
     stats.slowConsumersCut++;
+    stats.largestCutBacklogBytes = Math.max(stats.largestCutBacklogBytes, socket.bufferedAmount);
     socket.close(SLOW_CONSUMER, 'Slow consumer: reconnect and resume from your last cursor');
     setTimeout(() => socket.terminate(), CUT_CLOSE_WAIT_MS).unref();
   }, limits.slowConsumerGraceMs).unref();
