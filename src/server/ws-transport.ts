@@ -12,7 +12,7 @@ export const SLOW_CONSUMER = 1013;
 export interface SlowConsumerLimits {
   /** A socket whose unsent bytes pass this bound is cut with SLOW_CONSUMER (default 1 MiB). */
   maxBufferedBytes?: number;
-  /** How long a socket may stay over the bound (its sends waiting) before it is cut (default 30 s). */
+  /** How long a socket may stay over the bound without reading anything before it is cut (default 30 s). */
   slowConsumerGraceMs?: number;
 }
 
@@ -136,6 +136,7 @@ function sendBounded(socket: WebSocket, data: string, limits: Limits, stats: WsT
   // Called once the bytes reach the kernel, or with an error when the socket goes away.
   socket.send(message, () => {
     written = true;
+    flushed.set(socket, (flushed.get(socket) ?? 0) + 1);
     wake?.();
   });
   if (written || socket.bufferedAmount <= limits.maxBufferedBytes) return;
@@ -144,14 +145,20 @@ function sendBounded(socket: WebSocket, data: string, limits: Limits, stats: WsT
 }
 
 const watched = new WeakSet<WebSocket>();
+/** Messages of a socket that reached the kernel: a socket over the bound that makes progress is slow, not stalled. */
+const flushed = new WeakMap<WebSocket, number>();
 
 function watchSlowConsumer(socket: WebSocket, limits: Limits, stats: WsTransportStats): void {
   if (watched.has(socket)) return;
   watched.add(socket);
+  const progressAtStart = flushed.get(socket) ?? 0;
   setTimeout(() => {
     watched.delete(socket);
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount <= limits.maxBufferedBytes) return;
+    // Still reading, only slowly: watch it for another period.
+    if ((flushed.get(socket) ?? 0) !== progressAtStart)
+      return watchSlowConsumer(socket, limits, stats);
     // It has not read what it was sent: a client that is merely slow reads the close frame and
     // resumes with its cursor; one that reads nothing is destroyed, which frees what it left.
     stats.slowConsumersCut++;
