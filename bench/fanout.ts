@@ -1,171 +1,305 @@
-// Fan-out benchmark of the pending-action stream (issue 5):
-//   npx tsx bench/fanout.ts [--subscribers 1000] [--events 200] [--interval-ms 100]
-// One Quell server runs in its own process (so its CPU and memory are its own) on DATABASE_URL or
-// a throwaway embedded PostgreSQL. N graphql-ws clients subscribe to pendingActionAdded; a writer
-// creates pending actions at a steady pace, each in one transaction with its stream event. The
-// latency of a delivery is the time from the writer's commit returning to the client receiving
-// the message, both taken in this process (no clock skew).
-import { readFileSync } from 'node:fs';
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+// Fan-out benchmark of the pending-action stream (issues 5 and 16):
+//   npx tsx bench/fanout.ts [--subscribers 1000] [--tenants 1] [--client-processes 2]
+//     [--transport ws|sse] [--instances 1] [--stalled 0] [--events 200] [--interval-ms 100]
+//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile]
+// Quell servers run in their own processes (their CPU and memory are their own) on DATABASE_URL
+// or a throwaway embedded PostgreSQL; subscribers are spread over them round-robin and over the
+// tenants evenly, and are opened by several client processes. A writer here creates pending
+// actions at a steady pace, spread over the tenants, each in one transaction with its stream
+// event. Latency = from the writer's commit returning to a client receiving the message (one
+// machine, one wall clock). `--stalled N` adds N subscribers that never read their socket.
+// `--profile` starts the servers with --cpu-prof (profiles in bench/profiles).
+import { fileURLToPath } from 'node:url';
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
-import { createPrismaClient } from '../src/db/client.js';
+import { createPrismaClient, type PrismaClient } from '../src/db/client.js';
 import { encodeCursor } from '../src/events/cursor.js';
 import { fixtures } from '../test/support/fixtures.js';
-import { spawnServer } from '../test/support/spawn-server.js';
-import { streamWriter } from '../test/support/stream-writer.js';
+import { type DeviceRef, streamWriter } from '../test/support/stream-writer.js';
 import { throwawayDatabase } from './support/database.js';
+import type { ClientReport, ClientStatus, SubscriberPlan } from './support/fanout-client.js';
 import { numericOption as option } from './support/options.js';
+import { cpuSeconds, forkChild, type IpcChild, rssMb } from './support/processes.js';
 
-const subscribers = option('subscribers', 1_000);
-const events = option('events', 200);
-const intervalMs = option('interval-ms', 100);
-const TENANT = 'bench-fanout';
-const QUERY = `subscription($after: String) {
-  pendingActionAdded(after: $after) { cursor occurredAt action { id type status device { hostname } deviceGroup { name } } }
-}`;
+const settings = {
+  subscribers: option('subscribers', 1_000),
+  tenants: Math.max(1, option('tenants', 1)),
+  clientProcesses: Math.max(1, option('client-processes', 2)),
+  instances: Math.max(1, option('instances', 1)),
+  stalled: option('stalled', 0),
+  events: option('events', 200),
+  intervalMs: option('interval-ms', 100),
+  maxBufferedKb: option('max-buffered-kb', 0),
+  slowGraceMs: option('slow-grace-ms', 0),
+  transport: (process.argv.includes('--transport')
+    ? process.argv[process.argv.indexOf('--transport') + 1]
+    : 'ws') as 'ws' | 'sse',
+  profile: process.argv.includes('--profile'),
+};
+if (settings.transport !== 'ws' && settings.transport !== 'sse')
+  throw new Error('--transport takes ws or sse');
 
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-const rssMb = (pid: number, field = 'VmRSS') => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${field}:`));
-  return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : NaN;
-};
+const now = () => performance.timeOrigin + performance.now();
+const tenantName = (t: number) => `bench-fanout-${t}`;
+
+interface Tenant {
+  id: string;
+  device: DeviceRef;
+  token: string;
+  after: string;
+}
+
+async function prepareTenants(prisma: PrismaClient): Promise<Tenant[]> {
+  const secret = tokenSettingsFromEnv().secret!;
+  const tenants: Tenant[] = [];
+  for (let batch = 0; batch < settings.tenants; batch += 20) {
+    const ids = Array.from({ length: Math.min(20, settings.tenants - batch) }, (_, i) =>
+      tenantName(batch + i),
+    );
+    const prepared = await Promise.all(
+      ids.map(async (id) => {
+        const world = fixtures(prisma, id);
+        await world.tenant();
+        const group = await world.group('Bench group', 'SEMI_REQUIRE_APPROVAL_ANY');
+        const device = await world.device(group.id, 'bench-01');
+        const last = await prisma.streamEvent.findFirst({
+          where: { tenantId: id },
+          orderBy: { id: 'desc' },
+        });
+        const token = await signToken(
+          { sub: 'bench', tid: id, roles: ['viewer'], groups: '*' },
+          secret,
+        );
+        return { id, device, token, after: encodeCursor(last?.id ?? 0n) };
+      }),
+    );
+    tenants.push(...prepared);
+  }
+  return tenants;
+}
+
+async function startServers(databaseUrl: string): Promise<{ child: IpcChild; url: string }[]> {
+  const env: NodeJS.ProcessEnv = { DATABASE_URL: databaseUrl };
+  if (settings.maxBufferedKb > 0)
+    env.QUELL_BENCH_MAX_BUFFERED = String(settings.maxBufferedKb * 1024);
+  if (settings.slowGraceMs > 0) env.QUELL_BENCH_SLOW_GRACE_MS = String(settings.slowGraceMs);
+  const execArgv = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${here('./profiles')}`] : [];
+  return Promise.all(
+    Array.from({ length: settings.instances }, async () => {
+      const child = forkChild(here('./support/fanout-server.ts'), { env, execArgv });
+      const { url } = await child.request<{ url: string }>({ type: 'listening' });
+      return { child, url };
+    }),
+  );
+}
+
+/** Subscriber i: tenant i mod T, instance i mod I, client process i mod P. */
+function plansPerProcess(tenants: Tenant[], urls: string[], count: number): SubscriberPlan[][] {
+  const plans: SubscriberPlan[][] = Array.from({ length: settings.clientProcesses }, () => []);
+  for (let i = 0; i < count; i++) {
+    const tenant = tenants[i % tenants.length]!;
+    plans[i % plans.length]!.push({
+      url: urls[i % urls.length]!,
+      token: tenant.token,
+      tenant: tenant.id,
+      after: tenant.after,
+    });
+  }
+  return plans;
+}
+
+async function openClients(tenants: Tenant[], urls: string[]): Promise<IpcChild[]> {
+  const clients = plansPerProcess(tenants, urls, settings.subscribers).map((plans) => ({
+    child: forkChild(here('./support/fanout-client.ts')),
+    plans,
+  }));
+  await Promise.all(
+    clients.map(({ child, plans }) =>
+      child.request({ type: 'open', plans, transport: settings.transport }),
+    ),
+  );
+  const result = clients.map((c) => c.child);
+  if (settings.stalled > 0) {
+    const stalled = forkChild(here('./support/fanout-client.ts'));
+    const plans = plansPerProcess(tenants, urls, settings.stalled).flat();
+    await stalled.request({ type: 'open', plans, transport: 'stalled' });
+    result.push(stalled);
+  }
+  return result;
+}
+
+async function statuses(clients: IpcChild[]): Promise<{ received: number; warm: number }> {
+  const all = await Promise.all(clients.map((c) => c.request<ClientStatus>({ type: 'status' })));
+  return {
+    received: all.reduce((sum, s) => sum + s.received, 0),
+    warm: all.reduce((sum, s) => sum + s.subscribersWithWarmUp, 0),
+  };
+}
+
+/** One event per tenant that every subscriber must receive: proves all are live before measuring. */
+async function warmUp(prisma: PrismaClient, tenants: Tenant[], clients: IpcChild[]) {
+  for (const tenant of tenants) await streamWriter(prisma, tenant.id).pendingAction(tenant.device);
+  const deadline = Date.now() + 60_000;
+  while ((await statuses(clients)).warm < settings.subscribers) {
+    if (Date.now() > deadline) throw new Error('subscribers did not all receive the warm-up');
+    await sleep(100);
+  }
+}
+
+async function writeEvents(prisma: PrismaClient, tenants: Tenant[]) {
+  const commits: Record<string, number> = {};
+  const expectedByTenant: Record<string, number> = {};
+  const writers = tenants.map((t) => streamWriter(prisma, t.id));
+  const started = performance.now();
+  for (let i = 0; i < settings.events; i++) {
+    const wait = started + i * settings.intervalMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    const tenant = tenants[i % tenants.length]!;
+    const action = await writers[i % tenants.length]!.pendingAction(tenant.device);
+    commits[Buffer.from(`RemediationAction:${action.id}`).toString('base64')] = now();
+    expectedByTenant[tenant.id] = (expectedByTenant[tenant.id] ?? 0) + 1;
+  }
+  return { commits, expectedByTenant };
+}
+
+function expectedDeliveries(tenants: Tenant[], expectedByTenant: Record<string, number>) {
+  let expected = 0;
+  for (let i = 0; i < settings.subscribers; i++)
+    expected += expectedByTenant[tenants[i % tenants.length]!.id] ?? 0;
+  return expected;
+}
+
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+
+async function measure(
+  prisma: PrismaClient,
+  servers: { child: IpcChild }[],
+  tenants: Tenant[],
+  clients: IpcChild[],
+) {
+  const pids = { servers: servers.map((s) => s.child.pid), clients: clients.map((c) => c.pid) };
+  const cpu = (list: number[]) => list.map(cpuSeconds);
+  const before = { servers: cpu(pids.servers), clients: cpu(pids.clients) };
+  const statsBefore = await serverStats(servers);
+  const baseline = (await statuses(clients)).received;
+  const started = performance.now();
+  const { commits, expectedByTenant } = await writeEvents(prisma, tenants);
+  const expected = expectedDeliveries(tenants, expectedByTenant);
+  const target = baseline + expected;
+  const deadline = Date.now() + 15_000;
+  while ((await statuses(clients)).received < target && Date.now() < deadline) await sleep(100);
+  const seconds = (performance.now() - started) / 1000;
+  const share = (after: number[], was: number[]) =>
+    after.map((a, i) => Math.round(((a - was[i]!) / seconds) * 100));
+  const serverCpuAfter = cpu(pids.servers);
+  const serverCpu = share(serverCpuAfter, before.servers);
+  const serverCpuSeconds = serverCpuAfter.reduce((sum, c, i) => sum + c - before.servers[i]!, 0);
+  const clientCpu = share(cpu(pids.clients), before.clients);
+  const statsAfter = await serverStats(servers);
+  const reports = await Promise.all(
+    clients.map((c) => c.request<ClientReport>({ type: 'report', commits, expectedByTenant })),
+  );
+  const result = { expected, reports, serverCpu, clientCpu, serverCpuSeconds };
+  return { ...result, statsBefore, statsAfter, pids };
+}
+
+interface ServerStats {
+  statements: number;
+  streamLogReads: number;
+  streams: { subscribers: number; liveSubscribers: number };
+  slowConsumersCut?: number;
+}
+const serverStats = (servers: { child: IpcChild }[]) =>
+  Promise.all(servers.map((s) => s.child.request<ServerStats>({ type: 'stats' })));
+
+function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
+  const latencies = result.reports.flatMap((r) => r.latencies).sort((x, y) => x - y);
+  const lost = result.reports.reduce((sum, r) => sum + r.lost, 0);
+  const errors = result.reports.reduce((sum, r) => sum + r.duplicatesOrErrors, 0);
+  const peaks = result.pids.servers.map((pid) => rssMb(pid, 'VmHWM'));
+  const reads = result.statsAfter.map(
+    (s, i) => s.streamLogReads - result.statsBefore[i]!.streamLogReads,
+  );
+  const cuts = result.statsAfter.map((s) => s.slowConsumersCut ?? 0);
+  const summary = {
+    ...settings,
+    delivered: latencies.length,
+    expected: result.expected,
+    lost,
+    duplicatesOrErrors: errors,
+    latencyMs: {
+      median: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
+    connectAndWarmUpMs: connectMs,
+    // Percent of one core over the writing and delivery window, per process.
+    cpu: { servers: result.serverCpu, clientProcesses: result.clientCpu },
+    // Server CPU time (all instances) per delivered message: the figure least bent by a busy machine.
+    serverCpuMicrosPerDelivery: Math.round((result.serverCpuSeconds * 1e6) / latencies.length),
+    serverRssMb: { end: result.pids.servers.map((pid) => rssMb(pid)), peak: peaks },
+    // SELECTs on stream_events per instance during the window, whatever the subscriber count.
+    streamLogReadsPerInstance: reads,
+    slowConsumersCut: cuts,
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  printRow(summary, result.expected, peaks);
+  return latencies.length === result.expected && lost === 0 && errors === 0;
+}
+
+function printRow(
+  summary: {
+    delivered: number;
+    latencyMs: { median: number; p99: number };
+    cpu: { servers: number[]; clientProcesses: number[] };
+    serverCpuMicrosPerDelivery: number;
+  },
+  expected: number,
+  peaks: number[],
+) {
+  const percents = (list: number[]) => list.map((c) => `${c} %`).join(', ');
+  console.log(
+    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | server RSS peak |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const { subscribers, tenants, transport, instances, stalled } = settings;
+  const cells = [
+    subscribers,
+    tenants,
+    transport,
+    instances,
+    stalled,
+    `${summary.delivered} / ${expected}`,
+    `${summary.latencyMs.median} ms`,
+    `${summary.latencyMs.p99} ms`,
+    percents(summary.cpu.servers),
+    summary.serverCpuMicrosPerDelivery,
+    percents(summary.cpu.clientProcesses),
+    peaks.map((p) => `${p} MB`).join(', '),
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
+}
 
 const database = await throwawayDatabase();
 const prisma = createPrismaClient(database.url);
-const clients: Client[] = [];
-let server: Awaited<ReturnType<typeof spawnServer>> | null = null;
+let servers: { child: IpcChild; url: string }[] = [];
+let clients: IpcChild[] = [];
 try {
-  server = await spawnServer(database.url);
-  const { graphqlUrl, pid } = server;
-  const world = fixtures(prisma, TENANT);
-  await world.tenant();
-  const group = await world.group('Bench group', 'SEMI_REQUIRE_APPROVAL_ANY');
-  const device = await world.device(group.id, 'bench-01');
-  const writer = streamWriter(prisma, TENANT);
-  const token = await signToken(
-    { sub: 'bench', tid: TENANT, roles: ['viewer'], groups: '*' },
-    tokenSettingsFromEnv().secret!,
-  );
-  const rssIdle = rssMb(pid);
-
-  // Per subscriber: the action ids received, in order, and the time each arrived.
-  const received: Map<string, number>[] = [];
-  let errors = 0;
-  // Counted as they arrive: polling the maps would itself stall the clients' event loop.
-  let arrivalsTotal = 0;
-  const start =
-    (await prisma.streamEvent.findFirst({ where: { tenantId: TENANT }, orderBy: { id: 'desc' } }))
-      ?.id ?? 0n;
+  servers = await startServers(database.url);
+  const tenants = await prepareTenants(prisma);
   const connectStarted = Date.now();
-  for (let batch = 0; batch < subscribers; batch += 100) {
-    await Promise.all(
-      Array.from({ length: Math.min(100, subscribers - batch) }, async () => {
-        const client = createClient({
-          url: graphqlUrl.replace(/^http/, 'ws'),
-          webSocketImpl: WebSocket,
-          connectionParams: { authorization: `Bearer ${token}` },
-          retryAttempts: 0,
-        });
-        clients.push(client);
-        const arrivals = new Map<string, number>();
-        received.push(arrivals);
-        await new Promise<void>((resolve) => {
-          client.on('connected', () => resolve());
-          client.subscribe<{ pendingActionAdded: { action: { id: string } } }>(
-            { query: QUERY, variables: { after: encodeCursor(start) } },
-            {
-              next: (result) => {
-                const id = result.data?.pendingActionAdded.action.id;
-                if (!id || arrivals.has(id)) errors++;
-                else {
-                  arrivals.set(id, performance.now());
-                  arrivalsTotal++;
-                }
-              },
-              error: () => errors++,
-              complete: () => undefined,
-            },
-          );
-        });
-      }),
-    );
-  }
-
-  // A warm-up event every subscriber must receive: proves all are live before measuring.
-  await writer.pendingAction(device);
-  while (received.some((r) => r.size < 1)) await sleep(20);
-  const connectMs = Date.now() - connectStarted;
-
-  const committedAt = new Map<string, number>();
-  const serverCpuBefore = cpuSeconds(pid);
-  const benchCpuBefore = cpuSeconds(process.pid);
-  const writeStarted = performance.now();
-  for (let i = 0; i < events; i++) {
-    const target = writeStarted + i * intervalMs;
-    const wait = target - performance.now();
-    if (wait > 0) await sleep(wait);
-    const action = await writer.pendingAction(device);
-    committedAt.set(
-      Buffer.from(`RemediationAction:${action.id}`).toString('base64'),
-      performance.now(),
-    );
-  }
-  const expected = subscribers * events;
-  const deadline = Date.now() + 15_000;
-  const warmUps = subscribers;
-  while (arrivalsTotal < warmUps + expected && Date.now() < deadline) await sleep(50);
-  const windowSeconds = (performance.now() - writeStarted) / 1000;
-  const cpuShare = (used: number) => `${Math.round((used / windowSeconds) * 100)}%`;
-  const serverCpu = cpuShare(cpuSeconds(pid) - serverCpuBefore);
-  const benchCpu = cpuShare(cpuSeconds(process.pid) - benchCpuBefore);
-
-  const latencies: number[] = [];
-  for (const arrivals of received) {
-    for (const [id, at] of arrivals) {
-      const committed = committedAt.get(id);
-      if (committed !== undefined) latencies.push(at - committed);
-    }
-  }
-  latencies.sort((x, y) => x - y);
-  const pick = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const round = (ms: number) => Math.round(ms * 10) / 10;
-  console.log(
-    JSON.stringify(
-      {
-        subscribers,
-        events,
-        intervalMs,
-        delivered: latencies.length,
-        expected,
-        lost: expected - latencies.length,
-        duplicatesOrErrors: errors,
-        latencyMs: {
-          median: round(pick(0.5)),
-          p99: round(pick(0.99)),
-          max: round(latencies.at(-1) ?? NaN),
-        },
-        connectAndWarmUpMs: connectMs,
-        // Of one core, over the writing and delivery window: the clients run in this process.
-        cpu: { server: serverCpu, clients: benchCpu },
-        serverRssMb: { idle: rssIdle, end: rssMb(pid), peak: rssMb(pid, 'VmHWM') },
-      },
-      null,
-      2,
-    ),
+  clients = await openClients(
+    tenants,
+    servers.map((s) => s.url),
   );
-  if (latencies.length !== expected || errors > 0) process.exitCode = 1;
+  await warmUp(prisma, tenants, clients);
+  const connectMs = Date.now() - connectStarted;
+  if (!print(await measure(prisma, servers, tenants, clients), connectMs)) process.exitCode = 1;
 } finally {
-  await Promise.all(clients.map((c) => c.dispose()));
-  await server?.close();
+  await Promise.all(clients.map((c) => c.stop()));
+  await Promise.all(servers.map((s) => s.child.stop()));
   await prisma.$disconnect();
   await database.stop();
 }

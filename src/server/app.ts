@@ -19,6 +19,7 @@ import { createSharedSubscribe } from './shared-execution.js';
 import { closeGracefully, SERVICE_RESTART } from './shutdown.js';
 import { createSseStreams } from './sse-streams.js';
 import { createWebPage } from './web-page.js';
+import type { SlowConsumerLimits } from './ws-transport.js';
 
 export { SERVICE_RESTART };
 
@@ -32,6 +33,8 @@ export interface AppOptions {
   maxSubscriptionsPerConnection?: number;
   /** WebSocket ping interval; a peer that misses a pong for as long is dropped (default 10 s). */
   keepAliveMs?: number;
+  /** When a WebSocket that does not read what it is sent is cut (see ws-transport.ts). */
+  slowConsumers?: SlowConsumerLimits;
   /** How long shutdown waits for in-flight HTTP requests before cutting them (default 10 s). */
   shutdownGraceMs?: number;
   /** One JSON line per request, and the server's faults (default: silent). */
@@ -101,12 +104,14 @@ export function createApp(options: AppOptions) {
     subscribe: sharedSubscribe as never,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
     keepAliveMs: options.keepAliveMs ?? 10_000,
+    slowConsumers: options.slowConsumers,
   });
   const graceMs = options.shutdownGraceMs ?? 10_000;
   return {
     yoga,
     httpServer,
     metrics: metrics.registry,
+    wsStats: ws.stats,
     listen: (port: number, host = '127.0.0.1') => listen(httpServer, port, host),
     close: () => closeGracefully({ httpServer, ws, sseStreams, graceMs }),
   };

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
+import { type SlowConsumerLimits, useWsTransport } from './ws-transport.js';
 
 type Yoga = ReturnType<typeof createYoga>;
 type Enveloped = ReturnType<Yoga['getEnveloped']>;
@@ -21,6 +21,8 @@ export interface GraphqlWsOptions {
   subscribe: (args: ExecutionArgs) => ReturnType<Enveloped['subscribe']>;
   maxSubscriptionsPerConnection: number;
   keepAliveMs: number;
+  /** When a WebSocket that does not read what it is sent is cut (see ws-transport.ts). */
+  slowConsumers?: SlowConsumerLimits;
 }
 
 /** GraphQL over WebSocket (graphql-ws) at /graphql, through yoga's envelop. */
@@ -30,7 +32,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions) {
   // Listen errors (a port in use) are the HTTP server's to report; ws re-emits them here.
   wsServer.on('error', () => undefined);
   const connections = new Set<WsContext>();
-  const cleanup = useServer<Record<string, unknown>, WsContextExtra>(
+  const cleanup = useWsTransport<Record<string, unknown>, WsContextExtra>(
     {
       async onConnect(ctx) {
         const accepted = await acceptConnection(ctx, tokens);
@@ -70,11 +72,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions) {
       },
     },
     wsServer,
-    options.keepAliveMs,
+    { keepAliveMs: options.keepAliveMs, ...options.slowConsumers },
   );
   return {
     wsServer,
     dispose: () => cleanup.dispose(),
+    /** Slow consumers cut so far, and the largest backlog one had. */
+    stats: cleanup.stats,
     /** Operations running on the open connections (subscriptions, mostly). */
     openOperations: () =>
       [...connections].reduce((sum, ctx) => sum + Object.keys(ctx.subscriptions).length, 0),

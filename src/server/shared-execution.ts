@@ -60,9 +60,32 @@ export function createSharedSubscribe(options: SharedSubscribeOptions) {
  * serialize several times faster. `data` holds only serialized scalars, so the copy is exact.
  */
 function compact(result: ExecutionResult): ExecutionResult {
-  return result.data
-    ? { ...result, data: JSON.parse(JSON.stringify(result.data)) as ExecutionResult['data'] }
-    : result;
+  if (!result.data) return result;
+  const text = JSON.stringify(result.data);
+  const copy = { ...result, data: JSON.parse(text) as ExecutionResult['data'] };
+  // The same text is what every subscriber of the group is sent (see serializedResult).
+  const onlyData = Object.keys(copy).length === 1;
+  serialized.set(copy, onlyData ? `{"data":${text}}` : null);
+  return copy;
+}
+
+/** Results shared by a group: their JSON, or null until someone asks for it. */
+const serialized = new WeakMap<object, string | null>();
+
+/**
+ * The JSON text of a result this module produced for a sharing group, computed at most once, so
+ * a transport can send the same bytes to every subscriber of the group. Undefined for any other
+ * value (serialise it yourself). Results with errors are not shared as text: transports format
+ * errors themselves.
+ */
+export function serializedResult(value: object): string | undefined {
+  const known = serialized.get(value);
+  if (known === undefined) return undefined;
+  if (known !== null) return known;
+  if ((value as ExecutionResult).errors) return undefined;
+  const text = JSON.stringify(value);
+  serialized.set(value, text);
+  return text;
 }
 
 function eventKeyOf(payload: unknown): string | null {

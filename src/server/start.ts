@@ -7,6 +7,7 @@ import { createStreamHub, type StreamHubOptions } from '../events/hub.js';
 import { createServices, type ServiceOptions } from '../services/index.js';
 import { createApp } from './app.js';
 import { type Logger, silentLogger } from './logger.js';
+import type { SlowConsumerLimits } from './ws-transport.js';
 
 export interface StartOptions extends ServiceOptions {
   databaseUrl: string;
@@ -21,6 +22,7 @@ export interface StartOptions extends ServiceOptions {
   maxSubscriptionsPerConnection?: number;
   keepAliveMs?: number;
   shutdownGraceMs?: number;
+  slowConsumers?: SlowConsumerLimits;
   /** How bearer tokens are verified (default: the development secret). */
   tokens?: TokenConfig;
   /** Request lines and faults (default: silent). */
@@ -66,6 +68,7 @@ export async function startQuell(options: StartOptions) {
     services,
     streams,
     metrics: app.metrics,
+    wsStats: app.wsStats,
     close,
   };
 }

@@ -10,8 +10,20 @@ export const DEFAULT_GROUP_NAME = DEFAULT_DEVICE_GROUP.name;
  */
 export function createTenantProvisioner(prisma: PrismaClient) {
   const known = new Set<string>();
-  return async function ensureTenant(tenantId: string): Promise<void> {
-    if (known.has(tenantId)) return;
+  // Thousands of dashboards reconnecting at once (a restart) must not each open a transaction
+  // for the same tenant: concurrent first calls share one.
+  const pending = new Map<string, Promise<void>>();
+  return function ensureTenant(tenantId: string): Promise<void> {
+    if (known.has(tenantId)) return Promise.resolve();
+    let provisioning = pending.get(tenantId);
+    if (!provisioning) {
+      provisioning = provision(tenantId).finally(() => pending.delete(tenantId));
+      pending.set(tenantId, provisioning);
+    }
+    return provisioning;
+  };
+
+  async function provision(tenantId: string): Promise<void> {
     await prisma.$transaction(async (tx) => {
       if (await insertTenantIfAbsent(tx, tenantId)) {
         await tx.deviceGroup.create({
@@ -26,5 +38,5 @@ export function createTenantProvisioner(prisma: PrismaClient) {
       }
     });
     known.add(tenantId);
-  };
+  }
 }

@@ -1,0 +1,169 @@
+// A load-generating process for bench/fanout.ts: opens its share of the subscribers (graphql-ws,
+// SSE, or stalled raw WebSockets that never read), records when each event arrives, and reports
+// over IPC. Several of these run at once so that the clients are not the bottleneck.
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { decodeCursor } from '../../src/events/cursor.js';
+import { openSse } from './sse-client.js';
+
+export interface SubscriberPlan {
+  url: string;
+  token: string;
+  tenant: string;
+  after: string;
+}
+export type Transport = 'ws' | 'sse' | 'stalled';
+export interface ClientStatus {
+  type: 'status';
+  received: number;
+  subscribersWithWarmUp: number;
+}
+export interface ClientReport {
+  type: 'report';
+  latencies: number[];
+  lost: number;
+  duplicatesOrErrors: number;
+}
+
+export const QUERY = `subscription($after: String) {
+  pendingActionAdded(after: $after) { cursor occurredAt action { id type status device { hostname } deviceGroup { name } } }
+}`;
+
+interface Subscriber {
+  tenant: string;
+  lastId: bigint;
+  count: number;
+}
+type Payload = { pendingActionAdded?: { cursor: string; action: { id: string } } };
+
+const subscribers: Subscriber[] = [];
+/** Per action (global id): the wall-clock times it reached each subscriber. */
+const arrivals = new Map<string, number[]>();
+const closers: (() => void)[] = [];
+let received = 0;
+let errors = 0;
+const now = () => performance.timeOrigin + performance.now();
+
+function onPayload(subscriber: Subscriber, data: Payload | undefined) {
+  const event = data?.pendingActionAdded;
+  const id = event ? decodeCursor(event.cursor) : null;
+  if (!event || id === null || id <= subscriber.lastId) {
+    errors++;
+    return;
+  }
+  subscriber.lastId = id;
+  subscriber.count++;
+  received++;
+  const times = arrivals.get(event.action.id);
+  if (times) times.push(now());
+  else arrivals.set(event.action.id, [now()]);
+}
+
+function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
+  const client = createClient({
+    url: plan.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${plan.token}` },
+    retryAttempts: 0,
+  });
+  closers.push(() => void client.dispose());
+  return new Promise<void>((resolve) => {
+    client.on('connected', () => resolve());
+    client.subscribe<Payload>(
+      { query: QUERY, variables: { after: plan.after } },
+      {
+        next: (result) => onPayload(subscriber, result.data ?? undefined),
+        error: () => errors++,
+        complete: () => undefined,
+      },
+    );
+  });
+}
+
+/** Subscribes over the raw protocol, then stops reading: the server's send buffer fills up. */
+function openStalled(plan: SubscriberPlan): Promise<void> {
+  const socket = new WebSocket(plan.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  closers.push(() => socket.terminate());
+  return new Promise<void>((resolve) => {
+    socket.on('open', () =>
+      socket.send(
+        JSON.stringify({
+          type: 'connection_init',
+          payload: { authorization: `Bearer ${plan.token}` },
+        }),
+      ),
+    );
+    socket.once('message', () => {
+      socket.send(
+        JSON.stringify({
+          id: '1',
+          type: 'subscribe',
+          payload: { query: QUERY, variables: { after: plan.after } },
+        }),
+      );
+      socket.pause();
+      resolve();
+    });
+  });
+}
+
+async function open(plans: SubscriberPlan[], transport: Transport): Promise<void> {
+  for (let batch = 0; batch < plans.length; batch += 100) {
+    await Promise.all(
+      plans.slice(batch, batch + 100).map((plan) => {
+        if (transport === 'stalled') return openStalled(plan);
+        const subscriber: Subscriber = { tenant: plan.tenant, lastId: 0n, count: 0 };
+        subscribers.push(subscriber);
+        if (transport === 'ws') return openWs(plan, subscriber);
+        return openSse(plan, QUERY, {
+          onData: (data) => onPayload(subscriber, data as Payload),
+          onError: () => errors++,
+          track: (close) => closers.push(close),
+        });
+      }),
+    );
+  }
+}
+
+function report(commits: Record<string, number>, expectedByTenant: Record<string, number>) {
+  const latencies: number[] = [];
+  for (const [actionId, times] of arrivals) {
+    const committed = commits[actionId];
+    if (committed === undefined) continue;
+    for (const at of times) latencies.push(Math.round((at - committed) * 10) / 10);
+  }
+  // Each subscriber also received the warm-up event of its tenant.
+  const lost = subscribers.reduce(
+    (sum, s) => sum + Math.max(0, (expectedByTenant[s.tenant] ?? 0) + 1 - s.count),
+    0,
+  );
+  const message: ClientReport = { type: 'report', latencies, lost, duplicatesOrErrors: errors };
+  return message;
+}
+
+type Request =
+  | { type: 'open'; plans: SubscriberPlan[]; transport: Transport }
+  | { type: 'status' }
+  | {
+      type: 'report';
+      commits: Record<string, number>;
+      expectedByTenant: Record<string, number>;
+    };
+
+process.on('message', (message: Request) => {
+  if (message.type === 'open')
+    void open(message.plans, message.transport).then(() => process.send?.({ type: 'open' }));
+  if (message.type === 'status') {
+    const status: ClientStatus = {
+      type: 'status',
+      received,
+      subscribersWithWarmUp: subscribers.filter((s) => s.count > 0).length,
+    };
+    process.send?.(status);
+  }
+  if (message.type === 'report') process.send?.(report(message.commits, message.expectedByTenant));
+});
+process.once('SIGTERM', () => {
+  for (const close of closers) close();
+  setTimeout(() => process.exit(0), 200).unref();
+});

@@ -1,0 +1,57 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory of a process in MB; `VmHWM` is its peak. */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
+  return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : Number.NaN;
+}
+
+/** A forked TypeScript child that answers requests over IPC: one reply per `{ type }` sent. */
+export interface IpcChild {
+  pid: number;
+  request<R>(message: { type: string; [key: string]: unknown }): Promise<R>;
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function forkChild(
+  script: string,
+  options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {},
+): IpcChild {
+  const child: ChildProcess = fork(script, [], {
+    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<string, (value: unknown) => void>();
+  child.on('message', (message: { type: string }) => {
+    const resolve = waiting.get(message.type);
+    waiting.delete(message.type);
+    resolve?.(message);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    exited,
+    request<R>(message: { type: string }) {
+      return new Promise<R>((resolve, reject) => {
+        waiting.set(message.type, resolve as (value: unknown) => void);
+        child.send(message, (error) => error && reject(error));
+        void exited.then(() => reject(new Error(`child ${child.pid} exited`)));
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// A WebSocket subscriber that stops reading its socket (a frozen dashboard) among fast ones: the
+// fast ones get every event while it reads nothing, the server holds at most its bound (plus the
+// message that crossed it) for it and then cuts it with a code graphql-ws clients reconnect on,
+// and a resubscription with its last cursor brings exactly what it had not received.
+import type { Socket } from 'node:net';
+import { type Client, createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { appendActionEvents } from '../../src/events/append.js';
+import { encodeCursor } from '../../src/events/cursor.js';
+import { SLOW_CONSUMER } from '../../src/server/ws-transport.js';
+import { fixtures } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
+import { collect, idsOf, waitFor } from '../support/subscriptions.js';
+
+const TENANT = 'tenant-slow-cut';
+const MAX_BUFFERED = 64 * 1024;
+// ~800 KB per event: a few fill the kernel's socket buffers of a client that does not read.
+const EXPLANATION = 'x'.repeat(32 * 1024);
+const FIELDS = Array.from({ length: 25 }, (_, i) => `e${i}: explanation`).join(' ');
+const QUERY = `subscription($after: String) { remediationActionUpdated(after: $after) { cursor action { id ${FIELDS} } } }`;
+type Event = { remediationActionUpdated: { cursor: string; action: { id: string } } };
+/** graphql-ws clients retry on these; 1006 is what a peer sees when it never read the close frame. */
+const RECONNECT_CODES = [SLOW_CONSUMER, 1006];
+
+/** Its sockets, so the test can stop one from reading. */
+const sockets: WebSocket[] = [];
+class TrackedWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    sockets.push(this);
+  }
+}
+
+let server: TestServer;
+let device: DeviceRef;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({
+    keepAliveMs: 60_000,
+    slowConsumers: { maxBufferedBytes: MAX_BUFFERED, slowConsumerGraceMs: 200 },
+  });
+  const world = fixtures(server.prisma, TENANT);
+  await world.tenant();
+  device = await world.device((await world.group('Slow cut')).id);
+}, 30_000);
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await server?.close();
+});
+
+async function client(closed?: (code: number) => void): Promise<Client> {
+  const token = await server.token({ tid: TENANT });
+  const c = createClient({
+    url: server.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: TrackedWebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    on: { closed: (event) => closed?.((event as { code: number }).code) },
+  });
+  clients.push(c);
+  return c;
+}
+
+/** `count` pending actions with a large explanation, each committed with its event. */
+async function writeLargeEvents(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await server.prisma.$transaction(async (tx) => {
+      const a = await tx.remediationAction.create({
+        data: {
+          tenantId: TENANT,
+          deviceId: device.id,
+          deviceGroupId: device.deviceGroupId,
+          type: 'QUARANTINE_FILE',
+          source: 'AUTOMATED_INVESTIGATION',
+          status: 'PENDING_APPROVAL',
+          decision: 'REQUIRE_APPROVAL',
+          explanation: EXPLANATION,
+          undoable: true,
+        },
+      });
+      await appendActionEvents(tx, [
+        {
+          tenantId: TENANT,
+          actionId: a.id,
+          deviceGroupId: a.deviceGroupId,
+          deviceId: a.deviceId,
+          incidentId: null,
+          actionType: a.type,
+          previousStatus: null,
+          status: a.status,
+        },
+      ]);
+    });
+  }
+}
+
+describe('a WebSocket subscriber that stops reading', () => {
+  it('is cut after a bounded backlog while fast ones get everything, and resumes from its cursor with nothing lost', async () => {
+    const start = (await loggedIds(server.prisma, TENANT)).at(-1) ?? 0n;
+    const after = encodeCursor(start);
+    const fast = await Promise.all(
+      [1, 2, 3].map(async () => collect<Event>(await client(), QUERY, { after })),
+    );
+    let closeCode = 0;
+    const stalled = collect<Event>(await client((code) => (closeCode = code)), QUERY, { after });
+    await waitFor(() => server.streams.stats(TENANT).liveSubscribers === 4, '4 live subscribers');
+
+    // A first event reaches everyone: the stalled client has a cursor to resume from.
+    await streamWriter(server.prisma, TENANT).pendingAction(device);
+    await stalled.untilCount(1);
+    const stalledSocket = sockets.at(-1)!;
+    (stalledSocket as unknown as { _socket: Socket })._socket.pause(); // reads nothing more
+
+    const count = 20;
+    await writeLargeEvents(count);
+    const expected = await loggedIds(server.prisma, TENANT, start);
+    expect(expected).toHaveLength(count + 1);
+    for (const f of fast) {
+      const events = await f.untilCount(count + 1, 30_000);
+      expect(idsOf(events.map((e) => e.remediationActionUpdated.cursor))).toEqual(expected);
+    }
+
+    await waitFor(
+      () => server.wsStats.slowConsumersCut === 1,
+      'the stalled client to be cut',
+      15_000,
+    );
+    // What it cost the server: its bound and the one ~800 KB message that crossed it, not the
+    // ~16 MB backlog.
+    expect(server.wsStats.largestCutBacklogBytes).toBeLessThan(MAX_BUFFERED + 1024 * 1024);
+    (stalledSocket as unknown as { _socket: Socket })._socket.resume();
+    // It first reads the megabytes its kernel buffers held: slow on a busy machine.
+    await waitFor(() => closeCode !== 0, 'the stalled client to see the close', 60_000);
+    expect(RECONNECT_CODES).toContain(closeCode);
+    await waitFor(
+      () => server.streams.stats(TENANT).subscribers === 3,
+      'its subscription to end',
+      15_000,
+    );
+
+    // It resumes with the last cursor it received: exactly the rest, once, in order.
+    const seen = stalled.received.data.map((e) => e.remediationActionUpdated.cursor);
+    const resumed = collect<Event>(await client(), QUERY, { after: seen.at(-1) });
+    const rest = await resumed.untilCount(expected.length - seen.length, 30_000);
+    expect(idsOf([...seen, ...rest.map((e) => e.remediationActionUpdated.cursor)])).toEqual(
+      expected,
+    );
+  }, 180_000);
+});
