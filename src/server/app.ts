@@ -16,6 +16,7 @@ import { schema } from '../graphql/schema.js';
 import type { Services } from '../services/index.js';
 import { DomainError } from '../services/index.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
+import { createCsvExport } from './export-csv.js';
 import { useInputErrorCodes, withInputErrorCodes } from './input-error-codes.js';
 import { createQuellLogger } from './logger.js';
 import { createSharedSubscribe } from './shared-execution.js';
@@ -127,8 +128,10 @@ export function createApp(options: AppOptions) {
     logging: createQuellLogger(production),
   });
 
+  const csvExport = createCsvExport({ prisma, tokens });
   // /health (liveness) is yoga's; /ready also proves the database answers.
   const httpServer: Server = createServer((request, response) => {
+    if (csvExport.handles(request)) return csvExport.handle(request, response);
     if (request.url === '/ready') {
       prisma.$queryRaw`SELECT 1`.then(
         () =>

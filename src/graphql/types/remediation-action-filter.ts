@@ -1,4 +1,5 @@
 import type { Prisma } from '../../db/client.js';
+import { remediationActionFilterWhere } from '../../db/store/remediation-action-listing.js';
 import { builder } from '../builder.js';
 import { idOf } from '../ids.js';
 import {
@@ -23,34 +24,28 @@ export const RemediationActionFilter = builder.inputType('RemediationActionFilte
 
 type FilterValue = typeof RemediationActionFilter.$inferInput;
 
+type GlobalIds = readonly { typename: string; id: string }[];
+
 /** The raw ids of global ids of one type; an id of another type is refused, naming the field. */
-function idsOf(field: string, typename: string, list: readonly { typename: string; id: string }[]) {
-  return { in: list.map((globalId) => idOf(`filter.${field}`, typename, globalId)) };
+function idsOf(field: string, typename: string, list: GlobalIds) {
+  return list.map((globalId) => idOf(`filter.${field}`, typename, globalId));
 }
 
-/** Prisma where for the filter; combined with the caller's scope by the resolver. */
+/** Prisma where for the filter (the store's, shared with the CSV export); scope is the resolver's. */
 export function remediationActionWhere(
   filter: FilterValue | null | undefined,
 ): Prisma.RemediationActionWhereInput {
   if (!filter) return {};
-  return {
-    ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
-    ...(filter.types ? { type: { in: filter.types } } : {}),
-    ...(filter.sources ? { source: { in: filter.sources } } : {}),
-    ...(filter.deviceGroupIds
-      ? { deviceGroupId: idsOf('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds) }
-      : {}),
-    ...(filter.deviceIds ? { deviceId: idsOf('deviceIds', 'Device', filter.deviceIds) } : {}),
-    ...(filter.incidentIds
-      ? { incidentId: idsOf('incidentIds', 'Incident', filter.incidentIds) }
-      : {}),
-    ...(filter.createdAfter || filter.createdBefore
-      ? {
-          createdAt: {
-            ...(filter.createdAfter ? { gte: filter.createdAfter } : {}),
-            ...(filter.createdBefore ? { lt: filter.createdBefore } : {}),
-          },
-        }
-      : {}),
-  };
+  const decoded = (field: string, typename: string, list?: GlobalIds | null) =>
+    list ? idsOf(field, typename, list) : null;
+  return remediationActionFilterWhere({
+    statuses: filter.statuses,
+    types: filter.types,
+    sources: filter.sources,
+    deviceGroupIds: decoded('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds),
+    deviceIds: decoded('deviceIds', 'Device', filter.deviceIds),
+    incidentIds: decoded('incidentIds', 'Incident', filter.incidentIds),
+    createdAfter: filter.createdAfter,
+    createdBefore: filter.createdBefore,
+  });
 }
