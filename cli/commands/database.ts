@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { seedDemoTenant } from '../../scripts/seed-demo.js';
 import { createPrismaClient } from '../../src/db/client.js';
 import { resolveDatabase } from '../../src/db/database.js';
 import { applyMigrations } from '../../src/db/migrate.js';
-import { seedDemoTenant } from '../../src/db/seed-demo.js';
 import { createServices } from '../../src/services/index.js';
 import { CliError } from '../settings.js';
 

@@ -5,8 +5,8 @@ import {
   RemediationActionType,
 } from '../generated/prisma/enums.js';
 import { globalIdOf } from '../graphql/ids.js';
-import { DomainError } from '../services/errors.js';
 import type { RemediationActionListFilter } from '../services/export-remediation-actions.js';
+import { DomainError } from '../services/kernel/errors.js';
 
 /** Enough for any real selection; a longer list is a mistake (or an attack on the planner). */
 const MAX_LIST = 1000;

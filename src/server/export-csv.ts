@@ -5,11 +5,11 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { stringify } from 'csv-stringify';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { PrismaClient } from '../db/client.js';
-import { DomainError } from '../services/errors.js';
 import {
   exportRemediationActions,
   type ListedRemediationAction,
 } from '../services/export-remediation-actions.js';
+import { DomainError } from '../services/kernel/errors.js';
 import { authenticate } from './authenticate.js';
 import { exportFilterOf } from './export-csv-params.js';
 

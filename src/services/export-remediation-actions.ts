@@ -7,7 +7,7 @@ import {
   remediationActionFilterWhere,
   remediationActionsNewestFirst,
 } from '../db/store/remediation-action-listing.js';
-import { DomainError } from './errors.js';
+import { DomainError } from './kernel/errors.js';
 
 export type { ListedRemediationAction, RemediationActionListFilter };
 
