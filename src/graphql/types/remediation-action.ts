@@ -1,5 +1,6 @@
 import { visibleActions } from '../../auth/scope.js';
 import type { Prisma } from '../../db/client.js';
+import { remediationActionFilterWhere } from '../../db/store/remediation-action-listing.js';
 import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
 import { bulkActionMutation, bulkPayload } from '../bulk-mutation.js';
@@ -33,35 +34,25 @@ export const RemediationActionFilter = builder.inputType('RemediationActionFilte
 type FilterValue = typeof RemediationActionFilter.$inferInput;
 
 /** The raw ids of global ids of one type; an id of another type is refused, naming the field. */
-function idsOf(field: string, typename: string, list: readonly GlobalId[]) {
-  return { in: databaseIds(`filter.${field}`, typename, list) };
+function idsOf(field: string, typename: string, list: readonly GlobalId[] | null | undefined) {
+  return list ? databaseIds(`filter.${field}`, typename, list) : null;
 }
 
-/** Prisma where for the filter; combined with the caller's scope by the resolver. */
+/** Prisma where for the filter (the store's, shared with the CSV export); scope is the resolver's. */
 export function remediationActionWhere(
   filter: FilterValue | null | undefined,
 ): Prisma.RemediationActionWhereInput {
   if (!filter) return {};
-  return {
-    ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
-    ...(filter.types ? { type: { in: filter.types } } : {}),
-    ...(filter.sources ? { source: { in: filter.sources } } : {}),
-    ...(filter.deviceGroupIds
-      ? { deviceGroupId: idsOf('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds) }
-      : {}),
-    ...(filter.deviceIds ? { deviceId: idsOf('deviceIds', 'Device', filter.deviceIds) } : {}),
-    ...(filter.incidentIds
-      ? { incidentId: idsOf('incidentIds', 'Incident', filter.incidentIds) }
-      : {}),
-    ...(filter.createdAfter || filter.createdBefore
-      ? {
-          createdAt: {
-            ...(filter.createdAfter ? { gte: filter.createdAfter } : {}),
-            ...(filter.createdBefore ? { lt: filter.createdBefore } : {}),
-          },
-        }
-      : {}),
-  };
+  return remediationActionFilterWhere({
+    statuses: filter.statuses,
+    types: filter.types,
+    sources: filter.sources,
+    deviceGroupIds: idsOf('deviceGroupIds', 'DeviceGroup', filter.deviceGroupIds),
+    deviceIds: idsOf('deviceIds', 'Device', filter.deviceIds),
+    incidentIds: idsOf('incidentIds', 'Incident', filter.incidentIds),
+    createdAfter: filter.createdAfter,
+    createdBefore: filter.createdBefore,
+  });
 }
 
 export const RemediationActionRef = builder.prismaNode('RemediationAction', {
