@@ -8,7 +8,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchIdempotencyKey } from '../../cli/idempotency.js';
 import packageJson from '../../package.json' with { type: 'json' };
-import { fixtures, globalId } from '../support/fixtures.js';
+import { fixtures } from '../support/fixtures.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { APPROVE, sha, tenantOf } from '../support/workflow.js';
 

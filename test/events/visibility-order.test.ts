@@ -40,6 +40,14 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
+/** Whether a session of this database waits on a lock (the tenant's advisory lock) right now. */
+async function secondWaitsOnALock() {
+  const rows = await prisma.$queryRaw<{ waiting: bigint }[]>`
+    SELECT count(*) AS waiting FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+  return Number(rows[0]!.waiting) > 0;
+}
+
 /** A transaction that appends, then stays open until `release` is called. */
 function heldOpen(
   append: (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]) => Promise<unknown>,
@@ -87,7 +95,7 @@ describe("the order in which a tenant's event ids become visible", () => {
     const second = prisma
       .$transaction((tx) => appendActionEvents(tx, [change(tenant)]))
       .then(() => (secondDone = true));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor(secondWaitsOnALock, 'the second writer to wait on a lock');
     expect(secondDone).toBe(false); // blocked on the tenant's lock, before drawing an id
     expect(await loggedIds(prisma, tenant)).toEqual([]);
     first.release();

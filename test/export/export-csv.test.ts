@@ -2,7 +2,8 @@
 // GraphQL `remediationActions` answers for the same filter and token, every row, newest first.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, globalId } from '../support/fixtures.js';
+import { fixtures } from '../support/fixtures.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const LIST = `query($first: Int, $after: String, $filter: RemediationActionFilter) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId, rawId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { REJECT, sha, tenantOf } from '../support/workflow.js';
 
@@ -27,7 +28,7 @@ describe('auditEvents (admin)', () => {
       where: { tenantId: t.tid },
       orderBy: { id: 'asc' },
     });
-    const ids = actions.map((a) => Buffer.from(`RemediationAction:${a.id}`).toString('base64'));
+    const ids = actions.map((a) => globalId('RemediationAction', a.id));
     const response = await fetch(server.graphqlUrl, {
       method: 'POST',
       headers: {
@@ -117,7 +118,7 @@ describe('auditEvents (admin)', () => {
       where: { tenantId: t.tid },
       include: { device: true },
     });
-    const gid = (id: string) => Buffer.from(`RemediationAction:${id}`).toString('base64');
+    const gid = (id: string) => globalId('RemediationAction', id);
     const ids = actions.map((a) => gid(a.id));
     await server.gqlData(REJECT, { input: { ids } }, await t.tokens.responder('judge'));
 
@@ -125,7 +126,7 @@ describe('auditEvents (admin)', () => {
       const data = await server.gqlData(AUDIT, { first: 100 }, bearer);
       return new Set<string>(data.auditEvents.edges.flatMap((e: any) => e.node.targetIds));
     };
-    const raw = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+    const raw = (globalId: string) => rawId(globalId);
     const mineActions = actions
       .filter((a) => a.device.deviceGroupId === raw(mine.id))
       .map((a) => a.id);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalId } from '../support/fixtures.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // Issue 10 item 8: bad input that answered INTERNAL_SERVER_ERROR, or no code, gets a typed code

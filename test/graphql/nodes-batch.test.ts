@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, globalId } from '../support/fixtures.js';
+import { fixtures } from '../support/fixtures.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // Issue 10 item 1: `nodes(ids:)` loads each type's ids in one scoped query, whatever their number.

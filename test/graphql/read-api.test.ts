@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, globalId } from '../support/fixtures.js';
+import { fixtures } from '../support/fixtures.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;

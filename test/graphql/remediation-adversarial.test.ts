@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId, rawId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import {
   APPROVE,
@@ -29,8 +30,8 @@ afterAll(async () => {
   await Promise.all([server?.close(), agents?.close()]);
 });
 
-const gid = (id: string) => Buffer.from(`RemediationAction:${id}`).toString('base64');
-const rawOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+const gid = (id: string) => globalId('RemediationAction', id);
+const rawOf = (globalId: string) => rawId(globalId);
 /** A message with its ids blanked: "does not exist" must read the same whatever the id. */
 const shape = (message: string) =>
   message.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>');
@@ -730,10 +731,7 @@ describe('roles (SPEC §5): only responders decide; an agent touches only its ow
       agent,
     );
     expect(report.data?.reportActionOutcome.error.code).toBe('NOT_FOUND');
-    for (const did of [
-      'not-a-device',
-      Buffer.from(`Incident:${randomUUID()}`).toString('base64'),
-    ]) {
+    for (const did of ['not-a-device', globalId('Incident', randomUUID())]) {
       const garbled = await t.token({ sub: 'agent-g', roles: ['agent'], did });
       const result = await agents.gql(WORK, {}, garbled);
       expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId, rawId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { collect, waitFor } from '../support/subscriptions.js';
 import { APPROVE, CANCEL, TAKE, tenantOf, UNDO } from '../support/workflow.js';
@@ -27,9 +28,9 @@ async function setup() {
     where: { tenantId: t.tid },
     orderBy: { createdAt: 'asc' },
   });
-  const ids = actions.map((a) => Buffer.from(`RemediationAction:${a.id}`).toString('base64'));
-  const rawDevice = Buffer.from(device.id, 'base64').toString().split(':')[1]!;
-  const rawOther = Buffer.from(other.id, 'base64').toString().split(':')[1]!;
+  const ids = actions.map((a) => globalId('RemediationAction', a.id));
+  const rawDevice = rawId(device.id);
+  const rawOther = rawId(other.id);
   return {
     t,
     device,
@@ -95,10 +96,16 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     expect(again!.agentWorkDispatched.work).toMatchObject({ id: s.ids[0], operation: 'UNDO' });
     expect(again!.agentWorkDispatched.cursor).toBe(second!.agentWorkDispatched.cursor);
 
-    await new Promise((resolve) => setTimeout(resolve, 300)); // room for anything wrongly delivered
-    expect(theirs.received).toMatchObject({ data: [], errors: [] });
-    expect(mine.received.data).toHaveLength(2);
-    expect(replay.received.data).toHaveLength(1);
+    // Markers, one per agent, after everything: anything wrongly delivered would arrive before.
+    await server.gqlData(APPROVE, { input: { ids: [s.ids[1]] } }, responder);
+    const isolate = { type: 'ISOLATE_DEVICE', deviceId: s.other.id, comment: 'marker' };
+    await server.gqlData(TAKE, { input: isolate }, responder);
+    const theirWork = await theirs.untilCount(1);
+    expect(theirWork.map((e) => e.agentWorkDispatched.work.type)).toEqual(['ISOLATE_DEVICE']);
+    const myWork = (await mine.untilCount(3)).map((e) => e.agentWorkDispatched.work.id);
+    expect(myWork).toEqual([s.ids[0], s.ids[0], s.ids[1]]);
+    const replayed = (await replay.untilCount(2)).map((e) => e.agentWorkDispatched.work.id);
+    expect(replayed).toEqual([s.ids[0], s.ids[1]]);
     // Only agents subscribe to work: a responder is refused.
     const refused = collect<Dispatch>(
       server.wsClient({ authorization: `Bearer ${responder}` }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { APPROVE, CANCEL, REJECT, type Tenant, tenantOf } from '../support/workflow.js';
 
@@ -29,7 +30,7 @@ async function pendingActions(t: Tenant, count: number, hostname = 'approve-01')
   });
   expect(actions).toHaveLength(count);
   expect(actions.every((a) => a.status === 'PENDING_APPROVAL')).toBe(true);
-  const ids = actions.map((a) => Buffer.from(`RemediationAction:${a.id}`).toString('base64'));
+  const ids = actions.map((a) => globalId('RemediationAction', a.id));
   return {
     device,
     investigationId: reported.investigation!.id,
@@ -93,12 +94,9 @@ describe('approve and reject', () => {
     const { ids } = await pendingActions(t, 1);
     await server.gqlData(REJECT, { input: { ids } }, await t.tokens.responder('carol'));
     const garbage = 'not-a-global-id';
-    const unknown = Buffer.from('RemediationAction:4f4e1d2a-0000-4000-8000-000000000000').toString(
-      'base64',
-    );
-    const wrongType = Buffer.from(
-      `Device:${(await server.prisma.device.findFirstOrThrow({ where: { tenantId: t.tid } })).id}`,
-    ).toString('base64');
+    const unknown = globalId('RemediationAction', '4f4e1d2a-0000-4000-8000-000000000000');
+    const device = await server.prisma.device.findFirstOrThrow({ where: { tenantId: t.tid } });
+    const wrongType = globalId('Device', device.id);
     const result = await server.gqlData(
       APPROVE,
       { input: { ids: [ids[0], garbage, unknown, wrongType] } },
@@ -162,7 +160,7 @@ describe('approve and reject', () => {
       select: { id: true, decidedBy: true },
     });
     for (const row of rows) {
-      const global = Buffer.from(`RemediationAction:${row.id}`).toString('base64');
+      const global = globalId('RemediationAction', row.id);
       expect(wins.get(global)).toEqual([row.decidedBy]);
     }
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import {
   APPROVE,
@@ -29,7 +30,7 @@ async function pending(t: Tenant, groupName = 'Approval', hostname = 'host-1') {
   const action = await server.prisma.remediationAction.findFirstOrThrow({
     where: { tenantId: t.tid, device: { hostname } },
   });
-  return { device, reported, id: Buffer.from(`RemediationAction:${action.id}`).toString('base64') };
+  return { device, reported, id: globalId('RemediationAction', action.id) };
 }
 
 describe('roles (SPEC §5)', () => {
@@ -264,7 +265,7 @@ describe('bad input (SPEC §5): a typed error naming the field, and nothing chan
       [
         REPORT_ALERT,
         {
-          deviceId: Buffer.from('Device:00000000-0000-4000-8000-000000000001').toString('base64'),
+          deviceId: globalId('Device', '00000000-0000-4000-8000-000000000001'),
           title: 'x',
           severity: 'LOW',
           evidence: [],
@@ -300,9 +301,7 @@ describe('bad input (SPEC §5): a typed error naming the field, and nothing chan
           findings: [
             { evidence: { kind: 'FILE', path: 'D:\\ok.exe' }, verdict: 'MALICIOUS' },
             {
-              evidenceId: Buffer.from('Evidence:00000000-0000-4000-8000-000000000001').toString(
-                'base64',
-              ),
+              evidenceId: globalId('Evidence', '00000000-0000-4000-8000-000000000001'),
               verdict: 'MALICIOUS',
             },
           ],

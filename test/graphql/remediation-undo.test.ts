@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { sha, TAKE, tenantOf, UNDO } from '../support/workflow.js';
 
@@ -8,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const globalId = (id: string) => Buffer.from(`RemediationAction:${id}`).toString('base64');
+const actionGlobalId = (id: string) => globalId('RemediationAction', id);
 
 async function world() {
   const t = tenantOf(server);
@@ -33,7 +34,7 @@ async function world() {
     include: { device: true },
   });
   const find = (hostname: string, type: string) =>
-    globalId(actions.find((a) => a.device.hostname === hostname && a.type === type)!.id);
+    actionGlobalId(actions.find((a) => a.device.hostname === hostname && a.type === type)!.id);
   return {
     t,
     s1,

@@ -2,7 +2,8 @@
 // scope, resume after a disconnect, replay, bad arguments, and the fan-out cost of one event.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCursor, START_OF_LOG } from '../../src/events/cursor.js';
-import { fixtures, globalId } from '../support/fixtures.js';
+import { fixtures } from '../support/fixtures.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { loggedIds, streamWriter } from '../support/stream-writer.js';
 import { collect, idsOf, sseSubscribe, subscribers, waitFor } from '../support/subscriptions.js';
@@ -297,16 +298,17 @@ describe('resume', () => {
     const resumed = collect<Updated>(narrow, UPDATED, { after: last });
     await world.a.pendingAction(world.deviceY); // live, out of scope
     const liveX = await world.a.pendingAction(world.deviceX);
-    await resumed.untilCount(3);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // room for anything wrongly delivered
-    const events = resumed.received.data;
+    // A marker in scope, after everything: anything wrongly delivered would arrive before it.
+    const marker = await world.a.pendingAction(world.deviceX);
+    const events = await resumed.untilCount(4);
     expect(events.map((e) => e.remediationActionUpdated.action.deviceGroup.name)).toEqual([
+      'Servers X',
       'Servers X',
       'Servers X',
       'Servers X',
     ]);
     expect(events.map((e) => e.remediationActionUpdated.action.id)).toEqual(
-      [...x, liveX].map((a) => globalId('RemediationAction', a.id)),
+      [...x, liveX, marker].map((a) => globalId('RemediationAction', a.id)),
     );
   });
 

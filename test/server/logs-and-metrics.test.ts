@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/server/logger.js';
+import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { REJECT, tenantOf } from '../support/workflow.js';
 
@@ -106,7 +107,7 @@ describe('request log lines', () => {
     const action = await server.prisma.remediationAction.findFirstOrThrow({
       where: { tenantId: t.tid },
     });
-    const id = Buffer.from(`RemediationAction:${action.id}`).toString('base64');
+    const id = globalId('RemediationAction', action.id);
     const response = await post(
       { query: REJECT, variables: { input: { ids: [id], comment: 'noise' } } },
       {
@@ -154,7 +155,7 @@ describe('/metrics', () => {
     const action = await server.prisma.remediationAction.findFirstOrThrow({
       where: { tenantId: t.tid },
     });
-    const id = Buffer.from(`RemediationAction:${action.id}`).toString('base64');
+    const id = globalId('RemediationAction', action.id);
     await server.gqlData(REJECT, { input: { ids: [id] } }, await t.tokens.responder());
     await post({ query: '{ nope }' }, { authorization: `Bearer ${await server.token()}` });
 

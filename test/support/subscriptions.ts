@@ -8,15 +8,18 @@ export interface Received<T> {
   completed: boolean;
 }
 
-/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
+/**
+ * Polls until `check` holds; fails with `what` after `timeoutMs`. Measured on the monotonic clock,
+ * so a test that fakes `Date` (token expiry) still times out.
+ */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 5_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

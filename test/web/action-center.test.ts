@@ -1,5 +1,6 @@
 // The Action Center page in a real Chromium against a real server and PostgreSQL (issue 13).
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startQuell } from '../../src/server/start.js';
@@ -16,7 +17,12 @@ import {
   rowWithTarget,
   signIn,
 } from './support/browser.js';
-import { approvalWorld, pendingIdsFromApi, pendingQuarantine } from './support/world.js';
+import {
+  approvalWorld,
+  PENDING_IDS,
+  pendingIdsFromApi,
+  pendingQuarantine,
+} from './support/world.js';
 
 const README_SCREENSHOT = new URL('../../web/action-center-pending.png', import.meta.url).pathname;
 
@@ -295,5 +301,36 @@ describe('the Action Center page', { timeout: 90_000 }, () => {
     }
   });
 
-  it.todo('exports the current filters as CSV (waits for GET /export/remediation-actions.csv)');
+  it('exports the current filters as CSV: the download is what the API lists for them', async () => {
+    const w = await approvalWorld(server);
+    await pendingQuarantine(w.t, w.server1.id, 'D:\\x\\one.exe');
+    await pendingQuarantine(w.t, w.server1.id, 'D:\\x\\two.exe');
+    await pendingQuarantine(w.t, w.laptop1.id, 'C:\\x\\three.exe');
+    const token = await w.t.tokens.responder('erin');
+    const page = await newPage();
+    await signIn(page, server.url, token);
+    await expect.poll(() => rowIds(page, 'Pending actions')).toHaveLength(3);
+    await page.getByLabel('Device group').selectOption({ label: 'Servers' });
+    await expect.poll(() => rowIds(page, 'Pending actions')).toHaveLength(2);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('remediation-actions.csv');
+    const rows = parse(readFileSync((await download.path())!), { columns: true }) as {
+      id: string;
+      status: string;
+      deviceGroup: string;
+    }[];
+    const filter = { statuses: ['PENDING_APPROVAL'], deviceGroupIds: [w.servers.id] };
+    const listed = await server.gqlData(PENDING_IDS, { filter }, token);
+    const expected = (listed.remediationActions.edges as { node: { id: string } }[]).map(
+      (edge) => edge.node.id,
+    );
+    expect(expected).toHaveLength(2);
+    expect(rows.map((row) => row.id)).toEqual(expected);
+    expect(new Set(rows.map((row) => row.status))).toEqual(new Set(['PENDING_APPROVAL']));
+    expect(new Set(rows.map((row) => row.deviceGroup))).toEqual(new Set(['Servers']));
+  });
 });
