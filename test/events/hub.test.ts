@@ -63,10 +63,10 @@ describe('wake-ups', () => {
   it('delivers on NOTIFY well before the periodic catch-up would', async () => {
     const h = await hub();
     const sub = await everything(h);
-    const started = Date.now();
+    expect(h.stats().listening).toBe(true);
     await writer.pendingAction(device);
-    await waitFor(() => sub.received.length === 1, 'the event', 2_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The catch-up runs every 60 s here: an event seen within 20 s was woken by NOTIFY.
+    await waitFor(() => sub.received.length === 1, 'the event', 20_000);
   });
 
   it('still delivers without LISTEN, through the periodic catch-up', async () => {

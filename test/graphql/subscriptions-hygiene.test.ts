@@ -53,7 +53,9 @@ describe('authentication at connection init', () => {
 
   it('ends WebSockets (4403, on which clients reconnect with a fresh token) and SSE streams when their token expires', async () => {
     const tenant = 'tenant-h-expiry'; // its own tenant: the subscriber counts below are exact
-    const token = await tokenExpiringIn(3, tenant);
+    // Provision the tenant first, so both subscribers go live well before the token expires.
+    await server.gqlData('{ __typename }', {}, await server.token({ tid: tenant }));
+    const token = await tokenExpiringIn(5, tenant);
     let code = 0;
     const client = server.wsClient(
       { authorization: `Bearer ${token}` },
@@ -61,8 +63,12 @@ describe('authentication at connection init', () => {
     );
     const sub = collect(client, PENDING);
     const sse = sseSubscribe(server.graphqlUrl, token, PENDING);
-    await waitFor(() => server.streams.stats(tenant).liveSubscribers === 2, 'the subscribers');
-    await sub.untilError(4_000);
+    await waitFor(
+      () => server.streams.stats(tenant).liveSubscribers === 2,
+      'the subscribers',
+      4_500,
+    );
+    await sub.untilError(6_000);
     expect(code).toBe(4403);
     await sse.done;
     expect(sse.received).toMatchObject({ ended: true, completed: false });
