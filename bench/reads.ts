@@ -90,12 +90,17 @@ try {
       body: JSON.stringify({ query: workload.query, variables: { first: workload.first } }),
     });
     const text = await response.text();
-    const body = JSON.parse(text) as { data?: Record<string, { edges: unknown[] }>; errors?: unknown };
+    const body = JSON.parse(text) as {
+      data?: Record<string, { edges: unknown[] }>;
+      errors?: unknown;
+    };
     if (body.errors || !body.data || workload.rows(body.data) !== workload.first)
       throw new Error(`unexpected answer: ${text.slice(0, 300)}`);
     return text.length;
   };
-  console.log(`${incidents} incidents × 5 evidence × 4 actions; ${requests} sequential requests each`);
+  console.log(
+    `${incidents} incidents × 5 evidence × 4 actions; ${requests} sequential requests each`,
+  );
   for (const workload of workloads) {
     for (let i = 0; i < 5; i++) await call(workload); // warm-up: provisioning, JIT, plans
     recording = true;
