@@ -130,6 +130,8 @@ builder.queryField('incidents', (t) =>
       resolve: (query, _root, args, ctx) =>
         ctx.prisma.incident.findMany({
           ...query,
+          // The whole nested selection in one LATERAL statement, nested pages LIMITed in SQL.
+          relationLoadStrategy: 'join',
           where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         }),

@@ -103,6 +103,8 @@ builder.queryField('remediationActions', (t) =>
       resolve: (query, _root, args, ctx) =>
         ctx.prisma.remediationAction.findMany({
           ...query,
+          // The whole nested selection in one LATERAL statement, nested pages LIMITed in SQL.
+          relationLoadStrategy: 'join',
           where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
           orderBy: actionOrder,
         }),
