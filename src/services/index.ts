@@ -97,14 +97,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
       undoRemediationActions(deps, actor, input),
     takeResponseAction: (actor: Actor, input: TakeResponseActionInput) =>
       takeResponseAction(deps, actor, input),
-    updateIncident: (actor: Actor, input: UpdateIncidentInput) =>
-      updateIncident(deps, actor, input),
-    addIncidentComment: (actor: Actor, input: AddIncidentCommentInput) =>
-      addIncidentComment(deps, actor, input),
-    terminateInvestigation: (actor: Actor, input: TerminateInvestigationInput) =>
-      terminateInvestigation(deps, actor, input),
-    /** Ends idle investigations now (the sweep does it periodically). */
-    terminateIdleInvestigations: () => terminateIdleInvestigations(deps, investigationTimeoutMs),
+    ...lifecycleServices(deps, investigationTimeoutMs),
     agentWork: (actor: Actor) => listAgentWork(deps, actor),
     agentWorkCriteria: (actor: Actor) => agentWorkCriteria(actor),
     dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) =>
@@ -123,6 +116,20 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Incident triage and the investigation lifecycle (SPEC §7.1). */
+function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {
+  return {
+    updateIncident: (actor: Actor, input: UpdateIncidentInput) =>
+      updateIncident(deps, actor, input),
+    addIncidentComment: (actor: Actor, input: AddIncidentCommentInput) =>
+      addIncidentComment(deps, actor, input),
+    terminateInvestigation: (actor: Actor, input: TerminateInvestigationInput) =>
+      terminateInvestigation(deps, actor, input),
+    /** Ends idle investigations now (the sweep does it periodically). */
+    terminateIdleInvestigations: () => terminateIdleInvestigations(deps, investigationTimeoutMs),
+  };
+}
 
 /** A sweep every `defaultIntervalMs` (or the interval given to start), one pass at a time. */
 function periodicSweep(

@@ -4,7 +4,7 @@ import type { Transaction } from '../db/client.js';
 import { lockIncidents } from '../db/store/index.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
-import { badInput } from './kernel/errors.js';
+import { DomainError } from './kernel/errors.js';
 import { requireRole } from './kernel/roles.js';
 import { runMutation } from './kernel/run-mutation.js';
 import {
@@ -80,7 +80,10 @@ function changesOf(input: IncidentUpdate) {
     ...(input.tags ? { tags: input.tags } : {}),
   };
   if (Object.keys(changes).length === 0)
-    throw badInput('input', 'input: name at least one field to change.');
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'input: name at least one of status, classification, determination, assignedTo, tags.',
+    );
   return changes;
 }
 

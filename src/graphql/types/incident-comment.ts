@@ -3,6 +3,7 @@ import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
 import { asUuid, databaseId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
+import { IncidentClassificationEnum } from './enums.js';
 
 // An incident's comments (append-only) and the mutations that triage an incident.
 
@@ -24,6 +25,23 @@ export const IncidentCommentConnection = builder.connectionObject(
   { type: IncidentCommentRef, name: 'IncidentCommentConnection' },
   { name: 'IncidentCommentEdge' },
 );
+
+/** The triage fields of an incident (SPEC §7.1), added to the Incident type here. */
+builder.prismaObjectFields('Incident', (t) => ({
+  classification: t.expose('classification', { type: IncidentClassificationEnum }),
+  determination: t.exposeString('determination', { nullable: true }),
+  assignedTo: t.exposeString('assignedTo', { nullable: true }),
+  tags: t.exposeStringList('tags'),
+  comments: t.relatedConnection(
+    'comments',
+    {
+      cursor: 'id',
+      totalCount: true,
+      query: () => ({ orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }] }),
+    },
+    IncidentCommentConnection,
+  ),
+}));
 
 const AddIncidentCommentInput = builder.inputType('AddIncidentCommentInput', {
   fields: (t) => ({

@@ -21,7 +21,6 @@ import {
   SeverityEnum,
 } from './enums.js';
 import { EvidenceConnection } from './evidence.js';
-import { IncidentCommentConnection } from './incident-comment.js';
 import { InvestigationConnection } from './investigation.js';
 import {
   actionOrder,
@@ -42,15 +41,6 @@ export const IncidentRef = builder.prismaNode('Incident', {
     status: t.expose('status', { type: IncidentStatusEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    classification: t.expose('classification', { type: IncidentClassificationEnum }),
-    determination: t.exposeString('determination', { nullable: true }),
-    assignedTo: t.exposeString('assignedTo', { nullable: true }),
-    tags: t.exposeStringList('tags'),
-    comments: t.relatedConnection(
-      'comments',
-      { cursor: 'id', totalCount: true, query: () => ({ orderBy: oldestFirst }) },
-      IncidentCommentConnection,
-    ),
     remediationStatus: t.expose('remediationStatus', { type: IncidentRemediationStatusEnum }),
     automatedInvestigationState: t.expose('automatedInvestigationState', {
       type: InvestigationStateEnum,
