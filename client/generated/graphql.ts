@@ -95,10 +95,21 @@ export type FindingInput = {
   verdict: Verdict;
 };
 
+export type IncidentClassification =
+  | 'FALSE_POSITIVE'
+  | 'INFORMATIONAL_EXPECTED_ACTIVITY'
+  | 'TRUE_POSITIVE'
+  | 'UNKNOWN';
+
 export type IncidentFilter = {
+  /** Incidents assigned to exactly this person. */
+  assignedTo?: string | null | undefined;
+  classifications?: Array<IncidentClassification> | null | undefined;
   remediationStatuses?: Array<IncidentRemediationStatus> | null | undefined;
   severities?: Array<Severity> | null | undefined;
   statuses?: Array<IncidentStatus> | null | undefined;
+  /** Incidents carrying any of these tags. */
+  tags?: Array<string> | null | undefined;
 };
 
 export type IncidentRemediationStatus =
@@ -329,6 +340,7 @@ export type NodeQuery = { node:
     | { __typename: 'DeviceGroup', id: string }
     | { __typename: 'Evidence', id: string }
     | { __typename: 'Incident', id: string }
+    | { __typename: 'IncidentComment', id: string }
     | { __typename: 'Investigation', id: string }
     | { __typename: 'RemediationAction', id: string }
    | null };

@@ -73,8 +73,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
   deps.executor =
     mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
   const staleDispatchMs = options.staleDispatchMs ?? 60_000;
-  const investigationTimeoutMs =
-    options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
+  const investigationTimeoutMs = options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
   const runSweep = () => sweep(deps, staleDispatchMs, investigationTimeoutMs);
   const background = periodicSweep(runSweep, deps.onError, options.sweepIntervalMs ?? 30_000);
 
