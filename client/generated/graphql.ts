@@ -341,6 +341,7 @@ export type NodeQuery = { node:
     | { __typename: 'Evidence', id: string }
     | { __typename: 'Incident', id: string }
     | { __typename: 'IncidentComment', id: string }
+    | { __typename: 'Indicator', id: string }
     | { __typename: 'Investigation', id: string }
     | { __typename: 'RemediationAction', id: string }
    | null };

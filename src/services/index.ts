@@ -18,6 +18,12 @@ import {
 } from './decisions.js';
 import { createDeviceGroupService } from './device-groups.js';
 import { type SubmitFindingsInput, submitInvestigationFindings } from './findings.js';
+import {
+  type CreateIndicatorInput,
+  createIndicator,
+  type DeleteIndicatorInput,
+  deleteIndicator,
+} from './indicators.js';
 import { terminateIdleInvestigations } from './investigation-timeout.js';
 import type { Actor } from './kernel/actor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from './kernel/idempotency.js';
@@ -125,6 +131,10 @@ function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {
       addIncidentComment(deps, actor, input),
     terminateInvestigation: (actor: Actor, input: TerminateInvestigationInput) =>
       terminateInvestigation(deps, actor, input),
+    createIndicator: (actor: Actor, input: CreateIndicatorInput) =>
+      createIndicator(deps, actor, input),
+    deleteIndicator: (actor: Actor, input: DeleteIndicatorInput) =>
+      deleteIndicator(deps, actor, input),
     /** Ends idle investigations now (the sweep does it periodically). */
     terminateIdleInvestigations: () => terminateIdleInvestigations(deps, investigationTimeoutMs),
   };

@@ -21,16 +21,6 @@ const NOT_YET_SERVED: readonly string[] = [];
  */
 const ADDITIONS_NOT_YET_SERVED: readonly string[] = [
   // issue 14, not yet landed
-  'Indicator:',
-  'IndicatorEdge:',
-  'IndicatorConnection:',
-  'CreateIndicatorInput:',
-  'CreateIndicatorPayload:',
-  'DeleteIndicatorInput:',
-  'DeleteIndicatorPayload:',
-  'Query.indicators:',
-  'Mutation.createIndicator:',
-  'Mutation.deleteIndicator:',
   'DeleteDeviceGroupInput:',
   'DeleteDeviceGroupPayload:',
   'Mutation.deleteDeviceGroup:',
