@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Identity } from '../src/auth/identity.js';
 import { type Actor, actorFrom, createServices, type Services } from '../src/services/index.js';
+import { seedTriage } from './seed-triage.js';
 
 const GROUPS = [
   {
@@ -142,6 +143,7 @@ export async function seedDemoTenant(
   await seedIncidents(seeding, devices);
   await seedDecisions(seeding, devices);
   await seedAgentStatuses(seeding);
+  await seedTriage(services, options.tenant, responder);
   const byStatus = await services.prisma.remediationAction.groupBy({
     by: ['status'],
     where: { tenantId: options.tenant },

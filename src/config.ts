@@ -72,6 +72,11 @@ export const VARIABLES = {
     shown: '`168` (7 days)',
     meaning: 'how long an action waits for approval before it expires',
   },
+  QUELL_INVESTIGATION_TIMEOUT_HOURS: {
+    schema: hours(0).optional(),
+    shown: '`24`',
+    meaning: 'a running investigation without findings this long is terminated by the system',
+  },
   QUELL_EXECUTOR: {
     schema: z
       .enum(['simulated', 'agent'], { error: 'must be `simulated` or `agent`' })
@@ -140,6 +145,7 @@ export interface QuellConfig {
     executor: 'simulated' | 'agent';
     pendingTtlMs?: number;
     idempotencyTtlMs?: number;
+    investigationTimeoutMs?: number;
   };
   metricsToken: string | null;
   log: { level: string; pretty: boolean };
@@ -199,6 +205,7 @@ export function loadConfig(
       executor: v.QUELL_EXECUTOR,
       pendingTtlMs: v.QUELL_PENDING_TTL_HOURS,
       idempotencyTtlMs: v.QUELL_IDEMPOTENCY_TTL_HOURS,
+      investigationTimeoutMs: v.QUELL_INVESTIGATION_TIMEOUT_HOURS,
     },
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
     // Pretty only for a person at a terminal, never into a pipe or file (collectors want JSON).

@@ -82,3 +82,4 @@ export function auditTargetId(text: string): string {
 }
 
 export const actionGlobalId = (id: string) => encodeGlobalID('RemediationAction', id);
+export const indicatorGlobalId = (id: string) => encodeGlobalID('Indicator', id);

@@ -5,6 +5,8 @@ import './types/enums.js';
 import './types/device-group.js';
 import './types/device.js';
 import './types/incident.js';
+import './types/incident-comment.js';
+import './types/indicator.js';
 import './types/alert.js';
 import './types/evidence.js';
 import './types/investigation.js';

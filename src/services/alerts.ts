@@ -212,6 +212,7 @@ async function joinInvestigation(
       incidentId,
       triggeringAlertId: alert.id,
       startedAt: now,
+      lastFindingsAt: now,
       devices: { create: [{ deviceId, joinedAt: now }] },
     },
   });

@@ -118,11 +118,11 @@ export async function submitInvestigationFindings(
         if (previous && previous !== investigation.id) work.investigationIds.add(previous);
       }
       const { planned, created } = await actOnFindings(work, sorted.findings);
-      if (input.complete)
-        await work.tx.investigation.update({
-          where: { id: investigation.id },
-          data: { findingsComplete: true },
-        });
+      // lastFindingsAt: the system timeout (SPEC §7.1) counts from the last submission.
+      await work.tx.investigation.update({
+        where: { id: investigation.id },
+        data: { lastFindingsAt: work.now, ...(input.complete ? { findingsComplete: true } : {}) },
+      });
       work.investigationIds.add(investigation.id);
       work.incidentIds.add(investigation.incidentId);
       const actionIds = created.map((action) => action.id);

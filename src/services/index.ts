@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
+import { type AddIncidentCommentInput, addIncidentComment } from './add-incident-comment.js';
 import {
   agentWorkCriteria,
   dispatchedWork,
@@ -17,6 +18,13 @@ import {
 } from './decisions.js';
 import { createDeviceGroupService } from './device-groups.js';
 import { type SubmitFindingsInput, submitInvestigationFindings } from './findings.js';
+import {
+  type CreateIndicatorInput,
+  createIndicator,
+  type DeleteIndicatorInput,
+  deleteIndicator,
+} from './indicators.js';
+import { terminateIdleInvestigations } from './investigation-timeout.js';
 import type { Actor } from './kernel/actor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from './kernel/idempotency.js';
 import type { ServiceDeps } from './kernel/work.js';
@@ -24,7 +32,12 @@ import { createAgentExecutor, createSimulatedExecutor } from './remediation/exec
 import { type TakeResponseActionInput, takeResponseAction } from './response-actions.js';
 import { expirePendingActions, sweep } from './sweep.js';
 import { createTenantProvisioner } from './tenants.js';
+import {
+  type TerminateInvestigationInput,
+  terminateInvestigation,
+} from './terminate-investigation.js';
 import { type UndoInput, undoRemediationActions } from './undo.js';
+import { type UpdateIncidentInput, updateIncident } from './update-incident.js';
 
 export { type Actor, actorFrom, systemActor } from './kernel/actor.js';
 export { DomainError } from './kernel/errors.js';
@@ -42,8 +55,12 @@ export interface ServiceOptions {
   sweepIntervalMs?: number;
   /** Dispatched work older than this is completed by the sweep in simulated mode (default 60 s). */
   staleDispatchMs?: number;
+  /** A running investigation without findings this long is TERMINATED_BY_SYSTEM (default 24 h; QUELL_INVESTIGATION_TIMEOUT_HOURS). */
+  investigationTimeoutMs?: number;
   onError?: (error: unknown, where: string) => void;
 }
+
+const DEFAULT_INVESTIGATION_TIMEOUT_MS = 24 * 3_600_000;
 
 const logError = (error: unknown, where: string) =>
   console.error(JSON.stringify({ level: 'error', where, error: String(error) }));
@@ -62,7 +79,8 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
   deps.executor =
     mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
   const staleDispatchMs = options.staleDispatchMs ?? 60_000;
-  const runSweep = () => sweep(deps, staleDispatchMs);
+  const investigationTimeoutMs = options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
+  const runSweep = () => sweep(deps, staleDispatchMs, investigationTimeoutMs);
   const background = periodicSweep(runSweep, deps.onError, options.sweepIntervalMs ?? 30_000);
 
   return {
@@ -84,6 +102,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
       undoRemediationActions(deps, actor, input),
     takeResponseAction: (actor: Actor, input: TakeResponseActionInput) =>
       takeResponseAction(deps, actor, input),
+    ...lifecycleServices(deps, investigationTimeoutMs),
     agentWork: (actor: Actor) => listAgentWork(deps, actor),
     agentWorkCriteria: (actor: Actor) => agentWorkCriteria(actor),
     dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) =>
@@ -102,6 +121,24 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Incident triage and the investigation lifecycle (SPEC §7.1). */
+function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {
+  return {
+    updateIncident: (actor: Actor, input: UpdateIncidentInput) =>
+      updateIncident(deps, actor, input),
+    addIncidentComment: (actor: Actor, input: AddIncidentCommentInput) =>
+      addIncidentComment(deps, actor, input),
+    terminateInvestigation: (actor: Actor, input: TerminateInvestigationInput) =>
+      terminateInvestigation(deps, actor, input),
+    createIndicator: (actor: Actor, input: CreateIndicatorInput) =>
+      createIndicator(deps, actor, input),
+    deleteIndicator: (actor: Actor, input: DeleteIndicatorInput) =>
+      deleteIndicator(deps, actor, input),
+    /** Ends idle investigations now (the sweep does it periodically). */
+    terminateIdleInvestigations: () => terminateIdleInvestigations(deps, investigationTimeoutMs),
+  };
+}
 
 /** A sweep every `defaultIntervalMs` (or the interval given to start), one pass at a time. */
 function periodicSweep(

@@ -1,3 +1,4 @@
+import { terminateIdleInvestigations } from './investigation-timeout.js';
 import { systemActor } from './kernel/actor.js';
 import { purgeExpiredIdempotencyKeys } from './kernel/idempotency.js';
 import { runSystemWork } from './kernel/run-mutation.js';
@@ -50,14 +51,20 @@ export async function expirePendingActions(deps: ServiceDeps): Promise<number> {
 
 export interface SweepReport {
   expired: number;
+  investigationsEnded: number;
   settled: number;
   purgedKeys: number;
 }
 
-/** One pass of the background work: expiry, stale dispatched work, expired idempotency keys. */
-export async function sweep(deps: ServiceDeps, staleDispatchMs: number): Promise<SweepReport> {
+/** One pass of the background work: expiry, idle investigations, stale dispatched work, expired keys. */
+export async function sweep(
+  deps: ServiceDeps,
+  staleDispatchMs: number,
+  investigationTimeoutMs: number,
+): Promise<SweepReport> {
   const expired = await expirePendingActions(deps);
+  const investigationsEnded = await terminateIdleInvestigations(deps, investigationTimeoutMs);
   const settled = await completeStaleDispatched(deps, staleDispatchMs);
   const purgedKeys = await purgeExpiredIdempotencyKeys(deps.prisma, deps.now());
-  return { expired, settled, purgedKeys };
+  return { expired, investigationsEnded, settled, purgedKeys };
 }

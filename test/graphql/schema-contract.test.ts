@@ -14,6 +14,72 @@ const read = (relative: string) =>
  */
 const NOT_YET_SERVED: readonly string[] = [];
 
+/**
+ * Parts of `../shared/contract-additions.graphql` not served yet (paths as graphql-inspector names
+ * them). Issue 14 (the first block) removes its entries as each part lands; the second block
+ * belongs to issue 15.
+ */
+const ADDITIONS_NOT_YET_SERVED: readonly string[] = [
+  // issue 14, not yet landed
+  'DeleteDeviceGroupInput:',
+  'DeleteDeviceGroupPayload:',
+  'Mutation.deleteDeviceGroup:',
+  'TenantSettings:',
+  'UpdateTenantSettingsInput:',
+  'UpdateTenantSettingsPayload:',
+  'Query.tenantSettings:',
+  'Mutation.updateTenantSettings:',
+  'DeviceFilter:',
+  'Query.searchDevices:',
+  // issue 15 (automation rules, webhooks, attack disruption, collection)
+  'Automation',
+  'Webhook',
+  'Collect',
+  'CreateWebhook',
+  'CreateAutomationRule',
+  'UpdateAutomationRule',
+  'DeleteAutomationRule',
+  'Query.automationRules:',
+  'Query.webhooks:',
+  'ReportAlertInput.attackDisruption:',
+  'Mutation.createWebhook:',
+  'Mutation.createAutomationRule:',
+  'Mutation.updateAutomationRule:',
+  'Mutation.deleteAutomationRule:',
+  'Mutation.collect:',
+];
+
+/** The contract with its second-round additions (`extend type` needs the base types). */
+const contractWithAdditions = () =>
+  buildSchema(
+    `${read('../../../shared/contract.graphql')}\n${read('../../../shared/contract-additions.graphql')}`,
+  );
+
+async function additionsMissing(): Promise<string[]> {
+  const served = buildSchema(read('../../schema/schema.graphql'));
+  return (await diff(contractWithAdditions(), served))
+    .filter((change) => change.criticality.level === CriticalityLevel.Breaking)
+    .map((change) => `${change.path ?? 'schema'}: ${change.message}`);
+}
+
+describe('the served schema and contract-additions.graphql', () => {
+  it('has no breaking change from the additions, except the parts listed as not yet served', async () => {
+    const breaking = (await additionsMissing()).filter(
+      (message) => !ADDITIONS_NOT_YET_SERVED.some((pending) => message.startsWith(pending)),
+    );
+    expect(breaking).toEqual([]);
+  });
+
+  it('lists as not yet served only what is really missing', async () => {
+    const missing = await additionsMissing();
+    expect(
+      ADDITIONS_NOT_YET_SERVED.filter(
+        (pending) => !missing.some((message) => message.startsWith(pending)),
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('the served schema', () => {
   it('is the committed schema/schema.graphql (run `npm run schema:print` after changing src/graphql)', () => {
     expect(`${printSchema(schema)}\n`).toBe(read('../../schema/schema.graphql'));

@@ -2,11 +2,14 @@ import {
   ActionSource,
   AutomationLevel,
   EvidenceKind,
+  IncidentClassification,
   IncidentRemediationStatus,
   IncidentStatus,
+  IndicatorAction,
   InvestigationState,
   LocationClass,
   OsPlatform,
+  Plan,
   PolicyDecision,
   RemediationActionStatus,
   RemediationActionType,
@@ -23,6 +26,11 @@ export const LocationClassEnum = builder.enumType(LocationClass, { name: 'Locati
 export const OsPlatformEnum = builder.enumType(OsPlatform, { name: 'OsPlatform' });
 export const SeverityEnum = builder.enumType(Severity, { name: 'Severity' });
 export const IncidentStatusEnum = builder.enumType(IncidentStatus, { name: 'IncidentStatus' });
+export const IncidentClassificationEnum = builder.enumType(IncidentClassification, {
+  name: 'IncidentClassification',
+});
+export const IndicatorActionEnum = builder.enumType(IndicatorAction, { name: 'IndicatorAction' });
+export const PlanEnum = builder.enumType(Plan, { name: 'Plan' });
 export const EvidenceKindEnum = builder.enumType(EvidenceKind, { name: 'EvidenceKind' });
 export const RemediationActionTypeEnum = builder.enumType(RemediationActionType, {
   name: 'RemediationActionType',

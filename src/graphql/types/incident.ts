@@ -7,11 +7,14 @@ import {
   visibleInvestigations,
 } from '../../auth/scope.js';
 import type { Prisma } from '../../db/client.js';
+import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
-import { asUuid } from '../global-id.js';
+import { asUuid, databaseId } from '../global-id.js';
+import { actorOf, withInputFields } from '../mutation-support.js';
 import { AlertConnection } from './alert.js';
 import { DeviceRef } from './device.js';
 import {
+  IncidentClassificationEnum,
   IncidentRemediationStatusEnum,
   IncidentStatusEnum,
   InvestigationStateEnum,
@@ -105,6 +108,9 @@ export const IncidentFilter = builder.inputType('IncidentFilter', {
     statuses: t.field({ type: [IncidentStatusEnum] }),
     severities: t.field({ type: [SeverityEnum] }),
     remediationStatuses: t.field({ type: [IncidentRemediationStatusEnum] }),
+    classifications: t.field({ type: [IncidentClassificationEnum] }),
+    assignedTo: t.string({ description: 'Incidents assigned to exactly this person.' }),
+    tags: t.stringList({ description: 'Incidents carrying any of these tags.' }),
   }),
 });
 
@@ -117,6 +123,9 @@ function incidentWhere(
     ...(filter?.remediationStatuses
       ? { remediationStatus: { in: filter.remediationStatuses } }
       : {}),
+    ...(filter?.classifications ? { classification: { in: filter.classifications } } : {}),
+    ...(filter?.assignedTo != null ? { assignedTo: filter.assignedTo } : {}),
+    ...(filter?.tags ? { tags: { hasSome: filter.tags } } : {}),
   };
 }
 
@@ -147,4 +156,46 @@ builder.queryField('incidents', (t) =>
 export const IncidentConnection = builder.connectionObject(
   { type: IncidentRef, name: 'IncidentConnection' },
   { name: 'IncidentEdge' },
+);
+
+type IncidentResult = Awaited<ReturnType<Services['updateIncident']>>;
+
+const UpdateIncidentInput = builder.inputType('UpdateIncidentInput', {
+  fields: (t) => ({
+    id: t.globalID({ required: true }),
+    status: t.field({ type: IncidentStatusEnum }),
+    classification: t.field({ type: IncidentClassificationEnum }),
+    determination: t.string({ description: 'null clears it.' }),
+    assignedTo: t.string({ description: 'null clears it.' }),
+    tags: t.stringList({ description: 'Replaces the tags.' }),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const UpdateIncidentPayload = builder.objectRef<IncidentResult>('UpdateIncidentPayload').implement({
+  fields: (t) => ({
+    incident: t.prismaField({
+      type: 'Incident',
+      resolve: (query, payload, _args, ctx) =>
+        ctx.prisma.incident.findFirstOrThrow({
+          ...query,
+          where: { id: payload.incidentId, tenantId: ctx.identity.tenantId },
+        }),
+    }),
+  }),
+});
+
+builder.mutationField('updateIncident', (t) =>
+  t.field({
+    type: UpdateIncidentPayload,
+    authScopes: { responder: true },
+    args: { input: t.arg({ type: UpdateIncidentInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.updateIncident(actorOf(ctx), {
+          ...input,
+          id: databaseId('id', 'Incident', input.id),
+        }),
+      ),
+  }),
 );

@@ -173,3 +173,43 @@ builder.mutationField('submitInvestigationFindings', (t) =>
       ),
   }),
 );
+
+type TerminateResult = Awaited<ReturnType<Services['terminateInvestigation']>>;
+
+const TerminateInvestigationInput = builder.inputType('TerminateInvestigationInput', {
+  fields: (t) => ({
+    id: t.globalID({ required: true }),
+    comment: t.string({ required: true }),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const TerminateInvestigationPayload = builder
+  .objectRef<TerminateResult>('TerminateInvestigationPayload')
+  .implement({
+    fields: (t) => ({
+      investigation: t.prismaField({
+        type: 'Investigation',
+        resolve: (query, payload, _args, ctx) =>
+          ctx.prisma.investigation.findFirstOrThrow({
+            ...query,
+            where: { id: payload.investigationId, tenantId: ctx.identity.tenantId },
+          }),
+      }),
+    }),
+  });
+
+builder.mutationField('terminateInvestigation', (t) =>
+  t.field({
+    type: TerminateInvestigationPayload,
+    authScopes: { responder: true },
+    args: { input: t.arg({ type: TerminateInvestigationInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.terminateInvestigation(actorOf(ctx), {
+          ...input,
+          id: databaseId('id', 'Investigation', input.id),
+        }),
+      ),
+  }),
+);
