@@ -185,6 +185,8 @@ export type ReportActionOutcomeInput = {
 };
 
 export type ReportAlertInput = {
+  /** A detection of an attack in progress (ransomware, hands-on-keyboard, BEC): see SPEC §7.3. */
+  attackDisruption?: boolean | null | undefined;
   detectedAt?: string | null | undefined;
   deviceId: string | number;
   evidence: Array<EvidenceInput>;
