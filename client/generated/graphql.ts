@@ -327,6 +327,7 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'Alert', id: string }
+    | { __typename: 'AutomationRule', id: string }
     | { __typename: 'Device', id: string }
     | { __typename: 'DeviceGroup', id: string }
     | { __typename: 'Evidence', id: string }

@@ -6,6 +6,7 @@ import './types/device-group.js';
 import './types/device.js';
 import './types/incident.js';
 import './types/alert.js';
+import './types/automation-rule.js';
 import './types/evidence.js';
 import './types/investigation.js';
 import './types/remediation-action.js';

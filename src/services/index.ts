@@ -9,6 +9,8 @@ import {
   reportActionOutcome,
 } from './agent-work.js';
 import { type ReportAlertInput, reportAlert } from './alerts.js';
+import { createRuleWorker, type RuleWorkerOptions } from './automation/rule-worker.js';
+import { createAutomationRuleService } from './automation-rules.js';
 import {
   approveRemediationActions,
   cancelRemediationActions,
@@ -43,6 +45,8 @@ export interface ServiceOptions {
   /** Dispatched work older than this is completed by the sweep in simulated mode (default 60 s). */
   staleDispatchMs?: number;
   onError?: (error: unknown, where: string) => void;
+  /** Tuning of the automation rule worker (SPEC §7.2), which the server starts. */
+  ruleWorker?: RuleWorkerOptions;
 }
 
 const logError = (error: unknown, where: string) =>
@@ -90,6 +94,8 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
       dispatchedWork(deps, actor, actionId, status),
     reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
       reportActionOutcome(deps, actor, input),
+    automationRules: createAutomationRuleService(deps),
+    ruleWorker: createRuleWorker(deps, options.ruleWorker),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */

@@ -19,28 +19,18 @@ function automationContract() {
  * test fails while an entry names something the schema already serves.
  */
 const NOT_YET_SERVED: readonly string[] = [
-  'AutomationTrigger',
-  'AutomationStep',
-  'AutomationCondition',
-  'AutomationConditionInput',
-  'AutomationRule',
+  // The rule's webhook comes with webhooks (item 2).
+  'AutomationRule.webhook',
   'Webhook',
   'WebhookDelivery',
   'CollectionKind',
   'CollectionStatus',
   'Collection',
-  'Query.automationRules',
   'Query.webhooks',
   'CreateWebhook',
-  'CreateAutomationRule',
-  'UpdateAutomationRule',
-  'DeleteAutomationRule',
   'CollectInput',
   'CollectPayload',
   'Mutation.createWebhook',
-  'Mutation.createAutomationRule',
-  'Mutation.updateAutomationRule',
-  'Mutation.deleteAutomationRule',
   'Mutation.collect',
 ];
 
