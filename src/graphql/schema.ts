@@ -8,6 +8,7 @@ import './types/incident.js';
 import './types/incident-comment.js';
 import './types/indicator.js';
 import './types/alert.js';
+import './types/automation-rule.js';
 import './types/evidence.js';
 import './types/investigation.js';
 import './types/remediation-action.js';

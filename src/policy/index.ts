@@ -14,6 +14,11 @@ export {
 } from './action-mapping.js';
 export { FILE_TARGET_TYPES, openTargetKey } from './action-target.js';
 export { AGENT_WORK_KINDS, type AgentWorkKind, agentWorkKind } from './agent-work-kind.js';
+export {
+  type AttackDisruptionDecision,
+  type AttackDisruptionReason,
+  decideAttackDisruption,
+} from './attack-disruption.js';
 export { runsAutomatedInvestigation } from './automated-investigation.js';
 export { classifyPath, NO_PATH_CLASSIFICATION, type PathClassification } from './classify-path.js';
 export { decideRemediation, type PolicyEvaluation, type PolicyInput } from './decide.js';

@@ -18,6 +18,8 @@ export interface PlanFeatures {
   readonly customDeviceGroups: boolean;
   /** When set, every device is treated as being in a group of this level. */
   readonly forcedAutomationLevel: AutomationLevel | null;
+  /** Whether an alert may contain its device at once (SPEC §7.3, automatic attack disruption). */
+  readonly attackDisruption: boolean;
 }
 
 const BASIC_MANUAL_ACTIONS: ReadonlyArray<ManualActionType> = [
@@ -32,16 +34,20 @@ export const PLAN_FEATURES: Readonly<Record<Plan, PlanFeatures>> = {
     manualActions: BASIC_MANUAL_ACTIONS,
     customDeviceGroups: true,
     forcedAutomationLevel: null,
+    // PLAN_1 has the manual isolation but not the automatic one (as Defender's Plan 1).
+    attackDisruption: false,
   },
   PLAN_2: {
     manualActions: MANUAL_ACTION_TYPES,
     customDeviceGroups: true,
     forcedAutomationLevel: null,
+    attackDisruption: true,
   },
   BUSINESS: {
     manualActions: BASIC_MANUAL_ACTIONS,
     customDeviceGroups: false,
     forcedAutomationLevel: 'FULL',
+    attackDisruption: true,
   },
 };
 
@@ -63,7 +69,7 @@ export type ManualActionPermission =
 
 const ALLOWED: ManualActionPermission = Object.freeze({ allowed: true });
 
-function listWords(words: ReadonlyArray<string>): string {
+export function listWords(words: ReadonlyArray<string>): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
 }
@@ -100,6 +106,16 @@ export function checkManualActionAllowed(
     includedIn,
     message: `${type} is not included in ${plan}; it is included in ${listWords(includedIn)}.`,
   };
+}
+
+/** The plans that include automatic attack disruption (SPEC §7.3). */
+export function plansWithAttackDisruption(): ReadonlyArray<Plan> {
+  return PLANS.filter((plan) => PLAN_FEATURES[plan].attackDisruption);
+}
+
+/** Whether the plan includes automatic attack disruption. */
+export function planIncludesAttackDisruption(plan: Plan): boolean {
+  return planFeatures(plan).attackDisruption;
 }
 
 /** Whether the plan allows device groups other than the default one (BUSINESS does not). */

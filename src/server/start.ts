@@ -29,6 +29,8 @@ export interface StartOptions extends ServiceOptions {
   logger?: Logger;
   metricsToken?: string | null;
   graphiqlToken?: string;
+  /** Run the automation rule worker on this instance (default true; every instance may). */
+  runRuleWorker?: boolean;
 }
 
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */
@@ -51,6 +53,7 @@ export async function startQuell(options: StartOptions) {
   const app = createApp({ ...options, prisma, services, tokens, streams, logger, pool });
   const close = async () => {
     await app.close();
+    await services.ruleWorker.stop();
     await streams.close();
     await prisma.$disconnect();
     await pool.end();
@@ -61,6 +64,7 @@ export async function startQuell(options: StartOptions) {
       await close();
       throw error;
     });
+  if (options.runRuleWorker !== false) services.ruleWorker.start();
   return {
     url,
     graphqlUrl: `${url}/graphql`,

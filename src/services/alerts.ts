@@ -5,6 +5,7 @@ import type { Transaction } from '../db/client.js';
 import { lockDevice } from '../db/store/index.js';
 import type { Severity } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
+import { type AttackDisruptionOutcome, disruptAttack } from './attack-disruption.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
 import { requireRole } from './kernel/roles.js';
@@ -47,6 +48,8 @@ const reportAlertSchema = z.object({
   evidence: z
     .array(evidenceInputSchema)
     .max(MAX_ALERT_EVIDENCE, `at most ${MAX_ALERT_EVIDENCE} pieces of evidence per alert`),
+  /** SPEC §7.3: an attack in progress; the device may be isolated at once. */
+  attackDisruption: z.boolean().nullish(),
   idempotencyKey: idempotencyKeySchema,
 });
 
@@ -58,6 +61,8 @@ export interface ReportAlertResult {
   incidentId: string;
   investigationId: string | null;
   actionIds: string[];
+  /** Null unless the alert was reported with `attackDisruption: true`. */
+  attackDisruption: AttackDisruptionOutcome | null;
 }
 
 /**
@@ -105,6 +110,7 @@ export async function reportAlert(
       );
       const context = { device: { ...device, level }, plan, alert, investigation };
       const { evidenceIds, actionIds } = await recordAlertEvidence(work, context, input.evidence);
+      const disruption = input.attackDisruption ? await disruptAttack(work, context) : null;
       await work.tx.device.update({ where: { id: device.id }, data: { lastSeenAt: work.now } });
       work.incidentIds.add(incident.id);
       audit(work, {
@@ -125,6 +131,7 @@ export async function reportAlert(
         incidentId: incident.id,
         investigationId: investigation?.id ?? null,
         actionIds,
+        attackDisruption: disruption,
       };
     },
   );

@@ -10,6 +10,8 @@ import {
   reportActionOutcome,
 } from './agent-work.js';
 import { type ReportAlertInput, reportAlert } from './alerts.js';
+import { createRuleWorker, type RuleWorkerOptions } from './automation/rule-worker.js';
+import { createAutomationRuleService } from './automation-rules.js';
 import {
   approveRemediationActions,
   cancelRemediationActions,
@@ -58,6 +60,8 @@ export interface ServiceOptions {
   /** A running investigation without findings this long is TERMINATED_BY_SYSTEM (default 24 h; QUELL_INVESTIGATION_TIMEOUT_HOURS). */
   investigationTimeoutMs?: number;
   onError?: (error: unknown, where: string) => void;
+  /** Tuning of the automation rule worker (SPEC §7.2), which the server starts. */
+  ruleWorker?: RuleWorkerOptions;
 }
 
 const DEFAULT_INVESTIGATION_TIMEOUT_MS = 24 * 3_600_000;
@@ -109,6 +113,8 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
       dispatchedWork(deps, actor, actionId, status),
     reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
       reportActionOutcome(deps, actor, input),
+    automationRules: createAutomationRuleService(deps),
+    ruleWorker: createRuleWorker(deps, options.ruleWorker),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */

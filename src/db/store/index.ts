@@ -3,6 +3,7 @@
  * function (one file per table or concern). Prisma client calls stay in the services.
  */
 export * from './audit-events.js';
+export * from './automation.js';
 export * from './derived-states.js';
 export * from './device-groups.js';
 export * from './devices.js';

@@ -8,6 +8,7 @@ import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
 import { asUuid, databaseId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
+import { AttackDisruptionOutcomeRef } from './attack-disruption.js';
 import { SeverityEnum } from './enums.js';
 import { EvidenceInput } from './evidence.js';
 
@@ -49,6 +50,10 @@ const ReportAlertInput = builder.inputType('ReportAlertInput', {
     severity: t.field({ type: SeverityEnum, required: true }),
     detectedAt: t.field({ type: 'DateTime' }),
     evidence: t.field({ type: [EvidenceInput], required: true }),
+    attackDisruption: t.boolean({
+      description:
+        'A detection of an attack in progress (ransomware, hands-on-keyboard, BEC): see SPEC §7.3.',
+    }),
     idempotencyKey: t.string(),
   }),
 });
@@ -81,6 +86,12 @@ const ReportAlertPayload = builder.objectRef<ReportAlertResult>('ReportAlertPayl
               where: { id: result.investigationId, AND: [visibleInvestigations(ctx.identity)] },
             })
           : null,
+    }),
+    attackDisruption: t.field({
+      type: AttackDisruptionOutcomeRef,
+      nullable: true,
+      description: 'Null unless the alert was reported with `attackDisruption: true`.',
+      resolve: (result) => result.attackDisruption,
     }),
   }),
 });
