@@ -219,6 +219,8 @@ export type ReportActionOutcomeInput = {
 };
 
 export type ReportAlertInput = {
+  /** A detection of an attack in progress (ransomware, hands-on-keyboard, BEC): see SPEC §7.3. */
+  attackDisruption?: boolean | null | undefined;
   detectedAt?: string | null | undefined;
   deviceId: string | number;
   evidence: Array<EvidenceInput>;
@@ -378,6 +380,7 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'Alert', id: string }
+    | { __typename: 'AutomationRule', id: string }
     | { __typename: 'Device', id: string }
     | { __typename: 'DeviceGroup', id: string }
     | { __typename: 'Evidence', id: string }
