@@ -48,6 +48,8 @@ export interface AppOptions {
   metricsToken?: string | null;
   /** Pre-filled in GraphiQL's headers outside production (the development token). */
   graphiqlToken?: string;
+  /** Origins allowed to call with CORS (QUELL_CORS_ORIGINS); none: same origin only. */
+  corsOrigins?: readonly string[];
 }
 
 type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
@@ -108,6 +110,7 @@ export function createApp(options: AppOptions) {
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
     keepAliveMs: options.keepAliveMs ?? 10_000,
     slowConsumers: options.slowConsumers,
+    corsOrigins: options.corsOrigins,
   });
   const graceMs = options.shutdownGraceMs ?? 10_000;
   return {

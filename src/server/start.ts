@@ -29,6 +29,8 @@ export interface StartOptions extends ServiceOptions {
   logger?: Logger;
   metricsToken?: string | null;
   graphiqlToken?: string;
+  /** Origins allowed to call with CORS (default: none, same origin only). */
+  corsOrigins?: readonly string[];
 }
 
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */
