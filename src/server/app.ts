@@ -102,15 +102,14 @@ export function createApp(options: AppOptions) {
     const route = routes[request.url?.split('?')[0] ?? ''] ?? yoga;
     return route(request, response);
   });
+  // tokens, slow-consumer limits and allowed origins come with the options.
   const ws = attachGraphqlWs({
+    ...options,
     httpServer,
     yoga: yoga as never,
-    tokens: options.tokens,
     subscribe: sharedSubscribe as never,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
     keepAliveMs: options.keepAliveMs ?? 10_000,
-    slowConsumers: options.slowConsumers,
-    corsOrigins: options.corsOrigins,
   });
   const graceMs = options.shutdownGraceMs ?? 10_000;
   return {

@@ -28,9 +28,8 @@ export interface GraphqlWsOptions {
   corsOrigins?: readonly string[];
 }
 
-/** GraphQL over WebSocket (graphql-ws) at /graphql, through yoga's envelop. */
-export function attachGraphqlWs(options: GraphqlWsOptions) {
-  const { yoga, tokens, maxSubscriptionsPerConnection: max } = options;
+/** The socket server at /graphql; upgrades from a foreign browser page's origin are refused. */
+function webSocketServer(options: GraphqlWsOptions): WebSocketServer {
   const wsServer = new WebSocketServer({
     server: options.httpServer,
     path: '/graphql',
@@ -39,6 +38,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions) {
   });
   // Listen errors (a port in use) are the HTTP server's to report; ws re-emits them here.
   wsServer.on('error', () => undefined);
+  return wsServer;
+}
+
+/** GraphQL over WebSocket (graphql-ws) at /graphql, through yoga's envelop. */
+export function attachGraphqlWs(options: GraphqlWsOptions) {
+  const { yoga, tokens, maxSubscriptionsPerConnection: max } = options;
+  const wsServer = webSocketServer(options);
   const connections = new Set<WsContext>();
   const cleanup = useWsTransport<Record<string, unknown>, WsContextExtra>(
     {
