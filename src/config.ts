@@ -108,6 +108,41 @@ export const VARIABLES = {
     shown: '`pretty` on a terminal, else `json`',
     meaning: '`json` forces one JSON line per entry on a terminal too; pipes always get JSON',
   },
+  QUELL_MAX_TOKEN_LIFETIME_HOURS: {
+    schema: hours(0).default(24 * 3_600_000),
+    shown: '`24`',
+    meaning: 'longest lifetime (`exp` − `iat`) of an accepted token; `exp` is required',
+  },
+  QUELL_MAX_AGENT_TOKEN_LIFETIME_HOURS: {
+    schema: hours(0).default(720 * 3_600_000),
+    shown: '`720` (30 days)',
+    meaning: 'the same for tokens with the `agent` role (agents run unattended)',
+  },
+  QUELL_TOKEN_CLOCK_SKEW_SECONDS: {
+    schema: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 or more')
+      .max(600, 'must be at most 600 seconds')
+      .default(60),
+    shown: '`60`',
+    meaning: 'tolerated clock difference for `exp` and `iat` (an `iat` further ahead is refused)',
+  },
+  QUELL_CORS_ORIGINS: {
+    schema: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ error: 'must list origins like https://console.example.com' })))
+      .transform((origins) => origins.map((origin) => new URL(origin).origin))
+      .default([]),
+    shown: '— (same origin only)',
+    meaning: 'comma-separated origins whose pages may call the API with CORS (never reflected)',
+  },
   QUELL_INTROSPECTION: {
     schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).optional(),
     shown: '`off` in production, else `on`',
@@ -124,11 +159,28 @@ export const VARIABLES = {
 type Variables = typeof VARIABLES;
 type Parsed = { [K in keyof Variables]: z.output<Variables[K]['schema']> };
 
+/** Bounds on a token's lifetime (issue 10 item 9); defaults in DEFAULT_TOKEN_LIFETIME. */
+export interface TokenLifetime {
+  /** Longest `exp - iat` (or `exp - now` without `iat`) accepted, in seconds. */
+  maxLifetimeSeconds: number;
+  /** The same bound for tokens with the `agent` role. */
+  maxAgentLifetimeSeconds: number;
+  clockSkewSeconds: number;
+}
+
+export const DEFAULT_TOKEN_LIFETIME: TokenLifetime = {
+  maxLifetimeSeconds: 24 * 3600,
+  maxAgentLifetimeSeconds: 720 * 3600,
+  clockSkewSeconds: 60,
+};
+
 export interface TokenConfig {
   secret: string | null;
   jwksUrl: string | null;
   issuer?: string;
   audience?: string;
+  /** Default: DEFAULT_TOKEN_LIFETIME. */
+  lifetime?: TokenLifetime;
 }
 
 export interface QuellConfig {
@@ -148,6 +200,8 @@ export interface QuellConfig {
     investigationTimeoutMs?: number;
   };
   metricsToken: string | null;
+  /** Origins allowed to call with CORS (normalized); empty: same origin only. */
+  corsOrigins: string[];
   log: { level: string; pretty: boolean };
 }
 
@@ -200,6 +254,11 @@ export function loadConfig(
       jwksUrl: v.QUELL_JWKS_URL ?? null,
       issuer: v.QUELL_JWT_ISSUER,
       audience: v.QUELL_JWT_AUDIENCE,
+      lifetime: {
+        maxLifetimeSeconds: v.QUELL_MAX_TOKEN_LIFETIME_HOURS / 1000,
+        maxAgentLifetimeSeconds: v.QUELL_MAX_AGENT_TOKEN_LIFETIME_HOURS / 1000,
+        clockSkewSeconds: v.QUELL_TOKEN_CLOCK_SKEW_SECONDS,
+      },
     },
     services: {
       executor: v.QUELL_EXECUTOR,
@@ -208,6 +267,7 @@ export function loadConfig(
       investigationTimeoutMs: v.QUELL_INVESTIGATION_TIMEOUT_HOURS,
     },
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
+    corsOrigins: v.QUELL_CORS_ORIGINS,
     // Pretty only for a person at a terminal, never into a pipe or file (collectors want JSON).
     log: { level: v.LOG_LEVEL, pretty: terminal && v.LOG_FORMAT !== 'json' },
   };

@@ -34,6 +34,7 @@ async function start(config: QuellConfig, logger: Logger, database: ResolvedData
     introspection: config.introspection,
     tokens: config.tokens,
     metricsToken: config.metricsToken,
+    corsOrigins: config.corsOrigins,
     logger,
     graphiqlToken: token,
   });

@@ -7,7 +7,12 @@ import {
   SignJWT,
 } from 'jose';
 import { z } from 'zod';
-import { DEVELOPMENT_SECRET, type TokenConfig } from '../config.js';
+import {
+  DEFAULT_TOKEN_LIFETIME,
+  DEVELOPMENT_SECRET,
+  type TokenConfig,
+  type TokenLifetime,
+} from '../config.js';
 import { isUuid } from '../db/uuid.js';
 import { type Identity, ROLES } from './identity.js';
 
@@ -18,6 +23,8 @@ export interface TokenSettings {
   jwks: JWTVerifyGetKey | null;
   issuer?: string;
   audience?: string;
+  /** Required `exp`, bounded lifetime, tolerated skew (default DEFAULT_TOKEN_LIFETIME). */
+  lifetime?: TokenLifetime;
 }
 
 /** The verification settings of a validated configuration (src/config.ts). */
@@ -27,6 +34,7 @@ export function tokenSettingsFrom(config: TokenConfig): TokenSettings {
     jwks: config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null,
     issuer: config.issuer,
     audience: config.audience,
+    lifetime: config.lifetime ?? DEFAULT_TOKEN_LIFETIME,
   };
 }
 
@@ -53,9 +61,15 @@ export class InvalidTokenError extends Error {}
 
 /** Verifies a bearer token and reads its claims; any flaw is an InvalidTokenError. */
 export async function verifyToken(token: string, settings: TokenSettings): Promise<Identity> {
+  const lifetime = settings.lifetime ?? DEFAULT_TOKEN_LIFETIME;
   let payload: JWTPayload;
   try {
-    const options = { issuer: settings.issuer, audience: settings.audience };
+    const options = {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clockTolerance: lifetime.clockSkewSeconds,
+      requiredClaims: ['exp'],
+    };
     payload = settings.jwks
       ? (await jwtVerify(token, settings.jwks, options)).payload
       : (await jwtVerify(token, settings.secret!, { ...options, algorithms: ['HS256'] })).payload;
@@ -64,12 +78,30 @@ export async function verifyToken(token: string, settings: TokenSettings): Promi
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('token claims are incomplete');
+  refuseUnboundedLifetime(payload, claims.data.roles.includes('agent'), lifetime);
   const { sub, tid, roles, groups, did } = claims.data;
   const groupClaim =
     groups === '*' || (Array.isArray(groups) && groups.includes('*')) ? 'all' : groups;
   const deviceId = did === undefined ? null : deviceIdOfClaim(did);
   if (deviceId === undefined) throw new InvalidTokenError('claim did must be a device id');
   return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId };
+}
+
+/**
+ * A token must end (jose already refused a missing or past `exp`), within the configured lifetime
+ * counted from its `iat` (or from now without one), and may not claim to be issued in the future:
+ * a leaked token is then useful for a bounded time only. Agents have their own, longer bound.
+ */
+function refuseUnboundedLifetime(payload: JWTPayload, agent: boolean, lifetime: TokenLifetime) {
+  const now = Math.floor(Date.now() / 1000);
+  const skew = lifetime.clockSkewSeconds;
+  const maxLifetime = agent ? lifetime.maxAgentLifetimeSeconds : lifetime.maxLifetimeSeconds;
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+  if (issuedAt > now + skew) throw new InvalidTokenError('"iat" claim is in the future');
+  if ((payload.exp ?? 0) - issuedAt > maxLifetime + skew)
+    throw new InvalidTokenError(
+      `token lifetime exceeds the allowed ${Math.round(maxLifetime / 3600)} hours`,
+    );
 }
 
 /**

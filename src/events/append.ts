@@ -1,4 +1,5 @@
 import type { Transaction } from '../db/client.js';
+import { lockTenantLog } from '../db/store/index.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 
 /** One change of an action's status, as the stream tells it (SPEC §4). */
@@ -19,7 +20,8 @@ export const STREAM_CHANNEL = 'quell_stream';
 /**
  * Appends status-change events inside the transaction that makes the change. Call it last in the
  * transaction: it takes a per-tenant transaction lock, so a tenant's events commit in id order and
- * a reader that has seen id N will never later see a smaller id appear (no gap on resume).
+ * a reader that has seen id N will never later see a smaller id appear (no gap on resume). Ids
+ * count per tenant, so a cursor reveals nothing of other tenants' activity.
  * The NOTIFY is delivered only if the transaction commits.
  */
 export async function appendActionEvents(
@@ -28,12 +30,14 @@ export async function appendActionEvents(
 ): Promise<void> {
   if (changes.length === 0) return;
   const tenants = [...new Set(changes.map((c) => c.tenantId))].sort();
-  for (const tenantId of tenants) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quell-stream:${tenantId}`}, 0))`;
-  }
+  for (const tenantId of tenants) await lockTenantLog(tx, tenantId);
+  // A tenant's next positions: its largest id plus the row's place (the snapshot of this statement
+  // is taken under the lock, so it sees every earlier writer's committed events).
   await tx.$executeRaw`
-    INSERT INTO stream_events ("tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")
-    SELECT t.tenant, t.action::uuid, t.grp::uuid, t.device::uuid, t.incident::uuid, t.type::"RemediationActionType",
+    INSERT INTO stream_events (id, "tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")
+    SELECT (SELECT COALESCE(MAX(s.id), 0) FROM stream_events s WHERE s."tenantId" = t.tenant)
+             + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
+           t.tenant, t.action::uuid, t.grp::uuid, t.device::uuid, t.incident::uuid, t.type::"RemediationActionType",
            t.prev::"RemediationActionStatus", t.status::"RemediationActionStatus"
     FROM unnest(${changes.map((c) => c.tenantId)}::text[], ${changes.map((c) => c.actionId)}::text[],
                 ${changes.map((c) => c.deviceGroupId)}::text[], ${changes.map((c) => c.deviceId)}::text[],

@@ -1,7 +1,7 @@
 /**
  * Stream cursors: an opaque string for a stream_events id. Clients must not parse it; the prefix
  * versions the format so it can change (e.g. to a signed form) without breaking old cursors.
- * The id is global across tenants, so a cursor says nothing a tenant could use about another.
+ * Ids count per tenant (append.ts), so a cursor says nothing about another tenant's activity.
  */
 const PREFIX = 'ae1:';
 const MAX_ID = (1n << 63n) - 1n;

@@ -48,6 +48,8 @@ export interface AppOptions {
   metricsToken?: string | null;
   /** Pre-filled in GraphiQL's headers outside production (the development token). */
   graphiqlToken?: string;
+  /** Origins allowed to call with CORS (QUELL_CORS_ORIGINS); none: same origin only. */
+  corsOrigins?: readonly string[];
 }
 
 type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
@@ -100,14 +102,14 @@ export function createApp(options: AppOptions) {
     const route = routes[request.url?.split('?')[0] ?? ''] ?? yoga;
     return route(request, response);
   });
+  // tokens, slow-consumer limits and allowed origins come with the options.
   const ws = attachGraphqlWs({
+    ...options,
     httpServer,
     yoga: yoga as never,
-    tokens: options.tokens,
     subscribe: sharedSubscribe as never,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
     keepAliveMs: options.keepAliveMs ?? 10_000,
-    slowConsumers: options.slowConsumers,
   });
   const graceMs = options.shutdownGraceMs ?? 10_000;
   return {

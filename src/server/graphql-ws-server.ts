@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import type { createYoga } from 'graphql-yoga';
@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
+import { allowedUpgradeOrigin } from './browser-security.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
 import { type SlowConsumerLimits, useWsTransport } from './ws-transport.js';
 
@@ -23,14 +24,27 @@ export interface GraphqlWsOptions {
   keepAliveMs: number;
   /** When a WebSocket that does not read what it is sent is cut (see ws-transport.ts). */
   slowConsumers?: SlowConsumerLimits;
+  /** Browser origins besides the page's own that may open a socket (QUELL_CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
+}
+
+/** The socket server at /graphql; upgrades from a foreign browser page's origin are refused. */
+function webSocketServer(options: GraphqlWsOptions): WebSocketServer {
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }) =>
+      allowedUpgradeOrigin(origin, req.headers.host, options.corsOrigins ?? []),
+  });
+  // Listen errors (a port in use) are the HTTP server's to report; ws re-emits them here.
+  wsServer.on('error', () => undefined);
+  return wsServer;
 }
 
 /** GraphQL over WebSocket (graphql-ws) at /graphql, through yoga's envelop. */
 export function attachGraphqlWs(options: GraphqlWsOptions) {
   const { yoga, tokens, maxSubscriptionsPerConnection: max } = options;
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
-  // Listen errors (a port in use) are the HTTP server's to report; ws re-emits them here.
-  wsServer.on('error', () => undefined);
+  const wsServer = webSocketServer(options);
   const connections = new Set<WsContext>();
   const cleanup = useWsTransport<Record<string, unknown>, WsContextExtra>(
     {

@@ -14,6 +14,7 @@ import { schema } from '../graphql/schema.js';
 import type { Services } from '../services/index.js';
 import { DomainError } from '../services/index.js';
 import { authenticate } from './authenticate.js';
+import { corsPolicy, useBrowserCsrfPrevention } from './browser-security.js';
 import { type Logger, yogaLogger } from './logger.js';
 import { recordOf, requestIdFrom } from './request-log.js';
 
@@ -32,6 +33,8 @@ export interface QuellYogaOptions {
   plugins: Plugin<any>[];
   /** Pre-filled in GraphiQL's headers (development only). */
   graphiqlToken?: string;
+  /** Origins allowed to call with CORS; none: same origin only. */
+  corsOrigins?: readonly string[];
 }
 
 /** Domain errors keep their code; anything unexpected is logged and masked as INTERNAL_SERVER_ERROR. */
@@ -82,7 +85,12 @@ export function createQuellYoga(options: QuellYogaOptions) {
     // GraphiQL's assets come from the npm package, not a CDN: it works with no internet access.
     graphiql: production ? false : { title: 'Quell', headers, shouldPersistHeaders: false },
     renderGraphiQL,
-    plugins: [...operationLimits({ production, introspection }), ...options.plugins],
+    cors: corsPolicy(options.corsOrigins ?? []),
+    plugins: [
+      useBrowserCsrfPrevention(),
+      ...operationLimits({ production, introspection }),
+      ...options.plugins,
+    ],
     healthCheckEndpoint: '/health',
     maskedErrors: { maskError: createMaskError(options.logger) },
     logging: yogaLogger(options.logger),

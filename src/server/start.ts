@@ -31,6 +31,8 @@ export interface StartOptions extends ServiceOptions {
   graphiqlToken?: string;
   /** Run the automation rule worker on this instance (default true; every instance may). */
   runRuleWorker?: boolean;
+  /** Origins allowed to call with CORS (default: none, same origin only). */
+  corsOrigins?: readonly string[];
 }
 
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */

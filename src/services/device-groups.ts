@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mayReadAllGroups } from '../auth/identity.js';
 import { visibleGroups } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import { lockTenant, PARKED_RANK, shiftGroupRanks } from '../db/store/index.js';
@@ -72,6 +73,37 @@ async function lockTenantGroups(tx: Transaction, tenantId: string) {
 const defaultGroup = (tx: Transaction, tenantId: string) =>
   tx.deviceGroup.findFirstOrThrow({ where: { tenantId, isDefault: true } });
 
+/**
+ * Who may change the order of groups (issue 10 item 2). Creating a group, renaming one, moving a
+ * rank and changing rules decide where every device of the tenant goes and which names exist:
+ * tenant-wide facts. Only an admin of every group (`groups: ["*"]`) may change them; otherwise a
+ * group-limited admin could capture devices it cannot see (a rank-1 group whose rules match them)
+ * or learn another group's name from a clash. A group-limited admin changes the automation level
+ * and description of the groups it can see.
+ */
+function requireEveryGroup(actor: Actor, what: string, field?: string): void {
+  if (mayReadAllGroups(actor)) return;
+  throw new DomainError(
+    'FORBIDDEN',
+    `${field ? `${field}: ` : ''}${what} needs an admin of every device group (groups: ["*"]): it decides which group every device of the tenant belongs to.`,
+    field,
+  );
+}
+
+/** The fields of an update that change the order of groups, as a group-limited admin sent them. */
+function refuseOrderChange(
+  actor: Actor,
+  group: { name: string; rank: number },
+  input: GroupUpdate,
+) {
+  if (input.name != null && input.name !== group.name)
+    requireEveryGroup(actor, 'Renaming a device group', 'name');
+  if (input.rank != null && input.rank !== group.rank)
+    requireEveryGroup(actor, 'Moving a device group to another rank', 'rank');
+  if (input.rules !== undefined)
+    requireEveryGroup(actor, "Changing a device group's membership rules", 'rules');
+}
+
 /** A duplicate name (the unique index decides, also between concurrent calls) names the field. */
 async function refusingDuplicateName<T>(name: string | null | undefined, call: () => Promise<T>) {
   try {
@@ -90,6 +122,7 @@ async function refusingDuplicateName<T>(name: string | null | undefined, call: (
  */
 async function createDeviceGroup(deps: ServiceDeps, actor: Actor, raw: CreateDeviceGroupInput) {
   requireRole(actor, 'admin');
+  requireEveryGroup(actor, 'Creating a device group');
   const input = parseInput(createSchema, raw);
   const { idempotencyKey, ...fields } = input;
   const request = {
@@ -170,6 +203,7 @@ async function applyGroupUpdate(work: Work, input: GroupUpdate): Promise<DeviceG
   const { tx, actor } = work;
   const tenant = await lockTenantGroups(tx, actor.tenantId);
   const group = await findVisibleGroup(tx, actor, input.id);
+  refuseOrderChange(actor, group, input);
   const name = input.name ?? undefined;
   if (group.isDefault) refuseDefaultGroupChange(group, { ...input, name });
   const rank = await moveRank(work, group, input.rank);

@@ -1,5 +1,6 @@
 import type { Transaction } from '../client.js';
 import { utc } from './sql.js';
+import { lockTenantLog } from './tenant-log-lock.js';
 
 /** One audit_events row; `before`/`after` are JSON texts or null. */
 export interface AuditEventRow {
@@ -21,6 +22,8 @@ export interface AuditEventRow {
 /**
  * Appends audit events as one set-based INSERT however many there are. The table is
  * append-only: the database refuses UPDATE, DELETE and TRUNCATE (migration `audit_append_only`).
+ * Ids count per tenant (the tenant's largest id plus the row's place), drawn under the tenant's
+ * log lock: an id or cursor tells a tenant nothing about other tenants' activity.
  */
 export async function insertAuditEvents(
   tx: Transaction,
@@ -28,10 +31,14 @@ export async function insertAuditEvents(
 ): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(pick: (r: AuditEventRow) => T) => rows.map(pick);
+  for (const tenantId of [...new Set(col((e) => e.tenantId))].sort())
+    await lockTenantLog(tx, tenantId);
   await tx.$executeRaw`
-    INSERT INTO audit_events ("tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
+    INSERT INTO audit_events (id, "tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
                               "deviceGroupIds", before, after, comment, "requestId", outcome)
-    SELECT t.tenant, t.at, t.subject,
+    SELECT (SELECT COALESCE(MAX(a.id), 0) FROM audit_events a WHERE a."tenantId" = t.tenant)
+             + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
+           t.tenant, t.at, t.subject,
            ARRAY(SELECT jsonb_array_elements_text(t.roles::jsonb)),
            t.operation, t.target_type,
            ARRAY(SELECT jsonb_array_elements_text(t.targets::jsonb)),

@@ -12,4 +12,5 @@ export * from './idempotency-records.js';
 export * from './investigations.js';
 export * from './remediation-actions.js';
 export { utc } from './sql.js';
+export * from './tenant-log-lock.js';
 export * from './tenants.js';

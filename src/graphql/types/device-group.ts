@@ -127,6 +127,8 @@ const CreateDeviceGroupPayload = deviceGroupPayload('CreateDeviceGroupPayload');
 builder.mutationField('createDeviceGroup', (t) =>
   t.field({
     type: CreateDeviceGroupPayload,
+    description:
+      'Admin of every device group (groups: ["*"]): a new group\'s rank and rules decide where every device of the tenant goes, so an admin limited to some groups gets FORBIDDEN.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateDeviceGroupInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
@@ -151,6 +153,8 @@ const UpdateDeviceGroupPayload = deviceGroupPayload('UpdateDeviceGroupPayload');
 builder.mutationField('updateDeviceGroup', (t) =>
   t.field({
     type: UpdateDeviceGroupPayload,
+    description:
+      'Admin: changes a group the token can see. Its name, rank and rules are reserved to an admin of every device group (groups: ["*"]), since they decide where every device goes and which names exist; an admin limited to some groups may change the automation level and description (else FORBIDDEN naming the field).',
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateDeviceGroupInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
