@@ -4,6 +4,7 @@ import type { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../config/rate-limits.js';
 import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
 import type { QuellContext } from '../graphql/context.js';
@@ -14,6 +15,8 @@ import { createMaskError, createQuellYoga } from './graphql-yoga.js';
 import { useInputErrorCodes, withInputErrorCodes } from './input-error-codes.js';
 import { type Logger, silentLogger } from './logger.js';
 import { createMetrics, serveMetrics } from './metrics.js';
+import { createRateLimiter } from './rate-limit.js';
+import { RateCharges, useRateLimit } from './rate-limit-plugin.js';
 import { serveReady } from './readiness.js';
 import { beginRequest, useRequestRecord } from './request-log.js';
 import { createSharedSubscribe } from './shared-execution.js';
@@ -50,6 +53,8 @@ export interface AppOptions {
   graphiqlToken?: string;
   /** Origins allowed to call with CORS (QUELL_CORS_ORIGINS); none: same origin only. */
   corsOrigins?: readonly string[];
+  /** Budgets per subject and tenant, and the WebSocket cap (default: DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimitSettings;
 }
 
 type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
@@ -67,7 +72,14 @@ export function createApp(options: AppOptions) {
   const metrics = createMetrics({ ...options, openSubscriptions: () => ws.openOperations() });
   const sseStreams = createSseStreams();
   const maskError = createMaskError(logger);
-  const plugins = [useInputErrorCodes(), sseStreams.plugin(), metrics.plugin];
+  const rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const charges = new RateCharges(createRateLimiter(options.prisma, rateLimits));
+  const plugins = [
+    useInputErrorCodes(),
+    useRateLimit(charges),
+    sseStreams.plugin(),
+    metrics.plugin,
+  ];
   const yoga = createQuellYoga({
     ...options,
     production,
@@ -109,6 +121,8 @@ export function createApp(options: AppOptions) {
     yoga: yoga as never,
     subscribe: sharedSubscribe as never,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
+    charges,
+    maxWebSocketsPerSubject: rateLimits.enabled ? rateLimits.maxWebSocketsPerSubject : null,
     keepAliveMs: options.keepAliveMs ?? 10_000,
   });
   const graceMs = options.shutdownGraceMs ?? 10_000;

@@ -7,7 +7,10 @@ import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
 import { authenticate, authorizationFromConnectionParams } from './authenticate.js';
 import { allowedUpgradeOrigin } from './browser-security.js';
+import type { RateCharges } from './rate-limit-plugin.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
+import { createWebSocketCap, TRY_AGAIN_LATER } from './ws-connection-cap.js';
+import { createWsOperationGate } from './ws-operations.js';
 import { type SlowConsumerLimits, useWsTransport } from './ws-transport.js';
 
 type Yoga = ReturnType<typeof createYoga>;
@@ -26,6 +29,10 @@ export interface GraphqlWsOptions {
   slowConsumers?: SlowConsumerLimits;
   /** Browser origins besides the page's own that may open a socket (QUELL_CORS_ORIGINS). */
   corsOrigins?: readonly string[];
+  /** Rate budgets: over-budget operations get an `error` message (see ws-operations.ts). */
+  charges: RateCharges;
+  /** Open sockets per subject on this instance; null: no cap. */
+  maxWebSocketsPerSubject: number | null;
 }
 
 /** The socket server at /graphql; upgrades from a foreign browser page's origin are refused. */
@@ -46,44 +53,41 @@ export function attachGraphqlWs(options: GraphqlWsOptions) {
   const { yoga, tokens, maxSubscriptionsPerConnection: max } = options;
   const wsServer = webSocketServer(options);
   const connections = new Set<WsContext>();
+  const webSockets = createWebSocketCap(options.maxWebSocketsPerSubject);
+  const gate = createWsOperationGate<WsContextExtra & { socket: unknown; request: unknown }>({
+    maxSubscriptionsPerConnection: max,
+    charges: options.charges,
+    mask: (error) =>
+      error instanceof GraphQLError
+        ? error
+        : new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    envelop: (ctx, params) =>
+      yoga.getEnveloped({
+        ...ctx,
+        req: ctx.extra.request,
+        socket: ctx.extra.socket,
+        params,
+        wsIdentity: ctx.extra.identity,
+      } as never),
+  });
   const cleanup = useWsTransport<Record<string, unknown>, WsContextExtra>(
     {
       async onConnect(ctx) {
         const accepted = await acceptConnection(ctx, tokens);
-        if (accepted) connections.add(ctx as WsContext);
+        if (!accepted || !ctx.extra.identity) return accepted;
+        const release = webSockets.acquire(ctx.extra.identity);
+        if (!release) {
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Too many WebSockets for this subject');
+          return false;
+        }
+        ctx.extra.socket.once('close', release);
+        connections.add(ctx as WsContext);
         return accepted;
       },
       onClose: (ctx) => void connections.delete(ctx as WsContext),
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args: ExecutionArgs) => options.subscribe(args),
-      async onSubscribe(ctx, _id, params) {
-        // graphql-ws has already registered this operation in ctx.subscriptions.
-        if (Object.keys(ctx.subscriptions).length > max) {
-          return [
-            new GraphQLError(`At most ${max} operations may run at once on one connection.`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
-          ];
-        }
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          wsIdentity: ctx.extra.identity,
-        } as never);
-        const document = enveloped.parse(params.query);
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-      },
+      onSubscribe: (ctx, id, params) => gate(ctx as never, id, params),
     },
     wsServer,
     { keepAliveMs: options.keepAliveMs, ...options.slowConsumers },

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { developmentTokenSettings, tokenSettingsFrom } from '../auth/tokens.js';
+import { type RateLimitSettings, rateLimitSettingsFromEnv } from '../config/rate-limits.js';
 import type { TokenConfig } from '../config.js';
 import { createPrismaClient } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
@@ -10,6 +11,8 @@ import { type Logger, silentLogger } from './logger.js';
 import type { SlowConsumerLimits } from './ws-transport.js';
 
 export interface StartOptions extends ServiceOptions {
+  /** Budgets and the WebSocket cap (default: QUELL_RATE_* of the environment, src/config/rate-limits.ts). */
+  rateLimits?: RateLimitSettings;
   databaseUrl: string;
   port?: number;
   host?: string;
@@ -52,7 +55,17 @@ export async function startQuell(options: StartOptions) {
     ...options.streams,
   });
   await streams.start();
-  const app = createApp({ ...options, prisma, services, tokens, streams, logger, pool });
+  const rateLimits = options.rateLimits ?? rateLimitSettingsFromEnv();
+  const app = createApp({
+    ...options,
+    prisma,
+    services,
+    tokens,
+    streams,
+    logger,
+    pool,
+    rateLimits,
+  });
   const close = async () => {
     await app.close();
     await services.ruleWorker.stop();

@@ -10,6 +10,7 @@ export * from './devices.js';
 export * from './evidence.js';
 export * from './idempotency-records.js';
 export * from './investigations.js';
+export * from './rate-limit-buckets.js';
 export * from './remediation-actions.js';
 export { utc } from './sql.js';
 export * from './tenant-log-lock.js';

@@ -6,7 +6,8 @@ import { useGetParamsCheck } from './request-params.js';
 import { useSubscriptionCostCheck } from './subscription-cost.js';
 
 export { ARMOR_LIMITS } from './armor.js';
-export { MAX_COST } from './cost.js';
+export { costError, MAX_COST } from './cost.js';
+export { operationDocument } from './subscription-cost.js';
 
 /**
  * The bounds every operation is held to before it runs (SPEC §5): armor's static limits, the

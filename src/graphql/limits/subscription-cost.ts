@@ -4,7 +4,10 @@ import type { Plugin } from 'graphql-yoga';
 import { costError, MAX_COST } from './cost.js';
 
 /** The operation that runs, alone with the document's fragments (what complexityFromQuery reads). */
-function operationDocument(document: DocumentNode, operationName?: string | null): DocumentNode {
+export function operationDocument(
+  document: DocumentNode,
+  operationName?: string | null,
+): DocumentNode {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode =>
       definition.kind === Kind.OPERATION_DEFINITION,

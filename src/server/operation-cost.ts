@@ -1,0 +1,28 @@
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { operationDocument } from '../graphql/limits/index.js';
+
+export interface CostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  context: object;
+}
+
+/**
+ * The operation's cost as the cost limit computes it (@pothos/plugin-complexity, on the variables'
+ * values). Null when it cannot be computed (variables that do not fit): execution then refuses the
+ * operation itself, and the rate limit charges it the minimum.
+ */
+export function operationCost(input: CostInput): number | null {
+  try {
+    return complexityFromQuery(operationDocument(input.document, input.operationName), {
+      schema: input.schema,
+      ctx: input.context,
+      variables: (input.variables ?? {}) as Record<string, unknown>,
+    }).complexity;
+  } catch {
+    return null;
+  }
+}
