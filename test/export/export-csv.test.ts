@@ -2,6 +2,7 @@
 // GraphQL `remediationActions` answers for the same filter and token, every row, newest first.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
 import { fixtures } from '../support/fixtures.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -70,7 +71,11 @@ async function seedTenant(tenantId: string, bulk: number) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // This test reads thousands of rows back through GraphQL to compare: a budget for a bulk reader.
+  const bulk = { capacity: 100_000_000, refillPerSecond: 1_000_000 };
+  server = await startTestServer({
+    rateLimits: { ...DEFAULT_RATE_LIMITS, subject: bulk, tenant: bulk },
+  });
   const a = await seedTenant(TENANT, BULK);
   await seedTenant(OTHER_TENANT, 40);
   ids.servers = globalId('DeviceGroup', a.servers.id);

@@ -76,7 +76,8 @@ describe('typed codes for bad input', () => {
     const unknown = await server.gql('query($id: ID!) { node(id: $id) { id } }', {
       id: globalId('Device', '00000000-0000-4000-8000-000000000001'),
     });
-    expect(unknown).toEqual({ data: { node: null } });
+    expect(unknown).toMatchObject({ data: { node: null } });
+    expect(unknown.errors).toBeUndefined();
   });
 
   it('NUL in an auditEvents filter string is BAD_USER_INPUT naming it', async () => {

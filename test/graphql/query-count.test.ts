@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -6,7 +7,12 @@ let server: TestServer;
 let recording: string[] | null = null;
 
 beforeAll(async () => {
-  server = await startTestServer({ onQuery: (sql) => recording?.push(sql) });
+  // The read path's own statements: no rate-budget charge, no rule worker polling in the background.
+  server = await startTestServer({
+    onQuery: (sql) => recording?.push(sql),
+    rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
+    runRuleWorker: false, // its polling would show up in the count
+  });
   const world = fixtures(server.prisma, 'tenant-a');
   await world.tenant();
   const group = await world.group('Workstations');

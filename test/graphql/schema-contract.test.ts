@@ -31,21 +31,14 @@ const ADDITIONS_NOT_YET_SERVED: readonly string[] = [
   'Mutation.updateTenantSettings:',
   'DeviceFilter:',
   'Query.searchDevices:',
-  // issue 15 (automation rules, webhooks, attack disruption, collection)
-  'Automation',
+  // issue 15: webhooks and collection not yet landed (automation rules and attack disruption
+  // have; test/automation/contract-automation.test.ts checks that block on its own too)
+  'AutomationRule.webhook',
   'Webhook',
   'Collect',
   'CreateWebhook',
-  'CreateAutomationRule',
-  'UpdateAutomationRule',
-  'DeleteAutomationRule',
-  'Query.automationRules:',
   'Query.webhooks:',
-  'ReportAlertInput.attackDisruption:',
   'Mutation.createWebhook:',
-  'Mutation.createAutomationRule:',
-  'Mutation.updateAutomationRule:',
-  'Mutation.deleteAutomationRule:',
   'Mutation.collect:',
 ];
 

@@ -74,11 +74,11 @@ describe('CSRF prevention', () => {
       authorization: `Bearer ${token}`,
     });
     expect(page.status).toBe(200);
-    expect(await page.json()).toEqual({ data: { deviceGroups: { totalCount: 1 } } });
+    expect(await page.json()).toMatchObject({ data: { deviceGroups: { totalCount: 1 } } });
     const get = await fetch(`${dev.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await get.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
 });
 

@@ -77,7 +77,9 @@ describe('npm start, then Ctrl-C', () => {
     inFlight.finish();
     const answered = await inFlight.response;
     expect(answered.status).toBe(200);
-    expect(JSON.parse(answered.body)).toEqual({ data: { remediationActions: { totalCount: 0 } } });
+    expect(JSON.parse(answered.body)).toMatchObject({
+      data: { remediationActions: { totalCount: 0 } },
+    });
     expect(await server.exited).toBe(0);
     const messages = server.lines.map((l) => l.requestId ?? l.msg);
     const order = ['in-flight-1', 'requests finished; stopping the database', 'stopped'];
