@@ -1,3 +1,4 @@
+import { ALL_TENANTS, scopedClient } from '../db/tenant-scope.js';
 import { systemActor } from './kernel/actor.js';
 import { purgeExpiredIdempotencyKeys } from './kernel/idempotency.js';
 import { runSystemWork } from './kernel/run-mutation.js';
@@ -17,7 +18,8 @@ export async function expirePendingActions(deps: ServiceDeps): Promise<number> {
   let total = 0;
   for (;;) {
     const now = deps.now();
-    const overdue = await deps.prisma.remediationAction.findMany({
+    // Across tenants by design: each tenant's batch then runs in that tenant's own scope.
+    const overdue = await scopedClient(deps.prisma, ALL_TENANTS).remediationAction.findMany({
       where: { status: 'PENDING_APPROVAL', expiresAt: { lte: now } },
       select: { id: true, tenantId: true },
       orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
@@ -58,6 +60,9 @@ export interface SweepReport {
 export async function sweep(deps: ServiceDeps, staleDispatchMs: number): Promise<SweepReport> {
   const expired = await expirePendingActions(deps);
   const settled = await completeStaleDispatched(deps, staleDispatchMs);
-  const purgedKeys = await purgeExpiredIdempotencyKeys(deps.prisma, deps.now());
+  const purgedKeys = await purgeExpiredIdempotencyKeys(
+    scopedClient(deps.prisma, ALL_TENANTS),
+    deps.now(),
+  );
   return { expired, settled, purgedKeys };
 }

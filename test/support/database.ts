@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { APP_ROLE, OWNER_ROLE, urlForRole } from '../../src/db/roles.js';
+
+export interface TestDatabase {
+  /** The serving role (`quell_app`): what the server and services connect as. */
+  url: string;
+  /** The owner (`quell_owner`): migrations, and fixtures and checks that see every tenant. */
+  ownerUrl: string;
+  drop(): Promise<void>;
+}
 
 /** A fresh database with every migration applied, cloned from the run's template. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject('postgresAdminUrl');
   const name = `quell_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -12,7 +21,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     // Cloning needs the template to have no other session; concurrent clones can collide briefly.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE quell_template`);
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE quell_template OWNER ${OWNER_ROLE}`);
         break;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message))
@@ -26,7 +35,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: urlForRole(url.toString(), APP_ROLE),
+    ownerUrl: urlForRole(url.toString(), OWNER_ROLE),
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
