@@ -9,11 +9,10 @@ import { encodeCursor } from '../../src/events/cursor.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
+import { PENDING_ACTION_ADDED, type Pending } from '../support/streams.js';
 import { collect } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-log-reads';
-const QUERY = `subscription($after: String) { pendingActionAdded(after: $after) { cursor action { id status } } }`;
-type Event = { pendingActionAdded: { cursor: string } };
 const SUBSCRIBERS_PER_INSTANCE = 20;
 
 interface Counted {
@@ -67,7 +66,8 @@ async function subscribeAll(server: TestServer, after: string) {
       retryAttempts: 0,
     });
     clients.push(client);
-    for (let i = 0; i < 4; i++) subscriptions.push(collect<Event>(client, QUERY, { after }));
+    for (let i = 0; i < 4; i++)
+      subscriptions.push(collect<Pending>(client, PENDING_ACTION_ADDED, { after }));
   }
   return subscriptions;
 }

@@ -1,10 +1,13 @@
 // A WebSocket subscriber that stops reading its socket (a frozen dashboard) among fast ones: the
 // fast ones get every event while it reads nothing, the server holds at most its bound (plus the
 // message that crossed it) for it and then cuts it with a code graphql-ws clients reconnect on,
-// and a resubscription with its last cursor brings exactly what it had not received.
+// and a resubscription with its last cursor brings exactly what it had not received. Without a
+// byte bound, the queue bound alone: it leaves the shared feed, and gets everything once it reads.
+
+import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { appendActionEvents } from '../../src/events/append.js';
 import { encodeCursor } from '../../src/events/cursor.js';
@@ -12,7 +15,7 @@ import { SLOW_CONSUMER } from '../../src/server/ws-transport.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
-import { collect, idsOf, waitFor } from '../support/subscriptions.js';
+import { collect, idsOf, subscribers, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-slow-cut';
 const MAX_BUFFERED = 64 * 1024;
@@ -149,4 +152,99 @@ describe('a WebSocket subscriber that stops reading', () => {
       expected,
     );
   }, 180_000);
+});
+
+describe('a WebSocket subscriber that stops reading, with no byte bound (the queue bound only)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      // Long enough that a client which stops reading is not dropped for missing pongs mid-test.
+      keepAliveMs: 60_000,
+      streams: { maxQueuedPerSubscriber: 5 },
+    });
+  });
+  afterAll(() => server?.close());
+  const subscriptions = subscribers(() => server);
+  const { live } = subscriptions;
+  afterEach(() => subscriptions.disposeAll());
+
+  it('does not delay, lose or duplicate events for others, holds a bounded backlog for it, and gives it everything once it reads again', async () => {
+    const tenant = 'tenant-adv-slow';
+    const own = fixtures(server.prisma, tenant);
+    await own.tenant();
+    const device: DeviceRef = await own.device((await own.group('Slow group')).id);
+    const token = await server.token({ tid: tenant });
+    // ~800 KB per event: a few events fill the socket buffers of a client that does not read.
+    const explanation = 'x'.repeat(32 * 1024);
+    const big = Array.from({ length: 25 }, (_, i) => `e${i}: explanation`).join(' ');
+    const query = `subscription { remediationActionUpdated { cursor action { id ${big} } } }`;
+    type Big = { remediationActionUpdated: { cursor: string; action: Record<string, string> } };
+
+    const fastClient = server.wsClient({ authorization: `Bearer ${token}` });
+    subscriptions.track(fastClient);
+    const fast = collect<Big>(fastClient, query);
+    const socket = new WebSocket(server.graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const slow: { id?: string; type: string; payload?: { data?: Big } }[] = [];
+    socket.on('message', (data) => slow.push(JSON.parse(String(data))));
+    await once(socket, 'open');
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+    );
+    await waitFor(() => slow.some((m) => m.type === 'connection_ack'), 'connection_ack');
+    socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query } }));
+    await live(2, tenant);
+    const start = (await loggedIds(server.prisma, tenant)).at(-1) ?? 0n;
+
+    (socket as unknown as { _socket: Socket })._socket.pause(); // stops reading the TCP stream
+    const count = 40;
+    for (let i = 0; i < count; i++) {
+      await server.prisma.$transaction(async (tx) => {
+        const a = await tx.remediationAction.create({
+          data: {
+            tenantId: tenant,
+            deviceId: device.id,
+            deviceGroupId: device.deviceGroupId,
+            type: 'QUARANTINE_FILE',
+            source: 'AUTOMATED_INVESTIGATION',
+            status: 'PENDING_APPROVAL',
+            decision: 'REQUIRE_APPROVAL',
+            explanation,
+            undoable: true,
+          },
+        });
+        await appendActionEvents(tx, [
+          {
+            tenantId: tenant,
+            actionId: a.id,
+            deviceGroupId: a.deviceGroupId,
+            deviceId: a.deviceId,
+            incidentId: null,
+            actionType: a.type,
+            previousStatus: null,
+            status: a.status,
+          },
+        ]);
+      });
+    }
+    const expected = await loggedIds(server.prisma, tenant, start);
+    expect(expected).toHaveLength(count);
+    const fastEvents = await fast.untilCount(count, 30_000);
+    expect(idsOf(fastEvents.map((e) => e.remediationActionUpdated.cursor))).toEqual(expected);
+    expect(fastEvents.every((e) => e.remediationActionUpdated.action.e24 === explanation)).toBe(
+      true,
+    );
+    // The stalled subscriber left the shared feed instead of queueing the whole backlog in memory.
+    await live(1, tenant);
+
+    (socket as unknown as { _socket: Socket })._socket.resume();
+    const slowEvents = () => slow.filter((m) => m.type === 'next' && m.id === 's');
+    await waitFor(() => slowEvents().length >= count, 'the slow consumer to catch up', 30_000);
+    expect(
+      idsOf(slowEvents().map((m) => m.payload!.data!.remediationActionUpdated.cursor)),
+    ).toEqual(expected);
+    expect(slow.filter((m) => m.type === 'error')).toEqual([]);
+    await live(2, tenant); // and it rejoined the live feed
+    socket.close();
+    await once(socket, 'close');
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalId, rawId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { AGENT_WORK_DISPATCHED, type Dispatched } from '../support/streams.js';
 import { collect, waitFor } from '../support/subscriptions.js';
 import { APPROVE, CANCEL, TAKE, tenantOf, UNDO } from '../support/workflow.js';
 
@@ -12,6 +14,10 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const WORK = `{ agentWork { id type status operation path sha256 evidenceKind comment } }`;
+/** A message with its ids blanked: "does not exist" must read the same whatever the id. */
+const shape = (message: string) =>
+  message.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>');
+const gid = (id: string) => globalId('RemediationAction', id);
 const REPORT = `mutation($input: ReportActionOutcomeInput!) { reportActionOutcome(input: $input) { id status error { code message } } }`;
 
 async function setup() {
@@ -42,14 +48,6 @@ async function setup() {
   };
 }
 
-const DISPATCHED = `subscription($after: String) { agentWorkDispatched(after: $after) { cursor work { id type operation status path } } }`;
-type Dispatch = {
-  agentWorkDispatched: {
-    cursor: string;
-    work: { id: string; type: string; operation: string; status: string; path: string };
-  };
-};
-
 describe('the agent API (QUELL_EXECUTOR=agent)', () => {
   it("pushes its device's dispatched work, execute and undo, from a cursor read before it fetched, and nothing of other devices", async () => {
     const s = await setup();
@@ -58,14 +56,14 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     const { actionStreamCursor } = await server.gqlData('{ actionStreamCursor }', {}, s.agent);
     expect((await server.gqlData(WORK, {}, s.agent)).agentWork).toEqual([]);
     await server.gqlData(APPROVE, { input: { ids: [s.ids[0]] } }, responder); // between fetch and subscribe
-    const mine = collect<Dispatch>(
+    const mine = collect<Dispatched>(
       server.wsClient({ authorization: `Bearer ${s.agent}` }),
-      DISPATCHED,
+      AGENT_WORK_DISPATCHED,
       { after: actionStreamCursor },
     );
-    const theirs = collect<Dispatch>(
+    const theirs = collect<Dispatched>(
       server.wsClient({ authorization: `Bearer ${s.otherAgent}` }),
-      DISPATCHED,
+      AGENT_WORK_DISPATCHED,
     );
     await waitFor(() => server.streams.stats(s.t.tid).subscribers === 2, 'both agents subscribed');
 
@@ -87,9 +85,9 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     });
 
     // A reconnect from the first cursor hands out only what is still outstanding: the undo, not the done execution.
-    const replay = collect<Dispatch>(
+    const replay = collect<Dispatched>(
       server.wsClient({ authorization: `Bearer ${s.agent}` }),
-      DISPATCHED,
+      AGENT_WORK_DISPATCHED,
       { after: actionStreamCursor },
     );
     const [again] = await replay.untilCount(1);
@@ -107,9 +105,9 @@ describe('the agent API (QUELL_EXECUTOR=agent)', () => {
     const replayed = (await replay.untilCount(2)).map((e) => e.agentWorkDispatched.work.id);
     expect(replayed).toEqual([s.ids[0], s.ids[1]]);
     // Only agents subscribe to work: a responder is refused.
-    const refused = collect<Dispatch>(
+    const refused = collect<Dispatched>(
       server.wsClient({ authorization: `Bearer ${responder}` }),
-      DISPATCHED,
+      AGENT_WORK_DISPATCHED,
     );
     expect((await refused.untilError()) as { extensions?: { code?: string } }[]).toEqual([
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
@@ -317,5 +315,82 @@ describe('manual response actions while open', () => {
     expect(await server.prisma.indicator.findMany({ where: { tenantId: s.t.tid } })).toMatchObject([
       { sha256, action: 'BLOCK', comment: 'block it' },
     ]);
+  });
+});
+
+describe('what an agent may touch: its own device, in its own tenant', () => {
+  it("gives an agent nothing of another device's or tenant's work, also on a replay after its device changed", async () => {
+    const t = tenantOf(server);
+    const group = await t.group('Servers', 'FULL');
+    const mine = await t.device('agent-mine', group.id);
+    const other = await t.device('agent-other', group.id);
+    const responder = await t.tokens.responder();
+    const take = await server.gqlData(
+      TAKE,
+      { input: { type: 'ISOLATE_DEVICE', deviceId: mine.id, comment: 'x' } },
+      responder,
+    );
+    const actionId = take.takeResponseAction.action.id as string;
+    // The same subject with another device (a reinstalled agent), and another tenant's agent on the same device id.
+    const onMine = await t.token({ sub: 'agent-7', roles: ['agent'], did: rawId(mine.id) });
+    const onOther = await t.token({ sub: 'agent-7', roles: ['agent'], did: rawId(other.id) });
+    const foreign = await tenantOf(server).token({
+      sub: 'agent-7',
+      roles: ['agent'],
+      did: rawId(mine.id),
+    });
+    expect((await server.gqlData(WORK, {}, foreign)).agentWork).toEqual([]);
+    expect((await server.gqlData(WORK, {}, onOther)).agentWork).toEqual([]);
+    const refused = await server.gqlData(
+      REPORT,
+      { input: { actionId, outcome: 'COMPLETED' } },
+      foreign,
+    );
+    expect(refused.reportActionOutcome).toMatchObject({
+      status: null,
+      error: { code: 'NOT_FOUND' },
+    });
+
+    const input = { actionId, outcome: 'COMPLETED', idempotencyKey: 'done-1' };
+    expect((await server.gqlData(REPORT, { input }, onMine)).reportActionOutcome).toMatchObject({
+      status: 'COMPLETED',
+      error: null,
+    });
+    const replay = await server.gqlData(REPORT, { input }, onOther);
+    const unknown = await server.gqlData(
+      REPORT,
+      { input: { actionId: gid(randomUUID()), outcome: 'COMPLETED' } },
+      onOther,
+    );
+    expect(replay.reportActionOutcome).toMatchObject({
+      id: actionId,
+      status: null,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(shape(replay.reportActionOutcome.error.message)).toBe(
+      shape(unknown.reportActionOutcome.error.message),
+    );
+  });
+
+  it("takes a device's API id as its agent claim, and refuses a claim naming no device as UNAUTHENTICATED", async () => {
+    const t = tenantOf(server);
+    const group = await t.group('Servers', 'FULL');
+    const device = await t.device('agent-bad-did', group.id);
+    // An admin mints the token with the API's global id, as a query shows it, instead of the raw id.
+    const agent = await t.token({ sub: 'agent-g', roles: ['agent'], did: device.id });
+    expect((await server.gql(WORK, {}, agent)).errors).toBeUndefined();
+    const report = await server.gql(
+      REPORT,
+      { input: { actionId: gid(randomUUID()), outcome: 'COMPLETED' } },
+      agent,
+    );
+    expect(report.data?.reportActionOutcome.error.code).toBe('NOT_FOUND');
+    for (const did of ['not-a-device', globalId('Incident', randomUUID())]) {
+      const garbled = await t.token({ sub: 'agent-g', roles: ['agent'], did });
+      const result = await server.gql(WORK, {}, garbled);
+      expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const read = await server.gql(`{ devices { totalCount } }`, {}, garbled);
+      expect(read.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
   });
 });

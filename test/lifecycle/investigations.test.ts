@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { ACTION_UPDATED, type Updated } from '../support/streams.js';
 import { collect, subscribers } from '../support/subscriptions.js';
 import { footprint, sha, tenantOf } from '../support/workflow.js';
 
@@ -15,7 +16,6 @@ afterEach(() => subs.disposeAll());
 
 const TERMINATE = `mutation($input: TerminateInvestigationInput!) { terminateInvestigation(input: $input) {
   investigation { id state remediationActions(first: 20) { edges { node { id status decidedBy } } } } } }`;
-const UPDATED = `subscription { remediationActionUpdated { previousStatus action { id status } } }`;
 const AUDIT = `query($filter: AuditEventFilter) { auditEvents(first: 50, filter: $filter) {
   edges { node { operation subject targetType targetIds after comment outcome } } } }`;
 
@@ -43,7 +43,7 @@ describe('terminateInvestigation', () => {
   it('ends the investigation as TERMINATED_BY_USER, cancels its pending actions (streamed, audited), and refuses later findings', async () => {
     const { t, investigationId } = await runningWithPending();
     const client = await subs.client({ tid: t.tid, roles: ['viewer'] });
-    const stream = collect(client, UPDATED);
+    const stream = collect<Updated>(client, ACTION_UPDATED);
     await subs.live(1, t.tid);
     const data = await server.gqlData(
       TERMINATE,

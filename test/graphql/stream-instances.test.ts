@@ -11,19 +11,10 @@ import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { spawnServer } from '../support/spawn-server.js';
 import { type DeviceRef, streamWriter } from '../support/stream-writer.js';
+import { ACTION_UPDATED, type Updated } from '../support/streams.js';
 import { collect, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-i';
-const UPDATED = `subscription($after: String) { remediationActionUpdated(after: $after) { cursor previousStatus status action { id status decidedBy } } }`;
-type Updated = {
-  remediationActionUpdated: {
-    cursor: string;
-    previousStatus: string | null;
-    status: string;
-    action: { id: string; status: string; decidedBy: string | null };
-  };
-};
-
 let database: { url: string; drop(): Promise<void> };
 let a: TestServer;
 let b: Awaited<ReturnType<typeof spawnServer>>;
@@ -57,7 +48,7 @@ async function subscribeOnB() {
   const end =
     (await a.prisma.streamEvent.findFirst({ where: { tenantId: TENANT }, orderBy: { id: 'desc' } }))
       ?.id ?? 0n;
-  return collect<Updated>(client, UPDATED, { after: encodeCursor(end) });
+  return collect<Updated>(client, ACTION_UPDATED, { after: encodeCursor(end) });
 }
 
 describe('two instances on one database', () => {
@@ -94,7 +85,7 @@ describe('two instances on one database', () => {
     const action = await streamWriter(a.prisma, TENANT).pendingAction(device);
     const onA = collect<Updated>(
       a.wsClient({ authorization: `Bearer ${await a.token({ tid: TENANT })}` }),
-      UPDATED,
+      ACTION_UPDATED,
     );
     await waitFor(() => a.streams.stats(TENANT).liveSubscribers === 1, 'the subscriber on A');
     const response = await fetch(b.graphqlUrl, {
