@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ACTION_FIELDS, tenantOf, UNDO } from '../support/workflow.js';
 
@@ -34,9 +35,6 @@ async function disrupt(server: TestServer, t: ReturnType<typeof tenantOf>, devic
   );
   return data.reportAlert;
 }
-
-const databaseId = (globalId: string) =>
-  Buffer.from(globalId, 'base64').toString('utf8').split(':')[1] as string;
 
 const isolationsOf = (server: TestServer, tid: string) =>
   server.prisma.remediationAction.count({ where: { tenantId: tid, type: 'ISOLATE_DEVICE' } });
@@ -126,7 +124,7 @@ describe('automatic attack disruption (SPEC §7.3)', () => {
     expect(await isolationsOf(simulated, t.tid)).toBe(0);
     expect(await isolationsOf(simulated, p1.tid)).toBe(0);
     const devices = await simulated.prisma.device.findMany({
-      where: { id: { in: [databaseId(handsOff.id), databaseId(p1Device.id)] } },
+      where: { id: { in: [rawId(handsOff.id), rawId(p1Device.id)] } },
       orderBy: { hostname: 'asc' },
     });
     expect(devices.map((d) => d.isolated)).toEqual([false, false]);

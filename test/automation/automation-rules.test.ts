@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { waitFor } from '../support/subscriptions.js';
 import { sha, tenantOf } from '../support/workflow.js';
 
 const CREATE = `mutation($input: CreateAutomationRuleInput!) { createAutomationRule(input: $input) {
@@ -19,17 +21,15 @@ afterAll(async () => {
   await a?.close();
 });
 
-const databaseId = (globalId: string) =>
-  Buffer.from(globalId, 'base64').toString('utf8').split(':')[1] as string;
-
 /** Polls the database until `check` holds (each look is a real read; the test fails on timeout). */
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const value = await read();
-    if (check(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not reached in 30 s');
+  let value: T | undefined;
+  await waitFor(
+    async () => check((value = await read())),
+    'the database to reach the state',
+    30_000,
+  );
+  return value as T;
 }
 
 /** Waits until the tenant's rule worker has read past the newest event of its log. */
@@ -225,6 +225,6 @@ describe('automation rules: firing from the action log', () => {
     ]);
     // The KILL_PROCESS on srv-1 is outside the Laptops admin's groups: it looks missing.
     expect(outcomes('laptops-only')).toEqual(['NOT_FOUND']);
-    expect(databaseId(srv.id)).toBe(bySha(known[0]!).deviceId);
+    expect(rawId(srv.id)).toBe(bySha(known[0]!).deviceId);
   });
 });

@@ -11,6 +11,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { fixtures } from '../support/fixtures.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { waitFor } from '../support/subscriptions.js';
 import { APPROVE, sha, tenantOf } from '../support/workflow.js';
 
 const BIN = new URL(`../../${packageJson.bin.quell}`, import.meta.url).pathname;
@@ -203,8 +204,7 @@ describe('quell', { timeout: 240_000 }, () => {
     const token = await adminToken();
     const completed = async () => (await actions({ statuses: ['COMPLETED'] })).totalCount;
     // The simulated executor completes approved actions on its own; wait for it to have done so.
-    for (let i = 0; i < 100 && (await completed()) < 230; i++)
-      await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await completed()) >= 230, '230 completed actions', 30_000);
     const deviceId = (
       await server.prisma.device.findFirstOrThrow({
         where: { tenantId: TENANT, hostname: 'srv-1' },

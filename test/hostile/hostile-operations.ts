@@ -1,6 +1,7 @@
 // The generators of the hostile-operations suite: what an attacker with a token (or without a
 // valid one) sends. Each operation says which transports it can go over.
 import fc from 'fast-check';
+import { globalId } from '../support/global-ids.js';
 
 export type Transport = 'post' | 'get' | 'sse' | 'ws';
 export type Bearer = 'admin' | 'viewer' | { forged: string };
@@ -49,15 +50,14 @@ const hostileText = fc.oneof(
   fc.integer({ min: 1_000, max: 200_000 }).map((n) => 'x'.repeat(n)),
 );
 
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 const hostileId = fc.oneof(
   { weight: 4, arbitrary: hostileText },
-  hostileText.map((t) => b64(`Incident:${t}`)),
-  hostileText.map((t) => b64(`RemediationAction:${t}`)),
+  hostileText.map((t) => globalId('Incident', t)),
+  hostileText.map((t) => globalId('RemediationAction', t)),
   fc.constantFrom(
     'R1BDOlM6',
-    b64('Device:00000000-0000-0000-0000-000000000000'),
-    b64('Nope:1'),
+    globalId('Device', '00000000-0000-0000-0000-000000000000'),
+    globalId('Nope', '1'),
     '',
   ),
   fc.constantFrom(1, 5).map((mb) => 'A'.repeat(mb * 1_000_000)),
