@@ -13,7 +13,7 @@ import {
 
 /** `pendingActionAdded(filter, after)`: cursor, transition, the action as `ActionRow` and its group. */
 export const PENDING_ACTION_ADDED = print(PendingActionAddedDocument);
-/** `remediationActionUpdated(filter, after)`: cursor, transition, the action's id, status, group. */
+/** `remediationActionUpdated(filter, after)`: cursor, transition, the action's status, decider, group. */
 export const ACTION_UPDATED = print(RemediationActionUpdatedDocument);
 /** `agentWorkDispatched(after)`: cursor and the work an agent carries out. */
 export const AGENT_WORK_DISPATCHED = print(AgentWorkDispatchedDocument);
