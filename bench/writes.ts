@@ -25,9 +25,16 @@ const findingRuns = option('findings', 4);
 
 const database = await throwawayDatabase();
 let statements = 0;
+let printing = false; // --sql: the statements of Quell's warm-up call of each operation
 await applyMigrations(database.url);
 await seedReadsData(database.url, incidents);
-const prisma = createPrismaClient(database.url, { poolSize: 4, onQuery: () => statements++ });
+const prisma = createPrismaClient(database.url, {
+  poolSize: 4,
+  onQuery: (sql) => {
+    statements++;
+    if (printing) console.log(`  ${sql.replace(/\s+/g, ' ').slice(0, 150)}`);
+  },
+});
 const pool = new pg.Pool({ connectionString: database.url, max: 1 });
 const client = await pool.connect();
 const services = createServices(prisma, { executor: 'agent' });
@@ -124,7 +131,7 @@ interface Sample {
 }
 
 /** `runs` timed calls of one operation: per-call wall ms, CPU ms and Prisma statements. */
-async function measure(operation: Operation): Promise<Sample> {
+async function measure(operation: Operation, print = false): Promise<Sample> {
   let ms = 0;
   let cpuMs = 0;
   let sql = 0;
@@ -133,7 +140,9 @@ async function measure(operation: Operation): Promise<Sample> {
     const before = statements;
     const cpu = process.cpuUsage();
     const started = performance.now();
+    printing = print;
     await call();
+    printing = false;
     ms += performance.now() - started;
     const used = process.cpuUsage(cpu);
     cpuMs += (used.user + used.system) / 1000;
@@ -150,7 +159,7 @@ async function compare(index: number) {
   const quell = operations('quell')[index]!;
   const raw = operations('raw')[index]!;
   const samples: { quell: Sample; raw: Sample }[] = [];
-  await measure({ ...quell, runs: 1 }); // warm-up: plans, JIT
+  await measure({ ...quell, runs: 1 }, process.argv.includes('--sql')); // warm-up: plans, JIT
   await measure({ ...raw, runs: 1 });
   for (let r = 0; r < rounds; r++)
     samples.push({ quell: await measure(quell), raw: await measure(raw) });
@@ -169,7 +178,7 @@ async function compare(index: number) {
 }
 
 // The raw transactions' statements, BEGIN and COMMIT included (Quell's count includes them too).
-const rawStatements = [9, 9, 11];
+const rawStatements = [10, 10, 12];
 
 try {
   console.log(

@@ -164,7 +164,7 @@ export async function rawSubmitFindings(
          "investigationId", "incidentId", sha256, "openTargetKey", decision, explanation, undoable, "expiresAt",
          "createdAt", "updatedAt")
        SELECT gen_random_uuid(), $1, $2, $3, 'QUARANTINE_FILE', 'AUTOMATED_INVESTIGATION', 'PENDING_APPROVAL', t.ev,
-              $4, $5, t.sha, $2 || ':QUARANTINE_FILE:' || t.sha, 'REQUIRE_APPROVAL', 'bench', true,
+              $4, $5, t.sha, $8 || ':QUARANTINE_FILE:' || t.sha, 'REQUIRE_APPROVAL', 'bench', true,
               now() AT TIME ZONE 'UTC' + interval '7 days', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
        FROM unnest($6::uuid[], $7::text[]) AS t(ev, sha)
        ON CONFLICT DO NOTHING
@@ -177,6 +177,7 @@ export async function rawSubmitFindings(
         target.incidentId,
         evidence.map((e) => e.id),
         evidence.map((e) => e.sha256),
+        target.deviceId,
       ],
     );
     await client.query(
