@@ -40,6 +40,8 @@ builder.objectType(DeviceGroupRulesRef, {
 
 export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
   id: { field: 'id' },
+  // Select mode: each exposed field adds its own column, so a query reads only what it shows.
+  select: { id: true },
   // node()/nodes() and every reference go through this filter: out of scope is "not found".
   authScopes: { viewer: true },
   findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleGroups(ctx.identity)] }),
@@ -51,6 +53,7 @@ export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
     isDefault: t.exposeBoolean('isDefault'),
     rules: t.field({
       type: DeviceGroupRulesRef,
+      select: { ruleHostnamePrefix: true, ruleDomain: true, ruleTag: true },
       resolve: (group) => group,
     }),
     devices: t.relatedConnection(

@@ -12,6 +12,8 @@ type RegisterDeviceResult = Awaited<ReturnType<Services['deviceGroups']['registe
 
 export const DeviceRef = builder.prismaNode('Device', {
   id: { field: 'id' },
+  // Select mode: each exposed field adds its own column, so a query reads only what it shows.
+  select: { id: true },
   authScopes: { viewer: true },
   findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleDevices(ctx.identity)] }),
   fields: (t) => ({

@@ -20,6 +20,8 @@ export const EvidenceRemediationStatusEnum = builder.enumType('EvidenceRemediati
 
 export const EvidenceRef = builder.prismaNode('Evidence', {
   id: { field: 'id' },
+  // Select mode: each exposed field adds its own column, so a query reads only what it shows.
+  select: { id: true },
   authScopes: { viewer: true },
   findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleEvidence(ctx.identity)] }),
   fields: (t) => ({

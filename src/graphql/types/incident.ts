@@ -33,6 +33,8 @@ const oldestFirst = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
 export const IncidentRef = builder.prismaNode('Incident', {
   id: { field: 'id' },
+  // Select mode: each exposed field adds its own column, so a query reads only what it shows.
+  select: { id: true },
   authScopes: { viewer: true },
   findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleIncidents(ctx.identity)] }),
   fields: (t) => ({

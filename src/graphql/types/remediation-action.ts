@@ -57,6 +57,8 @@ export function remediationActionWhere(
 
 export const RemediationActionRef = builder.prismaNode('RemediationAction', {
   id: { field: 'id' },
+  // Select mode: each exposed field adds its own column, so a query reads only what it shows.
+  select: { id: true },
   authScopes: { viewer: true },
   findUnique: (id, ctx) => ({ id: asUuid(id), AND: [visibleActions(ctx.identity)] }),
   fields: (t) => ({
