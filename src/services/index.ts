@@ -12,6 +12,7 @@ import {
 import { type ReportAlertInput, reportAlert } from './alerts.js';
 import { createRuleWorker, type RuleWorkerOptions } from './automation/rule-worker.js';
 import { createAutomationRuleService } from './automation-rules.js';
+import { type CreateWebhookInput, createWebhook } from './create-webhook.js';
 import {
   approveRemediationActions,
   cancelRemediationActions,
@@ -40,6 +41,11 @@ import {
 } from './terminate-investigation.js';
 import { type UndoInput, undoRemediationActions } from './undo.js';
 import { type UpdateIncidentInput, updateIncident } from './update-incident.js';
+import {
+  createWebhookDeliveryWorker,
+  type WebhookDeliveryOptions,
+} from './webhooks/delivery-worker.js';
+import { DEVELOPMENT_WEBHOOK_NETWORK } from './webhooks/network-guard.js';
 
 export { type Actor, actorFrom, systemActor } from './kernel/actor.js';
 export { DomainError } from './kernel/errors.js';
@@ -62,6 +68,8 @@ export interface ServiceOptions {
   onError?: (error: unknown, where: string) => void;
   /** Tuning of the automation rule worker (SPEC §7.2), which the server starts. */
   ruleWorker?: RuleWorkerOptions;
+  /** Webhook deliveries (SPEC §7.2): where receivers may be, timeout, concurrency, retries. */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 const DEFAULT_INVESTIGATION_TIMEOUT_MS = 24 * 3_600_000;
@@ -86,6 +94,9 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
   const investigationTimeoutMs = options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
   const runSweep = () => sweep(deps, staleDispatchMs, investigationTimeoutMs);
   const background = periodicSweep(runSweep, deps.onError, options.sweepIntervalMs ?? 30_000);
+  const webhookNetwork = options.webhooks?.network ?? DEVELOPMENT_WEBHOOK_NETWORK;
+  const webhookDelivery = createWebhookDeliveryWorker(prisma, deps.onError, options.webhooks);
+  const ruleWorkerOptions = { ...options.ruleWorker, onWebhookQueued: webhookDelivery.wake };
 
   return {
     prisma,
@@ -114,7 +125,11 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
       reportActionOutcome(deps, actor, input),
     automationRules: createAutomationRuleService(deps),
-    ruleWorker: createRuleWorker(deps, options.ruleWorker),
+    ruleWorker: createRuleWorker(deps, ruleWorkerOptions),
+    createWebhook: (actor: Actor, input: CreateWebhookInput) =>
+      createWebhook(deps, webhookNetwork, actor, input),
+    /** Sends queued webhook deliveries; the server starts it beside the rule worker. */
+    webhookDelivery,
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */
