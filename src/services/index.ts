@@ -94,9 +94,6 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
   const investigationTimeoutMs = options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
   const runSweep = () => sweep(deps, staleDispatchMs, investigationTimeoutMs);
   const background = periodicSweep(runSweep, deps.onError, options.sweepIntervalMs ?? 30_000);
-  const webhookNetwork = options.webhooks?.network ?? DEVELOPMENT_WEBHOOK_NETWORK;
-  const webhookDelivery = createWebhookDeliveryWorker(prisma, deps.onError, options.webhooks);
-  const ruleWorkerOptions = { ...options.ruleWorker, onWebhookQueued: webhookDelivery.wake };
 
   return {
     prisma,
@@ -125,11 +122,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
       reportActionOutcome(deps, actor, input),
     automationRules: createAutomationRuleService(deps),
-    ruleWorker: createRuleWorker(deps, ruleWorkerOptions),
-    createWebhook: (actor: Actor, input: CreateWebhookInput) =>
-      createWebhook(deps, webhookNetwork, actor, input),
-    /** Sends queued webhook deliveries; the server starts it beside the rule worker. */
-    webhookDelivery,
+    ...automationWorkers(deps, options),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */
@@ -142,6 +135,23 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The rule worker, createWebhook and the webhook delivery worker (SPEC §7.2). A rule that queues
+ * a delivery wakes the delivery worker at once; its timer finds the rest.
+ */
+function automationWorkers(deps: ServiceDeps, options: ServiceOptions) {
+  const network = options.webhooks?.network ?? DEVELOPMENT_WEBHOOK_NETWORK;
+  const webhookDelivery = createWebhookDeliveryWorker(deps.prisma, deps.onError, options.webhooks);
+  const onWebhookQueued = webhookDelivery.wake;
+  return {
+    ruleWorker: createRuleWorker(deps, { ...options.ruleWorker, onWebhookQueued }),
+    createWebhook: (actor: Actor, input: CreateWebhookInput) =>
+      createWebhook(deps, network, actor, input),
+    /** Sends queued webhook deliveries; the server starts it beside the rule worker. */
+    webhookDelivery,
+  };
+}
 
 /** Incident triage and the investigation lifecycle (SPEC §7.1). */
 function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../db/client.js';
-import { claimDueDeliveries, releaseDeliveryLeases } from '../../db/store/index.js';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  releaseDeliveryLeases,
+} from '../../db/store/index.js';
 import { DEFAULT_WEBHOOK_RETRY, type WebhookRetrySchedule } from '../../policy/webhook-retry.js';
 import { type AttemptSettings, attemptDelivery } from './delivery-attempt.js';
 import { DEVELOPMENT_WEBHOOK_NETWORK, type WebhookNetworkPolicy } from './network-guard.js';
@@ -54,10 +58,8 @@ export function createWebhookDeliveryWorker(
   const inFlight = new Set<Promise<void>>();
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | null = null;
-  let polling: Promise<void> | null = null;
-  let pollAgain = false;
 
-  const launch = (delivery: Awaited<ReturnType<typeof claimDueDeliveries>>[number]) => {
+  const launch = (delivery: ClaimedDelivery) => {
     const running = attemptDelivery(prisma, owner, delivery, settings.attempt, stopping.signal)
       .catch((error) => onError(error, 'webhook delivery'))
       .finally(() => {
@@ -77,23 +79,11 @@ export function createWebhookDeliveryWorker(
     for (const delivery of await claimDueDeliveries(prisma, owner, limits)) launch(delivery);
   };
 
-  /** Looks for due deliveries now (coalesced: one look at a time, one more if asked meanwhile). */
-  function wake(): void {
-    if (!timer || stopping.signal.aborted) return;
-    if (polling) {
-      pollAgain = true;
-      return;
-    }
-    polling = claimAndLaunch()
-      .catch((error) => onError(error, 'webhook delivery worker'))
-      .finally(() => {
-        polling = null;
-        if (pollAgain) {
-          pollAgain = false;
-          wake();
-        }
-      });
-  }
+  const look = coalesced(claimAndLaunch, (error) => onError(error, 'webhook delivery worker'));
+  /** Looks for due deliveries now, once the worker runs (coalesced with a look under way). */
+  const wake = () => {
+    if (timer && !stopping.signal.aborted) look.run();
+  };
 
   return {
     owner,
@@ -108,9 +98,31 @@ export function createWebhookDeliveryWorker(
       if (timer) clearInterval(timer);
       timer = null;
       stopping.abort();
-      await polling;
+      await look.idle();
       await Promise.all(inFlight);
       await releaseDeliveryLeases(prisma, owner);
     },
   };
+}
+
+/** Runs `task` one at a time: a call during a run asks for exactly one more run after it. */
+function coalesced(task: () => Promise<void>, onError: (error: unknown) => void) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const run = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = task()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  return { run, idle: async () => void (await running) };
 }
