@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Identity } from '../src/auth/identity.js';
 import { type Actor, actorFrom, createServices, type Services } from '../src/services/index.js';
+import { seedNotifyRule } from './seed-automation.js';
 import { seedTriage } from './seed-triage.js';
 
 const GROUPS = [
@@ -123,7 +124,7 @@ interface Seeding {
 /** Fills a tenant with demo data through the services; returns the count of actions by status. */
 export async function seedDemoTenant(
   services: Services,
-  options: { tenant: string; devices: number },
+  options: { tenant: string; devices: number; webhook?: { url: string; secret: string } },
 ) {
   const identity: Identity = {
     subject: 'seed',
@@ -144,6 +145,7 @@ export async function seedDemoTenant(
   await seedDecisions(seeding, devices);
   await seedAgentStatuses(seeding);
   await seedTriage(services, options.tenant, responder);
+  await seedNotifyRule(services, actorFrom(identity, 'seed'), options.webhook);
   const byStatus = await services.prisma.remediationAction.groupBy({
     by: ['status'],
     where: { tenantId: options.tenant },

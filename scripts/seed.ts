@@ -4,6 +4,7 @@ import { createPrismaClient } from '../src/db/client.js';
 import { resolveDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createServices } from '../src/services/index.js';
+import { DEMO_WEBHOOK_SECRET, DEMO_WEBHOOK_URL } from './seed-automation.js';
 import { seedDemoTenant } from './seed-demo.js';
 
 const database = await resolveDatabase();
@@ -14,6 +15,10 @@ try {
   const byStatus = await seedDemoTenant(createServices(prisma), {
     tenant,
     devices: Number(process.env.QUELL_SEED_DEVICES ?? 300),
+    webhook: {
+      url: process.env.QUELL_SEED_WEBHOOK_URL ?? DEMO_WEBHOOK_URL,
+      secret: process.env.QUELL_SEED_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET,
+    },
   });
   if (byStatus) console.log(`Tenant "${tenant}" seeded; actions by status:`, byStatus);
   await prisma.$disconnect();

@@ -89,6 +89,22 @@ export const VARIABLES = {
     shown: '`24`',
     meaning: 'how long an `idempotencyKey` is remembered (at least 24)',
   },
+  QUELL_WEBHOOK_PRIVATE_NETWORKS: {
+    schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).optional(),
+    shown: '`off` in production, else `on`',
+    meaning:
+      'let webhooks reach loopback, private and link-local addresses (SSRF guard when `off`; production also requires https)',
+  },
+  QUELL_WEBHOOK_TIMEOUT_SECONDS: {
+    schema: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .positive('must be a positive number of seconds')
+      .max(300, 'must be at most 300 seconds')
+      .default(10),
+    shown: '`10`',
+    meaning:
+      'a webhook receiver that has not answered after this long is cut (the attempt is retried)',
+  },
   QUELL_METRICS_TOKEN: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
     shown: '—',
@@ -198,6 +214,10 @@ export interface QuellConfig {
     pendingTtlMs?: number;
     idempotencyTtlMs?: number;
     investigationTimeoutMs?: number;
+    webhooks: {
+      network: { allowPrivateNetworks: boolean; allowHttp: boolean };
+      timeoutMs: number;
+    };
   };
   metricsToken: string | null;
   /** Origins allowed to call with CORS (normalized); empty: same origin only. */
@@ -265,6 +285,14 @@ export function loadConfig(
       pendingTtlMs: v.QUELL_PENDING_TTL_HOURS,
       idempotencyTtlMs: v.QUELL_IDEMPOTENCY_TTL_HOURS,
       investigationTimeoutMs: v.QUELL_INVESTIGATION_TIMEOUT_HOURS,
+      webhooks: {
+        network: {
+          allowPrivateNetworks:
+            (v.QUELL_WEBHOOK_PRIVATE_NETWORKS ?? (production ? 'off' : 'on')) === 'on',
+          allowHttp: !production,
+        },
+        timeoutMs: v.QUELL_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      },
     },
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
     corsOrigins: v.QUELL_CORS_ORIGINS,

@@ -65,6 +65,20 @@ const LOADERS: Readonly<Record<string, Loader>> = {
       ...(query as Pick<Prisma.RemediationActionFindManyArgs, 'select'>),
       where: inScope(ids, visibleActions(ctx.identity)),
     }),
+  // Webhooks are tenant-wide; a delivery is visible with the action it is about.
+  Webhook: (ctx, query, ids) =>
+    ctx.prisma.webhook.findMany({
+      ...(query as Pick<Prisma.WebhookFindManyArgs, 'select'>),
+      where: inScope(ids, { tenantId: ctx.identity.tenantId }),
+    }),
+  WebhookDelivery: (ctx, query, ids) =>
+    ctx.prisma.webhookDelivery.findMany({
+      ...(query as Pick<Prisma.WebhookDeliveryFindManyArgs, 'select'>),
+      where: inScope(ids, {
+        tenantId: ctx.identity.tenantId,
+        action: visibleActions(ctx.identity),
+      }),
+    }),
 };
 
 /** The objects of one type, by database id, with the selection the client asked for on that type. */

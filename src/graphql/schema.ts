@@ -9,6 +9,7 @@ import './types/incident-comment.js';
 import './types/indicator.js';
 import './types/alert.js';
 import './types/automation-rule.js';
+import './types/webhook.js';
 import './types/evidence.js';
 import './types/investigation.js';
 import './types/remediation-action.js';

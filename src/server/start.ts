@@ -34,6 +34,8 @@ export interface StartOptions extends ServiceOptions {
   graphiqlToken?: string;
   /** Run the automation rule worker on this instance (default true; every instance may). */
   runRuleWorker?: boolean;
+  /** Send queued webhook deliveries from this instance (default true; every instance may). */
+  runWebhookDelivery?: boolean;
   /** Origins allowed to call with CORS (default: none, same origin only). */
   corsOrigins?: readonly string[];
 }
@@ -69,6 +71,7 @@ export async function startQuell(options: StartOptions) {
   const close = async () => {
     await app.close();
     await services.ruleWorker.stop();
+    await services.webhookDelivery.stop();
     await streams.close();
     await prisma.$disconnect();
     await pool.end();
@@ -80,6 +83,7 @@ export async function startQuell(options: StartOptions) {
       throw error;
     });
   if (options.runRuleWorker !== false) services.ruleWorker.start();
+  if (options.runWebhookDelivery !== false) services.webhookDelivery.start();
   return {
     url,
     graphqlUrl: `${url}/graphql`,

@@ -66,8 +66,10 @@ function checkStep(input: CreateRule): void {
     throw badInput('step', `step: ${input.step} decides a pending action; use ACTION_PENDING.`);
   if (input.step === 'ASSIGN_INCIDENT' && !input.assignTo)
     throw badInput('assignTo', 'assignTo: ASSIGN_INCIDENT needs someone to assign to.');
-  // Webhooks are not served yet (issue 15 item 2): no id can name one.
-  if (input.step === 'NOTIFY_WEBHOOK') throw missing('Webhook', 'webhookId');
+  if (input.step === 'NOTIFY_WEBHOOK' && !input.webhookId)
+    throw badInput('webhookId', 'webhookId: NOTIFY_WEBHOOK needs the webhook to deliver to.');
+  if (input.step !== 'NOTIFY_WEBHOOK' && input.webhookId)
+    throw badInput('webhookId', 'webhookId: only a NOTIFY_WEBHOOK step delivers to a webhook.');
   if (input.trigger === 'INCIDENT_CREATED' || input.trigger === 'ALERT_REPORTED')
     throw badInput('trigger', `trigger: ${input.trigger} is not in the action log yet.`);
 }
@@ -81,6 +83,16 @@ async function checkGroups(work: Work, ids: readonly string[]): Promise<void> {
   const known = new Set(found.map((group) => group.id));
   const index = ids.findIndex((id) => !known.has(id));
   if (index >= 0) throw missing('DeviceGroup', `condition.deviceGroupIds.${index}`);
+}
+
+/** The tenant's webhook a NOTIFY_WEBHOOK rule names (webhooks are tenant-wide), or NOT_FOUND. */
+async function checkWebhook(work: Work, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  const found = await work.tx.webhook.findFirst({
+    where: { id, tenantId: work.actor.tenantId },
+    select: { id: true },
+  });
+  if (!found) throw missing('Webhook', 'webhookId');
 }
 
 async function uniqueName(work: Work, name: string, exceptId: string | null): Promise<void> {
@@ -109,6 +121,7 @@ export async function createAutomationRule(
   return runMutation(deps, actor, { operation, idempotencyKey, input: request }, async (work) => {
     const condition = input.condition ?? {};
     await checkGroups(work, condition.deviceGroupIds ?? []);
+    await checkWebhook(work, input.webhookId);
     await uniqueName(work, input.name, null);
     const rule = await work.tx.automationRule.create({
       data: {
@@ -118,6 +131,7 @@ export async function createAutomationRule(
         trigger: input.trigger,
         condition: condition as Prisma.InputJsonValue,
         step: input.step,
+        webhookId: input.webhookId ?? null,
         assignTo: input.assignTo ?? null,
         createdBy: actor.subject,
         creatorGroups: actor.groups === 'all' ? [] : [...actor.groups],

@@ -12,6 +12,7 @@ import {
 import { type ReportAlertInput, reportAlert } from './alerts.js';
 import { createRuleWorker, type RuleWorkerOptions } from './automation/rule-worker.js';
 import { createAutomationRuleService } from './automation-rules.js';
+import { type CreateWebhookInput, createWebhook } from './create-webhook.js';
 import {
   approveRemediationActions,
   cancelRemediationActions,
@@ -40,6 +41,11 @@ import {
 } from './terminate-investigation.js';
 import { type UndoInput, undoRemediationActions } from './undo.js';
 import { type UpdateIncidentInput, updateIncident } from './update-incident.js';
+import {
+  createWebhookDeliveryWorker,
+  type WebhookDeliveryOptions,
+} from './webhooks/delivery-worker.js';
+import { DEVELOPMENT_WEBHOOK_NETWORK } from './webhooks/network-guard.js';
 
 export { type Actor, actorFrom, systemActor } from './kernel/actor.js';
 export { DomainError } from './kernel/errors.js';
@@ -62,6 +68,8 @@ export interface ServiceOptions {
   onError?: (error: unknown, where: string) => void;
   /** Tuning of the automation rule worker (SPEC §7.2), which the server starts. */
   ruleWorker?: RuleWorkerOptions;
+  /** Webhook deliveries (SPEC §7.2): where receivers may be, timeout, concurrency, retries. */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 const DEFAULT_INVESTIGATION_TIMEOUT_MS = 24 * 3_600_000;
@@ -114,7 +122,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
       reportActionOutcome(deps, actor, input),
     automationRules: createAutomationRuleService(deps),
-    ruleWorker: createRuleWorker(deps, options.ruleWorker),
+    ...automationWorkers(deps, options),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */
@@ -127,6 +135,23 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The rule worker, createWebhook and the webhook delivery worker (SPEC §7.2). A rule that queues
+ * a delivery wakes the delivery worker at once; its timer finds the rest.
+ */
+function automationWorkers(deps: ServiceDeps, options: ServiceOptions) {
+  const network = options.webhooks?.network ?? DEVELOPMENT_WEBHOOK_NETWORK;
+  const webhookDelivery = createWebhookDeliveryWorker(deps.prisma, deps.onError, options.webhooks);
+  const onWebhookQueued = webhookDelivery.wake;
+  return {
+    ruleWorker: createRuleWorker(deps, { ...options.ruleWorker, onWebhookQueued }),
+    createWebhook: (actor: Actor, input: CreateWebhookInput) =>
+      createWebhook(deps, network, actor, input),
+    /** Sends queued webhook deliveries; the server starts it beside the rule worker. */
+    webhookDelivery,
+  };
+}
 
 /** Incident triage and the investigation lifecycle (SPEC §7.1). */
 function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {

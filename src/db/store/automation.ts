@@ -58,6 +58,9 @@ export interface AutomationEventRow {
   deviceGroupId: string;
   sha256: string | null;
   severity: Severity | null;
+  deviceId: string | null;
+  incidentId: string | null;
+  occurredAt: Date;
 }
 
 /** The tenant's events after `afterId`, oldest first, with the action's sha256 and incident severity. */
@@ -69,7 +72,7 @@ export function readAutomationEvents(
 ): Promise<AutomationEventRow[]> {
   return prisma.$queryRaw<AutomationEventRow[]>`
     SELECT e.id, e."actionId", e."previousStatus", e.status, e."actionType", e."deviceGroupId",
-           a.sha256, i.severity
+           a.sha256, i.severity, e."deviceId", e."incidentId", e."occurredAt"
     FROM stream_events e
     JOIN remediation_actions a ON a.id = e."actionId"
     LEFT JOIN incidents i ON i.id = a."incidentId"

@@ -15,3 +15,4 @@ export * from './remediation-actions.js';
 export { utc } from './sql.js';
 export * from './tenant-log-lock.js';
 export * from './tenants.js';
+export * from './webhook-deliveries.js';

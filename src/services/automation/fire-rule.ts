@@ -7,6 +7,7 @@ import { audit } from '../kernel/audit.js';
 import { DomainError } from '../kernel/errors.js';
 import { runMutation } from '../kernel/run-mutation.js';
 import type { ServiceDeps } from '../kernel/work.js';
+import { queueWebhookDelivery } from '../webhooks/queue-delivery.js';
 
 /**
  * A rule acts as `rule:<name>` with the authority of the admin who created it, limited to that
@@ -27,12 +28,14 @@ export function ruleActor(rule: AutomationRule): Actor {
  * Carries out a rule's step for one event, through the same services a person uses. The
  * idempotency key (rule, event) is claimed in the step's own transaction, so a step runs once
  * even if two instances reach it; a decision someone else made first is `ALREADY_DECIDED`.
- * Returns the outcome recorded for the firing.
+ * A notification is queued as a delivery row (at most one per rule and event); `onQueued` then
+ * wakes the delivery worker. Returns the outcome recorded for the firing.
  */
 export async function fireRule(
   deps: ServiceDeps,
   rule: AutomationRule,
   event: AutomationEventRow,
+  onQueued: () => void = () => {},
 ): Promise<string> {
   const actor = ruleActor(rule);
   const idempotencyKey = `rule:${rule.id}:${event.id}`;
@@ -49,8 +52,11 @@ export async function fireRule(
         return outcomeOf(await rejectRemediationActions(deps, actor, decision));
       case 'ASSIGN_INCIDENT':
         return await assignIncident(deps, actor, rule, event, idempotencyKey);
-      case 'NOTIFY_WEBHOOK':
-        return 'NOT_SERVED';
+      case 'NOTIFY_WEBHOOK': {
+        const outcome = await queueWebhookDelivery(deps, actor, rule, event);
+        if (outcome === 'QUEUED') onQueued();
+        return outcome;
+      }
     }
   } catch (error) {
     if (error instanceof DomainError) return error.code;

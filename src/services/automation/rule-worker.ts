@@ -18,6 +18,8 @@ export interface RuleWorkerOptions {
   leaseMs?: number;
   /** Events read per pass and tenant (default 200). */
   batchSize?: number;
+  /** Called when a rule queued a webhook delivery (the server wakes its delivery worker). */
+  onWebhookQueued?: () => void;
 }
 
 /**
@@ -30,7 +32,12 @@ export interface RuleWorkerOptions {
 export function createRuleWorker(deps: ServiceDeps, options: RuleWorkerOptions = {}) {
   const owner = randomUUID();
   const intervalMs = options.intervalMs ?? 500;
-  const settings = { owner, leaseMs: options.leaseMs ?? 30_000, batch: options.batchSize ?? 200 };
+  const settings = {
+    owner,
+    leaseMs: options.leaseMs ?? 30_000,
+    batch: options.batchSize ?? 200,
+    onQueued: options.onWebhookQueued ?? (() => {}),
+  };
   let timer: NodeJS.Timeout | null = null;
   let pass: Promise<void> | null = null;
   const runPass = async () => {
@@ -64,7 +71,7 @@ export function createRuleWorker(deps: ServiceDeps, options: RuleWorkerOptions =
 async function processTenant(
   deps: ServiceDeps,
   tenantId: string,
-  settings: { owner: string; leaseMs: number; batch: number },
+  settings: { owner: string; leaseMs: number; batch: number; onQueued: () => void },
 ): Promise<void> {
   const position = await takeAutomationLease(
     deps.prisma,
@@ -82,7 +89,7 @@ async function processTenant(
   for (const event of events) {
     for (const rule of rules) {
       if (event.id <= rule.sinceEventId || !matches(rule, event)) continue;
-      const outcome = await fireRule(deps, rule, event);
+      const outcome = await fireRule(deps, rule, event, settings.onQueued);
       await deps.prisma.automationFiring.createMany({
         data: [{ ruleId: rule.id, eventId: event.id, tenantId, outcome }],
         skipDuplicates: true,
