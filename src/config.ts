@@ -84,6 +84,16 @@ export const VARIABLES = {
     shown: '`simulated`',
     meaning: '`simulated` completes actions at once; `agent` leaves them to endpoint agents',
   },
+  QUELL_COLLECTION_MAX_BYTES: {
+    schema: z.coerce
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .positive('must be a positive number of bytes')
+      .max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)')
+      .optional(),
+    shown: '`52428800` (50 MB)',
+    meaning: 'largest file or investigation package an agent may upload (SPEC §7.4)',
+  },
   QUELL_IDEMPOTENCY_TTL_HOURS: {
     schema: hours(24).optional(),
     shown: '`24`',
@@ -198,6 +208,7 @@ export interface QuellConfig {
     pendingTtlMs?: number;
     idempotencyTtlMs?: number;
     investigationTimeoutMs?: number;
+    collectionMaxBytes?: number;
   };
   metricsToken: string | null;
   /** Origins allowed to call with CORS (normalized); empty: same origin only. */
@@ -265,6 +276,7 @@ export function loadConfig(
       pendingTtlMs: v.QUELL_PENDING_TTL_HOURS,
       idempotencyTtlMs: v.QUELL_IDEMPOTENCY_TTL_HOURS,
       investigationTimeoutMs: v.QUELL_INVESTIGATION_TIMEOUT_HOURS,
+      collectionMaxBytes: v.QUELL_COLLECTION_MAX_BYTES,
     },
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
     corsOrigins: v.QUELL_CORS_ORIGINS,

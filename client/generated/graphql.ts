@@ -198,6 +198,7 @@ export type RemediationActionStatus =
 
 export type RemediationActionType =
   | 'ADD_INDICATOR'
+  | 'COLLECT_FILE'
   | 'COLLECT_INVESTIGATION_PACKAGE'
   | 'DISABLE_DRIVER'
   | 'INITIATE_INVESTIGATION'
@@ -381,6 +382,7 @@ export type NodeQueryVariables = Exact<{
 export type NodeQuery = { node:
     | { __typename: 'Alert', id: string }
     | { __typename: 'AutomationRule', id: string }
+    | { __typename: 'Collection', id: string }
     | { __typename: 'Device', id: string }
     | { __typename: 'DeviceGroup', id: string }
     | { __typename: 'Evidence', id: string }

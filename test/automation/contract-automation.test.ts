@@ -23,15 +23,9 @@ const NOT_YET_SERVED: readonly string[] = [
   'AutomationRule.webhook',
   'Webhook',
   'WebhookDelivery',
-  'CollectionKind',
-  'CollectionStatus',
-  'Collection',
   'Query.webhooks',
   'CreateWebhook',
-  'CollectInput',
-  'CollectPayload',
   'Mutation.createWebhook',
-  'Mutation.collect',
 ];
 
 async function missingPaths() {
