@@ -246,6 +246,40 @@ describe('collect, with endpoint agents', () => {
     expect(node.node).toBeNull();
   });
 
+  it('returns the open collection when asked again, and refuses another path while one is under way', async () => {
+    const s = await setup();
+    const first = await requestFile(s, '/var/log/auth.log');
+    const again = await collectFor(server, s.t, {
+      deviceId: s.device.id,
+      kind: 'FILE',
+      path: '/var/log/auth.log',
+    });
+    expect(again.data?.collect).toMatchObject({
+      alreadyRequested: true,
+      collection: { id: first.id },
+    });
+    const before = await collectionFootprint(server, s.t.tid);
+    const otherPath = await collectFor(server, s.t, {
+      deviceId: s.device.id,
+      kind: 'FILE',
+      path: '/etc/shadow',
+    });
+    expect(otherPath.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.path',
+    });
+    expect(await collectionFootprint(server, s.t.tid)).toEqual(before);
+    // A package is another target: it may be collected meanwhile.
+    const pkg = await collectFor(server, s.t, {
+      deviceId: s.device.id,
+      kind: 'INVESTIGATION_PACKAGE',
+    });
+    expect(pkg.data?.collect).toMatchObject({
+      alreadyRequested: false,
+      collection: { status: 'REQUESTED' },
+    });
+  });
+
   it('shows FAILED when the agent reports the collection failed, and refuses a later upload', async () => {
     const s = await setup();
     const collection = await requestFile(s);
