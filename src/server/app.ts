@@ -107,13 +107,12 @@ export function createApp(options: AppOptions) {
       serveMetrics(metrics.registry, options.metricsToken ?? null, request, response),
   };
   const webPage = createWebPage({ production, tokens: options.tokens });
-  const csvExport = createCsvExport({ prisma: options.prisma, tokens: options.tokens });
-  const collectionContent = createCollectionContent(options);
+  const handlers = [createCsvExport(options), createCollectionContent(options)];
   const httpServer: Server = createServer((request, response) => {
     beginRequest(logger, request, response);
     if (webPage(request, response)) return;
-    if (csvExport.handles(request)) return csvExport.handle(request, response);
-    if (collectionContent.handles(request)) return collectionContent.handle(request, response);
+    const handler = handlers.find((candidate) => candidate.handles(request));
+    if (handler) return handler.handle(request, response);
     const route = routes[request.url?.split('?')[0] ?? ''] ?? yoga;
     return route(request, response);
   });

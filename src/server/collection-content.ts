@@ -77,6 +77,54 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Bytes> {
   });
 }
 
+type Collections = Services['collections'];
+type CollectionActor = Parameters<Collections['download']>[0];
+
+async function sendDownload(
+  collections: Collections,
+  actor: CollectionActor,
+  collectionId: string,
+  response: ServerResponse,
+): Promise<void> {
+  const content = await collections.download(actor, collectionId);
+  response.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': content.bytes.length,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(content.fileName)}`,
+    [SHA256_HEADER]: content.sha256,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  response.end(content.bytes);
+}
+
+async function receiveUpload(
+  collections: Collections,
+  actor: CollectionActor,
+  collectionId: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const sha256 = request.headers[SHA256_HEADER];
+  if (typeof sha256 !== 'string')
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'X-Content-SHA256: the sha256 of the body is required.',
+      'sha256',
+    );
+  const bytes = await readBody(request, collections.maxBytes);
+  const uploaded = await collections.upload(actor, { collectionId, sha256, bytes });
+  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(
+    JSON.stringify({
+      collectionId: encodeGlobalID('Collection', uploaded.collectionId),
+      sha256: uploaded.sha256,
+      sizeBytes: uploaded.sizeBytes,
+      alreadyUploaded: uploaded.alreadyUploaded,
+    }),
+  );
+}
+
 export function createCollectionContent(options: { services: Services; tokens: TokenSettings }) {
   const { collections } = options.services;
 
@@ -87,42 +135,12 @@ export function createCollectionContent(options: { services: Services; tokens: T
     }
     const auth = await authenticate(request.headers.authorization, options.tokens);
     if ('error' in auth) throw new DomainError('UNAUTHENTICATED', auth.message);
-    const actor = actorFrom(
-      auth.identity,
-      String(response.getHeader('x-request-id') ?? '') || null,
-    );
+    const requestId = String(response.getHeader('x-request-id') ?? '') || null;
+    const actor = actorFrom(auth.identity, requestId);
     const match = PATH.exec((request.url ?? '').split('?')[0] ?? '');
     const collectionId = collectionIdOf(match?.[1] ?? '');
-    if (request.method === 'GET') {
-      const content = await collections.download(actor, collectionId);
-      response.writeHead(200, {
-        'content-type': 'application/octet-stream',
-        'content-length': content.bytes.length,
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(content.fileName)}`,
-        [SHA256_HEADER]: content.sha256,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store',
-      });
-      return void response.end(content.bytes);
-    }
-    const sha256 = request.headers[SHA256_HEADER];
-    if (typeof sha256 !== 'string')
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'X-Content-SHA256: the sha256 of the body is required.',
-        'sha256',
-      );
-    const bytes = await readBody(request, collections.maxBytes);
-    const uploaded = await collections.upload(actor, { collectionId, sha256, bytes });
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    response.end(
-      JSON.stringify({
-        collectionId: encodeGlobalID('Collection', uploaded.collectionId),
-        sha256: uploaded.sha256,
-        sizeBytes: uploaded.sizeBytes,
-        alreadyUploaded: uploaded.alreadyUploaded,
-      }),
-    );
+    if (request.method === 'GET') return sendDownload(collections, actor, collectionId, response);
+    return receiveUpload(collections, actor, collectionId, request, response);
   }
 
   function handle(request: IncomingMessage, response: ServerResponse): void {

@@ -97,14 +97,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     store: postgresContentStore,
     maxBytes: options.collectionMaxBytes ?? DEFAULT_COLLECTION_MAX_BYTES,
   };
-  deps.executor =
-    mode === 'agent'
-      ? createAgentExecutor(() => deps)
-      : withSimulatedUploads(
-          createSimulatedExecutor(() => deps),
-          () => deps,
-          storage,
-        );
+  deps.executor = createExecutor(mode, () => deps, storage);
   const staleDispatchMs = options.staleDispatchMs ?? 60_000;
   const investigationTimeoutMs = options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
   const runSweep = () => sweep(deps, staleDispatchMs, investigationTimeoutMs);
@@ -151,6 +144,16 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Who carries actions out; the simulated one also uploads a generated archive for collections. */
+function createExecutor(
+  mode: 'simulated' | 'agent',
+  deps: () => ServiceDeps,
+  storage: CollectionStorage,
+) {
+  if (mode === 'agent') return createAgentExecutor(deps);
+  return withSimulatedUploads(createSimulatedExecutor(deps), deps, storage);
+}
 
 /** File and investigation package collection (SPEC §7.4). */
 function collectionServices(deps: ServiceDeps, storage: CollectionStorage) {
