@@ -4,7 +4,11 @@ import { createPrismaClient } from '../src/db/client.js';
 import { resolveDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createServices } from '../src/services/index.js';
-import { DEMO_WEBHOOK_SECRET, DEMO_WEBHOOK_URL } from './seed-automation.js';
+import {
+  DEMO_WEBHOOK_SECRET,
+  DEMO_WEBHOOK_URL,
+  seedAutomationExamples,
+} from './seed-automation.js';
 import { seedDemoTenant } from './seed-demo.js';
 
 const database = await resolveDatabase();
@@ -12,7 +16,8 @@ try {
   await applyMigrations(database.url);
   const prisma = createPrismaClient(database.url);
   const tenant = process.env.QUELL_SEED_TENANT ?? 'demo';
-  const byStatus = await seedDemoTenant(createServices(prisma), {
+  const services = createServices(prisma);
+  const byStatus = await seedDemoTenant(services, {
     tenant,
     devices: Number(process.env.QUELL_SEED_DEVICES ?? 300),
     webhook: {
@@ -21,6 +26,8 @@ try {
     },
   });
   if (byStatus) console.log(`Tenant "${tenant}" seeded; actions by status:`, byStatus);
+  // After the demo data: the rule acts on what arrives from now on (scripts/seed-automation.ts).
+  await seedAutomationExamples(services, { tenant });
   await prisma.$disconnect();
 } finally {
   await database.stop();

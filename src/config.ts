@@ -84,6 +84,16 @@ export const VARIABLES = {
     shown: '`simulated`',
     meaning: '`simulated` completes actions at once; `agent` leaves them to endpoint agents',
   },
+  QUELL_COLLECTION_MAX_BYTES: {
+    schema: z.coerce
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .positive('must be a positive number of bytes')
+      .max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)')
+      .optional(),
+    shown: '`52428800` (50 MB)',
+    meaning: 'largest file or investigation package an agent may upload (SPEC §7.4)',
+  },
   QUELL_IDEMPOTENCY_TTL_HOURS: {
     schema: hours(24).optional(),
     shown: '`24`',
@@ -218,6 +228,7 @@ export interface QuellConfig {
       network: { allowPrivateNetworks: boolean; allowHttp: boolean };
       timeoutMs: number;
     };
+    collectionMaxBytes?: number;
   };
   metricsToken: string | null;
   /** Origins allowed to call with CORS (normalized); empty: same origin only. */
@@ -293,6 +304,7 @@ export function loadConfig(
         },
         timeoutMs: v.QUELL_WEBHOOK_TIMEOUT_SECONDS * 1000,
       },
+      collectionMaxBytes: v.QUELL_COLLECTION_MAX_BYTES,
     },
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
     corsOrigins: v.QUELL_CORS_ORIGINS,

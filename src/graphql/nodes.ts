@@ -60,6 +60,14 @@ const LOADERS: Readonly<Record<string, Loader>> = {
       ...(query as Pick<Prisma.InvestigationFindManyArgs, 'select'>),
       where: inScope(ids, visibleInvestigations(ctx.identity)),
     }),
+  Collection: (ctx, query, ids) =>
+    ctx.prisma.collection.findMany({
+      ...(query as Pick<Prisma.CollectionFindManyArgs, 'select'>),
+      where: inScope(ids, {
+        tenantId: ctx.identity.tenantId,
+        device: visibleDevices(ctx.identity),
+      }),
+    }),
   RemediationAction: (ctx, query, ids) =>
     ctx.prisma.remediationAction.findMany({
       ...(query as Pick<Prisma.RemediationActionFindManyArgs, 'select'>),

@@ -16,6 +16,7 @@ import './types/remediation-action.js';
 import './types/action-event.js';
 import './types/audit-event.js';
 import './types/agent-work.js';
+import './types/collection.js';
 import './types/policy-evaluation.js';
 
 builder.queryType({});

@@ -21,6 +21,15 @@ export {
 } from './attack-disruption.js';
 export { runsAutomatedInvestigation } from './automated-investigation.js';
 export { classifyPath, NO_PATH_CLASSIFICATION, type PathClassification } from './classify-path.js';
+export {
+  COLLECTION_KINDS,
+  COLLECTION_PLAN_FEATURE,
+  COLLECTION_STATUSES,
+  type CollectionKind,
+  type CollectionStatus,
+  collectionActionType,
+  collectionStatus,
+} from './collection.js';
 export { decideRemediation, type PolicyEvaluation, type PolicyInput } from './decide.js';
 export type { DecisionReason, LocationFact } from './decision-reason.js';
 export { type DecisionRefusalCode, decisionRefusal } from './decision-refusal.js';

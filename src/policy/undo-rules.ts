@@ -12,7 +12,7 @@ export const UNDOABLE_ACTION_TYPES: ReadonlyArray<RemediationActionType> = [
   'RESTRICT_CODE_EXECUTION', // lifts the restriction
 ];
 
-/** Not undoable: KILL_PROCESS, RUN_ANTIVIRUS_SCAN, COLLECT_INVESTIGATION_PACKAGE, INITIATE_INVESTIGATION, ADD_INDICATOR. */
+/** Not undoable: KILL_PROCESS, RUN_ANTIVIRUS_SCAN, COLLECT_INVESTIGATION_PACKAGE, COLLECT_FILE, INITIATE_INVESTIGATION, ADD_INDICATOR. */
 export function isUndoable(type: RemediationActionType): boolean {
   return UNDOABLE_ACTION_TYPES.includes(type);
 }

@@ -58,6 +58,7 @@ export const REMEDIATION_ACTION_TYPES = [
   'INITIATE_INVESTIGATION',
   'STOP_AND_QUARANTINE_FILE',
   'ADD_INDICATOR',
+  'COLLECT_FILE',
 ] as const;
 export type RemediationActionType = (typeof REMEDIATION_ACTION_TYPES)[number];
 

@@ -9,6 +9,7 @@ import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
 import type { QuellContext } from '../graphql/context.js';
 import type { Services } from '../services/index.js';
+import { createCollectionContent } from './collection-content.js';
 import { createCsvExport } from './export-csv.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createMaskError, createQuellYoga } from './graphql-yoga.js';
@@ -106,11 +107,12 @@ export function createApp(options: AppOptions) {
       serveMetrics(metrics.registry, options.metricsToken ?? null, request, response),
   };
   const webPage = createWebPage({ production, tokens: options.tokens });
-  const csvExport = createCsvExport({ prisma: options.prisma, tokens: options.tokens });
+  const handlers = [createCsvExport(options), createCollectionContent(options)];
   const httpServer: Server = createServer((request, response) => {
     beginRequest(logger, request, response);
     if (webPage(request, response)) return;
-    if (csvExport.handles(request)) return csvExport.handle(request, response);
+    const handler = handlers.find((candidate) => candidate.handles(request));
+    if (handler) return handler.handle(request, response);
     const route = routes[request.url?.split('?')[0] ?? ''] ?? yoga;
     return route(request, response);
   });

@@ -19,7 +19,7 @@ import { lockActions } from './remediation/action-transitions.js';
 import { settleActions } from './remediation/execution.js';
 
 /** The agent's device: the token's `did`, a device id (anything else names no device). */
-function agentDevice(actor: Actor): string {
+export function agentDevice(actor: Actor): string {
   requireRole(actor, 'agent');
   if (!actor.deviceId || !isUuid(actor.deviceId))
     throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');
@@ -40,7 +40,7 @@ export async function listAgentWork(deps: ServiceDeps, actor: Actor) {
       status: { in: [...DISPATCHED_STATUSES] },
       type: { notIn: [...SERVER_SIDE_ACTION_TYPES] },
     },
-    include: { evidence: true },
+    include: { evidence: true, collection: true },
     orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
     take: 500,
   });
@@ -81,7 +81,7 @@ export async function dispatchedWork(
       status,
       type: { notIn: [...SERVER_SIDE_ACTION_TYPES] },
     },
-    include: { evidence: true },
+    include: { evidence: true, collection: true },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/client.js';
+import { postgresContentStore } from '../db/store/index.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
 import { type AddIncidentCommentInput, addIncidentComment } from './add-incident-comment.js';
@@ -12,6 +13,13 @@ import {
 import { type ReportAlertInput, reportAlert } from './alerts.js';
 import { createRuleWorker, type RuleWorkerOptions } from './automation/rule-worker.js';
 import { createAutomationRuleService } from './automation-rules.js';
+import { type CollectInput, collect } from './collect.js';
+import { downloadCollection } from './collection-download.js';
+import {
+  type CollectionStorage,
+  type CollectionUpload,
+  uploadCollection,
+} from './collection-upload.js';
 import { type CreateWebhookInput, createWebhook } from './create-webhook.js';
 import {
   approveRemediationActions,
@@ -33,6 +41,7 @@ import { DEFAULT_IDEMPOTENCY_TTL_MS } from './kernel/idempotency.js';
 import type { ServiceDeps } from './kernel/work.js';
 import { createAgentExecutor, createSimulatedExecutor } from './remediation/execution.js';
 import { type TakeResponseActionInput, takeResponseAction } from './response-actions.js';
+import { withSimulatedUploads } from './simulated-collection.js';
 import { expirePendingActions, sweep } from './sweep.js';
 import { createTenantProvisioner } from './tenants.js';
 import {
@@ -70,7 +79,11 @@ export interface ServiceOptions {
   ruleWorker?: RuleWorkerOptions;
   /** Webhook deliveries (SPEC §7.2): where receivers may be, timeout, concurrency, retries. */
   webhooks?: WebhookDeliveryOptions;
+  /** The most bytes one collection upload may hold (SPEC §7.4; QUELL_COLLECTION_MAX_BYTES, default 50 MB). */
+  collectionMaxBytes?: number;
 }
+
+export const DEFAULT_COLLECTION_MAX_BYTES = 50 * 1024 * 1024;
 
 const DEFAULT_INVESTIGATION_TIMEOUT_MS = 24 * 3_600_000;
 
@@ -88,8 +101,11 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     executor: null as never,
     onError: options.onError ?? logError,
   };
-  deps.executor =
-    mode === 'agent' ? createAgentExecutor(() => deps) : createSimulatedExecutor(() => deps);
+  const storage: CollectionStorage = {
+    store: postgresContentStore,
+    maxBytes: options.collectionMaxBytes ?? DEFAULT_COLLECTION_MAX_BYTES,
+  };
+  deps.executor = createExecutor(mode, () => deps, storage);
   const staleDispatchMs = options.staleDispatchMs ?? 60_000;
   const investigationTimeoutMs = options.investigationTimeoutMs ?? DEFAULT_INVESTIGATION_TIMEOUT_MS;
   const runSweep = () => sweep(deps, staleDispatchMs, investigationTimeoutMs);
@@ -123,6 +139,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
       reportActionOutcome(deps, actor, input),
     automationRules: createAutomationRuleService(deps),
     ...automationWorkers(deps, options),
+    collections: collectionServices(deps, storage),
     /** Expires overdue pending actions now (the sweep does it periodically). */
     expirePendingActions: () => expirePendingActions(deps),
     /** One background pass: expiry, stale dispatched work, expired idempotency keys. */
@@ -150,6 +167,28 @@ function automationWorkers(deps: ServiceDeps, options: ServiceOptions) {
       createWebhook(deps, network, actor, input),
     /** Sends queued webhook deliveries; the server starts it beside the rule worker. */
     webhookDelivery,
+  };
+}
+
+/** Who carries actions out; the simulated one also uploads a generated archive for collections. */
+function createExecutor(
+  mode: 'simulated' | 'agent',
+  deps: () => ServiceDeps,
+  storage: CollectionStorage,
+) {
+  if (mode === 'agent') return createAgentExecutor(deps);
+  return withSimulatedUploads(createSimulatedExecutor(deps), deps, storage);
+}
+
+/** File and investigation package collection (SPEC §7.4). */
+function collectionServices(deps: ServiceDeps, storage: CollectionStorage) {
+  return {
+    maxBytes: storage.maxBytes,
+    collect: (actor: Actor, input: CollectInput) => collect(deps, actor, input),
+    upload: (actor: Actor, upload: CollectionUpload) =>
+      uploadCollection(deps, storage, actor, upload),
+    download: (actor: Actor, collectionId: string) =>
+      downloadCollection(deps, storage.store, actor, collectionId),
   };
 }
 

@@ -18,14 +18,7 @@ function automationContract() {
  * Parts of the automation block not served yet: each entry goes when its part lands; the last
  * test fails while an entry names something the schema already serves.
  */
-const NOT_YET_SERVED: readonly string[] = [
-  'CollectionKind',
-  'CollectionStatus',
-  'Collection',
-  'CollectInput',
-  'CollectPayload',
-  'Mutation.collect',
-];
+const NOT_YET_SERVED: readonly string[] = [];
 
 async function missingPaths() {
   const served = buildSchema(read('../../schema/schema.graphql'));

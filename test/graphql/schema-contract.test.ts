@@ -31,10 +31,6 @@ const ADDITIONS_NOT_YET_SERVED: readonly string[] = [
   'Mutation.updateTenantSettings:',
   'DeviceFilter:',
   'Query.searchDevices:',
-  // issue 15: collection not yet landed (automation rules, webhooks and attack disruption
-  // have; test/automation/contract-automation.test.ts checks that block on its own too)
-  'Collect',
-  'Mutation.collect:',
 ];
 
 /** The contract with its second-round additions (`extend type` needs the base types). */

@@ -4,6 +4,7 @@
  */
 export * from './audit-events.js';
 export * from './automation.js';
+export * from './collection-contents.js';
 export * from './derived-states.js';
 export * from './device-groups.js';
 export * from './devices.js';

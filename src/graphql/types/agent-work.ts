@@ -1,5 +1,6 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { encodeCursor } from '../../events/cursor.js';
-import type { Evidence, RemediationAction } from '../../generated/prisma/client.js';
+import type { Collection, Evidence, RemediationAction } from '../../generated/prisma/client.js';
 import { agentWorkKind } from '../../policy/index.js';
 import { builder } from '../builder.js';
 import { ActionErrorRef, type ActionOutcomeResult } from '../bulk-mutation.js';
@@ -12,7 +13,7 @@ import {
   RemediationActionTypeEnum,
 } from './enums.js';
 
-type Dispatched = RemediationAction & { evidence: Evidence | null };
+type Dispatched = RemediationAction & { evidence: Evidence | null; collection: Collection | null };
 
 const DispatchedOperationEnum = builder.enumType('DispatchedOperation', {
   description: 'What the agent is asked to do: carry the action out, or undo it.',
@@ -41,7 +42,16 @@ const DispatchedActionRef = builder.objectRef<Dispatched>('DispatchedAction').im
       nullable: true,
       resolve: (a) => a.evidence?.kind ?? null,
     }),
-    path: t.string({ nullable: true, resolve: (a) => a.evidence?.path ?? null }),
+    path: t.string({
+      nullable: true,
+      resolve: (a) => a.evidence?.path ?? a.collection?.path ?? null,
+    }),
+    collectionId: t.id({
+      nullable: true,
+      description:
+        'For a collection: the Collection to upload the content of (PUT `/collections/<id>/content`).',
+      resolve: (a) => (a.collection ? encodeGlobalID('Collection', a.collection.id) : null),
+    }),
     processId: t.int({ nullable: true, resolve: (a) => a.evidence?.processId ?? null }),
     commandLine: t.string({ nullable: true, resolve: (a) => a.evidence?.commandLine ?? null }),
     registryKey: t.string({ nullable: true, resolve: (a) => a.evidence?.registryKey ?? null }),
