@@ -4,7 +4,7 @@ import type { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
 import type { QuellContext } from '../graphql/context.js';
