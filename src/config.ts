@@ -3,6 +3,7 @@
 // (test/server/config.test.ts keeps it in step).
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { markdownTable } from './markdown-table.js';
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/postgres', import.meta.url));
 
@@ -354,19 +355,14 @@ export function loadConfig(
   };
 }
 
-/** The README's configuration table, rendered from VARIABLES (columns aligned as Biome formats them). */
+/** The README's configuration table, rendered from VARIABLES. */
 export function configurationTable(): string {
-  const rows = [
+  return markdownTable([
     ['variable', 'default', 'meaning'],
     ...Object.entries(VARIABLES).map(([name, v]: [string, Variable]) => [
       `\`${name}\``,
       v.shown,
       v.meaning,
     ]),
-  ];
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const rule = line(widths.map((width) => '-'.repeat(width)));
-  const [header, ...body] = rows.map(line);
-  return [header, rule, ...body].join('\n');
+  ]);
 }
