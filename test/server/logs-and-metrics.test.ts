@@ -182,6 +182,8 @@ describe('/metrics', () => {
     expect(after.has('quell_undos_total')).toBe(true);
   });
 
+  // The default poll (1 s) is shorter than a socket handshake on a loaded 2-core machine.
+  const SLOW_MACHINE_MS = 30_000;
   it('counts the WebSocket subscriptions open', async () => {
     const client = server.wsClient({ authorization: `Bearer ${await server.token()}` });
     const next: unknown[] = [];
@@ -190,11 +192,15 @@ describe('/metrics', () => {
       { next: (value) => void next.push(value), error: () => undefined, complete: () => undefined },
     );
     await expect
-      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value)
+      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value, {
+        timeout: SLOW_MACHINE_MS,
+      })
       .toBe('1');
     dispose();
     await expect
-      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value)
+      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value, {
+        timeout: SLOW_MACHINE_MS,
+      })
       .toBe('0');
   });
 });
