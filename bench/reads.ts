@@ -9,7 +9,7 @@
 // puts page 100 over the cost limit. CPU ms is this process's user+system time divided by the requests: it includes
 // the client's fetch and JSON parse (the same for every version), not PostgreSQL's time.
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
-import { DEFAULT_RATE_LIMITS } from '../src/config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS } from '../src/config.js';
 import { startQuell } from '../src/server/start.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';

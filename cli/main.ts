@@ -1,38 +1,11 @@
 // `quell` (`npx quell …`): the operator's and scripting SOC engineer's command line (SPEC §8).
 // It talks to a running server over the API (the typed client of client/generated); `seed`,
 // `migrate` and `token` work on the database and secret directly, like their npm scripts.
-import { Command, CommanderError } from 'commander';
-import { addDatabaseCommands } from './commands/database.js';
-import { addDecideCommands } from './commands/decide.js';
-import { addExportCommand } from './commands/export.js';
-import { addTailCommand } from './commands/tail.js';
-import { addTokenCommand } from './commands/token.js';
-import {
-  CliError,
-  type CliSettings,
-  type ConnectionFlags,
-  DEFAULT_URL,
-  definedOnly,
-  settingsFrom,
-} from './settings.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+import { CliError } from './settings.js';
 
-const program = new Command('quell')
-  .description('Quell from the command line')
-  .option('--url <url>', `the server (default: QUELL_URL or ${DEFAULT_URL})`)
-  .option('--token <jwt>', 'bearer token (default: QUELL_TOKEN)')
-  .enablePositionalOptions()
-  .exitOverride()
-  .showHelpAfterError();
-
-// Flags (before or after the command's name) and environment, read once when a command runs.
-const currentSettings = (flags: ConnectionFlags): CliSettings =>
-  settingsFrom({ ...program.opts(), ...definedOnly(flags) }, process.env);
-
-addTokenCommand(program);
-addDatabaseCommands(program);
-addExportCommand(program, currentSettings);
-addDecideCommands(program, currentSettings);
-addTailCommand(program, currentSettings);
+const program = buildProgram(process.env);
 
 try {
   await program.parseAsync(process.argv);

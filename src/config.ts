@@ -3,6 +3,7 @@
 // (test/server/config.test.ts keeps it in step).
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { markdownTable } from './markdown-table.js';
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/postgres', import.meta.url));
 
@@ -20,6 +21,12 @@ const postgresUrl = z.string().refine((value) => {
 }, 'must be a postgresql://user@host:port/database URL');
 
 const text = z.string().trim().min(1, 'must not be empty');
+
+const positive = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a positive number' })
+    .positive('must be a positive number')
+    .default(fallback);
 
 interface Variable {
   schema: z.ZodType;
@@ -169,6 +176,41 @@ export const VARIABLES = {
     shown: '— (same origin only)',
     meaning: 'comma-separated origins whose pages may call the API with CORS (never reflected)',
   },
+  QUELL_RATE_LIMIT: {
+    schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).default('on'),
+    shown: '`on`',
+    meaning: '`off` turns the rate budgets and the WebSocket cap off',
+  },
+  QUELL_RATE_SUBJECT_CAPACITY: {
+    schema: positive(200_000),
+    shown: '`200000`',
+    meaning: "a subject's burst in cost points: ten maximal operations, 20,000 minimal ones",
+  },
+  QUELL_RATE_SUBJECT_PER_SECOND: {
+    schema: positive(2_000),
+    shown: '`2000`',
+    meaning: "a subject's refill per second: 200 minimal operations, a maximal one every 10 s",
+  },
+  QUELL_RATE_TENANT_CAPACITY: {
+    schema: positive(1_000_000),
+    shown: '`1000000`',
+    meaning: "a tenant's burst in cost points: five subjects at their full burst",
+  },
+  QUELL_RATE_TENANT_PER_SECOND: {
+    schema: positive(10_000),
+    shown: '`10000`',
+    meaning: "a tenant's refill per second: five subjects at their full rate",
+  },
+  QUELL_RATE_MINIMUM_COST: {
+    schema: positive(10),
+    shown: '`10`',
+    meaning: 'what the cheapest operation is charged (parse, authenticate, a transaction)',
+  },
+  QUELL_MAX_WEBSOCKETS_PER_SUBJECT: {
+    schema: positive(100),
+    shown: '`100`',
+    meaning: 'open WebSockets per subject on one instance (beyond: close 1013, retry later)',
+  },
   QUELL_INTROSPECTION: {
     schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).optional(),
     shown: '`off` in production, else `on`',
@@ -233,8 +275,31 @@ export interface QuellConfig {
   metricsToken: string | null;
   /** Origins allowed to call with CORS (normalized); empty: same origin only. */
   corsOrigins: string[];
+  rateLimits: RateLimitSettings;
   log: { level: string; pretty: boolean };
 }
+
+/**
+ * Rate limits (SPEC §5, issue 10 item 5). Budgets are token buckets counted in the operation cost
+ * the cost limit already computes (at most 20,000). Each operation is charged at least
+ * `minimumCost`, the fixed work of any request, so a flood of tiny operations is bounded too.
+ */
+export interface RateLimitSettings {
+  enabled: boolean;
+  subject: { capacity: number; refillPerSecond: number };
+  tenant: { capacity: number; refillPerSecond: number };
+  minimumCost: number;
+  /** Open WebSockets one subject may hold on one server instance. */
+  maxWebSocketsPerSubject: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  enabled: true,
+  subject: { capacity: 200_000, refillPerSecond: 2_000 },
+  tenant: { capacity: 1_000_000, refillPerSecond: 10_000 },
+  minimumCost: 10,
+  maxWebSocketsPerSubject: 100,
+};
 
 /** A value an operator must fix: printed as one line, exit code 2. */
 export class ConfigError extends Error {
@@ -261,6 +326,22 @@ function parseVariables(env: Readonly<Record<string, string | undefined>>): Pars
     parsed[name] = result.data;
   }
   return parsed as Parsed;
+}
+
+function rateLimitsOf(v: Parsed): RateLimitSettings {
+  return {
+    enabled: v.QUELL_RATE_LIMIT === 'on',
+    subject: {
+      capacity: v.QUELL_RATE_SUBJECT_CAPACITY,
+      refillPerSecond: v.QUELL_RATE_SUBJECT_PER_SECOND,
+    },
+    tenant: {
+      capacity: v.QUELL_RATE_TENANT_CAPACITY,
+      refillPerSecond: v.QUELL_RATE_TENANT_PER_SECOND,
+    },
+    minimumCost: v.QUELL_RATE_MINIMUM_COST,
+    maxWebSocketsPerSubject: v.QUELL_MAX_WEBSOCKETS_PER_SUBJECT,
+  };
 }
 
 /** Reads and validates the configuration; a bad value is a ConfigError naming the variable. */
@@ -308,24 +389,20 @@ export function loadConfig(
     },
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
     corsOrigins: v.QUELL_CORS_ORIGINS,
+    rateLimits: rateLimitsOf(v),
     // Pretty only for a person at a terminal, never into a pipe or file (collectors want JSON).
     log: { level: v.LOG_LEVEL, pretty: terminal && v.LOG_FORMAT !== 'json' },
   };
 }
 
-/** The README's configuration table, rendered from VARIABLES (columns aligned as Biome formats them). */
+/** The README's configuration table, rendered from VARIABLES. */
 export function configurationTable(): string {
-  const rows = [
+  return markdownTable([
     ['variable', 'default', 'meaning'],
     ...Object.entries(VARIABLES).map(([name, v]: [string, Variable]) => [
       `\`${name}\``,
       v.shown,
       v.meaning,
     ]),
-  ];
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const rule = line(widths.map((width) => '-'.repeat(width)));
-  const [header, ...body] = rows.map(line);
-  return [header, rule, ...body].join('\n');
+  ]);
 }

@@ -35,6 +35,7 @@ async function start(config: QuellConfig, logger: Logger, database: ResolvedData
     tokens: config.tokens,
     metricsToken: config.metricsToken,
     corsOrigins: config.corsOrigins,
+    rateLimits: config.rateLimits,
     logger,
     graphiqlToken: token,
   });

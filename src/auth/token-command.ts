@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_TOKEN_LIFETIME, type TokenLifetime } from '../config.js';
 import { ROLES } from './identity.js';
 import { signToken } from './tokens.js';
 
@@ -13,7 +14,8 @@ Options:
   --roles <list>       comma-separated, of ${ROLES.join(', ')} (default admin,ingest)
   --groups <list>      device group names, comma-separated, or * for all (default *)
   --did <device id>    the device of an agent token
-  --expires <time>     lifetime such as 30m, 12h, 7d (default 12h)
+  --expires <time>     lifetime such as 30m, 12h, 7d (default 12h, or the server's
+                       QUELL_MAX_TOKEN_LIFETIME_HOURS when shorter; never beyond it)
   -h, --help           this text`;
 
 export interface CommandResult {
@@ -43,8 +45,35 @@ const optionsSchema = z.object({
   did: z.string().min(1).optional(),
   expires: z
     .string()
-    .regex(/^\d+\s*(s|m|h|d|w)$/, '--expires takes a number and a unit: 30m, 12h, 7d'),
+    .regex(/^\d+\s*(s|m|h|d|w)$/, '--expires takes a number and a unit: 30m, 12h, 7d')
+    .optional(),
 });
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+const DEFAULT_EXPIRES_SECONDS = 12 * 3600;
+
+function seconds(duration: string): number {
+  const [, amount, unit] = /^(\d+)\s*(\w)$/.exec(duration) ?? [];
+  return Number(amount) * (UNIT_SECONDS[unit ?? ''] ?? Number.NaN);
+}
+
+/**
+ * The lifetime to mint, in seconds, or why not: a token the server would refuse (longer than its
+ * bound, the agents' bound for the `agent` role) is not minted at all.
+ */
+function lifetimeSeconds(
+  expires: string | undefined,
+  agent: boolean,
+  lifetime: TokenLifetime,
+): number | string {
+  const max = agent ? lifetime.maxAgentLifetimeSeconds : lifetime.maxLifetimeSeconds;
+  if (expires === undefined) return Math.min(DEFAULT_EXPIRES_SECONDS, max);
+  if (seconds(expires) <= max) return seconds(expires);
+  const variable = agent
+    ? 'QUELL_MAX_AGENT_TOKEN_LIFETIME_HOURS'
+    : 'QUELL_MAX_TOKEN_LIFETIME_HOURS';
+  return `--expires ${expires} is beyond the server's maximum token lifetime (${variable}: ${max / 3600} hours)`;
+}
 
 /**
  * The token command as a function (the `quell` CLI wraps it): arguments in, text and an exit code
@@ -53,6 +82,7 @@ const optionsSchema = z.object({
 export async function runTokenCommand(
   argv: readonly string[],
   secret: string | null,
+  lifetime: TokenLifetime = DEFAULT_TOKEN_LIFETIME,
 ): Promise<CommandResult> {
   const fail = (message: string) => ({ exitCode: 2, stdout: '', stderr: `token: ${message}\n` });
   let values: Record<string, string | boolean | undefined>;
@@ -67,7 +97,7 @@ export async function runTokenCommand(
         roles: { type: 'string', default: 'admin,ingest' },
         groups: { type: 'string', default: '*' },
         did: { type: 'string' },
-        expires: { type: 'string', default: '12h' },
+        expires: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -78,7 +108,10 @@ export async function runTokenCommand(
   if (!parsed.success) return fail(parsed.error.issues[0]?.message ?? 'invalid option');
   if (!secret) return fail('tokens of an identity provider (QUELL_JWKS_URL) cannot be minted here');
   const { sub, tid, roles, groups, did, expires } = parsed.data;
+  const lifetimeOrRefusal = lifetimeSeconds(expires, roles.includes('agent'), lifetime);
+  if (typeof lifetimeOrRefusal === 'string') return fail(lifetimeOrRefusal);
   const claims = { sub, tid, roles, groups, ...(did ? { did } : {}) };
-  const token = await signToken(claims, new TextEncoder().encode(secret), expires);
+  const encoded = new TextEncoder().encode(secret);
+  const token = await signToken(claims, encoded, `${lifetimeOrRefusal}s`);
   return { exitCode: 0, stdout: `${token}\n`, stderr: '' };
 }

@@ -1,29 +1,22 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphQLError } from 'graphql';
 import type pg from 'pg';
-import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { StreamHub } from '../events/hub.js';
-import type { QuellContext } from '../graphql/context.js';
 import type { Services } from '../services/index.js';
-import { createCollectionContent } from './collection-content.js';
-import { createCsvExport } from './export-csv.js';
-import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createMaskError, createQuellYoga } from './graphql-yoga.js';
-import { useInputErrorCodes, withInputErrorCodes } from './input-error-codes.js';
+import { createHttpServer } from './http-routes.js';
+import { useInputErrorCodes } from './input-error-codes.js';
 import { type Logger, silentLogger } from './logger.js';
-import { createMetrics, serveMetrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
 import { RateCharges, useRateLimit } from './rate-limit-plugin.js';
-import { serveReady } from './readiness.js';
-import { beginRequest, useRequestRecord } from './request-log.js';
-import { createSharedSubscribe } from './shared-execution.js';
+import { useRequestRecord } from './request-log.js';
 import { closeGracefully, SERVICE_RESTART } from './shutdown.js';
 import { createSseStreams } from './sse-streams.js';
-import { createWebPage } from './web-page.js';
+import { wireWebSockets } from './websocket-wiring.js';
 import type { SlowConsumerLimits } from './ws-transport.js';
 
 export { SERVICE_RESTART };
@@ -58,14 +51,6 @@ export interface AppOptions {
   rateLimits?: RateLimitSettings;
 }
 
-type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
-
-/** Everything in an identity a result may depend on (scope and roles), not the subject. */
-function scopeKey(identity: Identity): string {
-  const { tenantId, roles, groups, deviceId } = identity;
-  return JSON.stringify([tenantId, [...roles].sort(), groups, deviceId]);
-}
-
 /** Builds the HTTP + WebSocket server. Listening and shutdown are the caller's. */
 export function createApp(options: AppOptions) {
   const production = options.production ?? false;
@@ -89,44 +74,16 @@ export function createApp(options: AppOptions) {
     graphiqlToken: production ? undefined : options.graphiqlToken,
     plugins: [...plugins, useRequestRecord(metrics.countError)],
   });
-  // Subscriptions over WebSocket execute each event once per group of identical subscribers;
-  // bad variables are reported outside envelop there: give them their code as over HTTP.
-  const sharedSubscribe = createSharedSubscribe({
-    scopeKey: (context) => scopeKey((context as QuellContext).identity),
-    mask: (raw) => {
-      const result = withInputErrorCodes(raw);
-      if (!result.errors) return result;
-      const errors = result.errors.map((e) => maskError(e, 'Unexpected error.') as GraphQLError);
-      return { ...result, errors };
-    },
-  });
-  // Exact paths first; yoga serves /graphql, /health and everything else.
-  const routes: Record<string, Route> = {
-    '/ready': (_request, response) => serveReady(options.prisma, response),
-    '/metrics': (request, response) =>
-      serveMetrics(metrics.registry, options.metricsToken ?? null, request, response),
-  };
-  const webPage = createWebPage({ production, tokens: options.tokens });
-  const handlers = [createCsvExport(options), createCollectionContent(options)];
-  const httpServer: Server = createServer((request, response) => {
-    beginRequest(logger, request, response);
-    if (webPage(request, response)) return;
-    const handler = handlers.find((candidate) => candidate.handles(request));
-    if (handler) return handler.handle(request, response);
-    const route = routes[request.url?.split('?')[0] ?? ''] ?? yoga;
-    return route(request, response);
+  const httpServer = createHttpServer({
+    ...options,
+    production,
+    logger,
+    metrics,
+    metricsToken: options.metricsToken ?? null,
+    yoga,
   });
   // tokens, slow-consumer limits and allowed origins come with the options.
-  const ws = attachGraphqlWs({
-    ...options,
-    httpServer,
-    yoga: yoga as never,
-    subscribe: sharedSubscribe as never,
-    maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
-    charges,
-    maxWebSocketsPerSubject: rateLimits.enabled ? rateLimits.maxWebSocketsPerSubject : null,
-    keepAliveMs: options.keepAliveMs ?? 10_000,
-  });
+  const ws = wireWebSockets({ ...options, httpServer, yoga, maskError, charges, rateLimits });
   const graceMs = options.shutdownGraceMs ?? 10_000;
   return {
     yoga,

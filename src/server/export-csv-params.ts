@@ -40,6 +40,18 @@ const exportParams = z.strictObject({
   createdBefore: isoTime.optional(),
 });
 
+/** What each parameter selects (README: generated table); the compiler keeps it to the schema's keys. */
+export const EXPORT_PARAMETERS: Record<keyof typeof exportParams.shape, string> = {
+  statuses: 'comma-separated `RemediationActionStatus` values, e.g. `PENDING_APPROVAL,COMPLETED`',
+  types: 'comma-separated `RemediationActionType` values, e.g. `QUARANTINE_FILE`',
+  sources: `comma-separated \`ActionSource\` values: ${Object.values(ActionSource).join(', ')}`,
+  deviceGroupIds: 'comma-separated `DeviceGroup` global ids',
+  deviceIds: 'comma-separated `Device` global ids',
+  incidentIds: 'comma-separated `Incident` global ids',
+  createdAfter: 'ISO 8601 time with offset (inclusive), e.g. `2026-12-01T00:00:00Z`',
+  createdBefore: 'ISO 8601 time with offset (exclusive)',
+};
+
 /** Repeated parameters add to the list, as `?statuses=A&statuses=B` means `statuses=A,B`. */
 function paramsObject(search: URLSearchParams): Record<string, string> {
   const params: Record<string, string> = {};

@@ -22,6 +22,48 @@ const DECISION_OF: Record<string, string> = {
   cancelRemediationActions: 'cancel',
 };
 
+/** yoga's and envelop's metrics, all served (README: the generated metrics table). */
+const OPERATION = ['operationName', 'operationType'];
+export const YOGA_METRICS = {
+  graphql_envelop_request: { type: 'counter', labels: OPERATION, help: 'GraphQL operations' },
+  graphql_envelop_request_duration: {
+    type: 'histogram',
+    labels: OPERATION,
+    help: 'Time to answer an operation',
+  },
+  graphql_envelop_error_result: {
+    type: 'counter',
+    labels: [...OPERATION, 'path', 'phase'],
+    help: 'Operations answered with errors',
+  },
+  graphql_envelop_request_time_summary: {
+    type: 'summary',
+    labels: OPERATION,
+    help: 'Summary of the time to answer an operation',
+  },
+  ...Object.fromEntries(
+    ['parse', 'validate', 'context', 'execute', 'subscribe'].map((phase) => [
+      `graphql_envelop_phase_${phase}`,
+      { type: 'histogram', labels: OPERATION, help: `Time spent in the ${phase} phase` },
+    ]),
+  ),
+  graphql_envelop_deprecated_field: {
+    type: 'counter',
+    labels: [...OPERATION, 'fieldName', 'typeName'],
+    help: 'Deprecated fields requested',
+  },
+  graphql_envelop_schema_change: { type: 'counter', labels: [], help: 'Schema changes' },
+  graphql_yoga_http_duration: {
+    type: 'histogram',
+    labels: [...OPERATION, 'method', 'statusCode'],
+    help: 'Time spent on the HTTP request',
+  },
+} as const satisfies Record<string, Omit<MetricDescription, 'name'>>;
+
+const YOGA_METRICS_ON = Object.fromEntries(
+  Object.keys(YOGA_METRICS).map((name) => [name, true]),
+) as Record<keyof typeof YOGA_METRICS, true>;
+
 /**
  * SPEC §8's metrics: yoga's Prometheus plugin (requests and durations by operation) plus the
  * domain figures, read when scraped. Labels carry tenants, groups, operations and error codes,
@@ -41,14 +83,41 @@ export function createMetrics(sources: MetricsSources) {
     endpoint: false,
     // Full URLs (query strings of GET requests) would make a series per request.
     labels: { url: false },
-    metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      graphql_yoga_http_duration: true,
-    },
+    metrics: { ...YOGA_METRICS_ON },
   });
   return { registry, plugin, countError: (code: string) => errors.inc({ code }) };
+}
+
+export interface MetricDescription {
+  name: string;
+  type: string;
+  labels: readonly string[];
+  help: string;
+}
+
+/** Every metric /metrics serves, as the README's generated table lists them. */
+export function metricDescriptions(): MetricDescription[] {
+  // Only registration runs here: no scrape, so no collect() ever reads these sources.
+  const unread = {} as MetricsSources;
+  const described: MetricDescription[] = createMetrics(unread)
+    .registry.getMetricsAsArray()
+    .map((metric) => {
+      const { name, help, type, labelNames } = metric as unknown as MetricInternals;
+      return { name, type, labels: labelNames ?? [], help };
+    });
+  // envelop registers its own when the schema is first seen; they are named in YOGA_METRICS.
+  for (const [name, metric] of Object.entries(YOGA_METRICS)) {
+    if (!described.some((known) => known.name === name)) described.push({ name, ...metric });
+  }
+  return described;
+}
+
+/** prom-client keeps these on every metric; its typings leave them out. */
+interface MetricInternals {
+  name: string;
+  help: string;
+  type: string;
+  labelNames?: string[];
 }
 
 function registerDomainMetrics(registry: Registry, sources: MetricsSources): void {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../auth/identity.js';
-import type { RateLimitSettings } from '../config/rate-limits.js';
+import type { RateLimitSettings } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import { takeTokens } from '../db/store/index.js';
 

@@ -13,6 +13,23 @@ export interface RequestRecord {
   errorCodes: string[];
 }
 
+/** The fields of a request's log line (README: generated table), besides pino's own. */
+export const REQUEST_LOG_FIELDS = {
+  requestId:
+    "the client's `X-Request-Id` when sane (≤ 128 safe characters), else a new UUID; echoed",
+  method: 'HTTP method',
+  path: 'URL path, without the query string',
+  status: 'HTTP status answered',
+  operationName: 'GraphQL operation name (also of documents that failed to parse or validate)',
+  subject: "the token's `sub`",
+  tenant: "the token's `tid`",
+  durationMs: 'from the first byte of the request to the end of the response',
+  outcome: '`ok`, `error` (any GraphQL error or status ≥ 400) or `aborted` (the client left)',
+  errorCodes: '`extensions.code` of each error returned, in order (absent when none)',
+} as const;
+
+type RequestLogLine = { [field in keyof typeof REQUEST_LOG_FIELDS]: unknown };
+
 const records = new WeakMap<IncomingMessage, RequestRecord>();
 
 /** The record of an HTTP request (undefined for a WebSocket upgrade, which has its own). */
@@ -50,7 +67,7 @@ export function beginRequest(logger: Logger, request: IncomingMessage, response:
       : fault || record.errorCodes.length > 0 || status >= 400
         ? 'error'
         : 'ok';
-    logger[fault ? 'error' : 'info']({
+    const line: RequestLogLine = {
       requestId: record.requestId,
       method: request.method,
       path: request.url?.split('?')[0],
@@ -61,7 +78,8 @@ export function beginRequest(logger: Logger, request: IncomingMessage, response:
       durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       outcome,
       errorCodes: record.errorCodes.length > 0 ? record.errorCodes : undefined,
-    });
+    };
+    logger[fault ? 'error' : 'info'](line);
   });
   return record;
 }

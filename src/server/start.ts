@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { developmentTokenSettings, tokenSettingsFrom } from '../auth/tokens.js';
-import { type RateLimitSettings, rateLimitSettingsFromEnv } from '../config/rate-limits.js';
-import type { TokenConfig } from '../config.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings, type TokenConfig } from '../config.js';
 import { createPrismaClient } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
 import { createStreamHub, type StreamHubOptions } from '../events/hub.js';
@@ -11,7 +10,7 @@ import { type Logger, silentLogger } from './logger.js';
 import type { SlowConsumerLimits } from './ws-transport.js';
 
 export interface StartOptions extends ServiceOptions {
-  /** Budgets and the WebSocket cap (default: QUELL_RATE_* of the environment, src/config/rate-limits.ts). */
+  /** Budgets and the WebSocket cap (default: DEFAULT_RATE_LIMITS; `npm start` passes QUELL_RATE_*). */
   rateLimits?: RateLimitSettings;
   databaseUrl: string;
   port?: number;
@@ -57,7 +56,7 @@ export async function startQuell(options: StartOptions) {
     ...options.streams,
   });
   await streams.start();
-  const rateLimits = options.rateLimits ?? rateLimitSettingsFromEnv();
+  const rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const app = createApp({
     ...options,
     prisma,

@@ -25,7 +25,10 @@ afterAll(async () => {
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
   let value: T | undefined;
   await waitFor(
-    async () => check((value = await read())),
+    async () => {
+      value = await read();
+      return check(value);
+    },
     'the database to reach the state',
     30_000,
   );

@@ -2,7 +2,7 @@
 // GraphQL `remediationActions` answers for the same filter and token, every row, newest first.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/config.js';
 import { fixtures } from '../support/fixtures.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/config.js';
 import { encodeGlobalID } from '../../src/graphql/global-id.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';

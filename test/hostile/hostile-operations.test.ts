@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Client } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/config.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import {

@@ -2,7 +2,7 @@
 // servers on one PostgreSQL with real clients (fetch, graphql-ws, SSE).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/config/rate-limits.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/config.js';
 import { START_OF_LOG } from '../../src/events/cursor.js';
 import { startQuell } from '../../src/server/start.js';
 import { fixtures } from '../support/fixtures.js';

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/server/logger.js';
+import { metricDescriptions } from '../../src/server/metrics.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { REJECT, tenantOf } from '../support/workflow.js';
@@ -172,12 +173,17 @@ describe('/metrics', () => {
     ).toBeGreaterThan(0);
     const pool = after.get('quell_db_pool_connections')!.metrics;
     expect(Number(pool.find((m) => m.labels.state === 'total').value)).toBeGreaterThan(0);
+    // Every family served is in the README's generated metrics table.
+    const documented = new Set(metricDescriptions().map((metric) => metric.name));
+    expect([...after.keys()].filter((name) => !documented.has(name))).toEqual([]);
     const requests = after.get('graphql_envelop_request')!.metrics;
     expect(requests.some((m) => m.labels.operationType === 'mutation')).toBe(true);
     expect(after.has('quell_subscriptions_open')).toBe(true);
     expect(after.has('quell_undos_total')).toBe(true);
   });
 
+  // The default poll (1 s) is shorter than a socket handshake on a loaded 2-core machine.
+  const SLOW_MACHINE_MS = 30_000;
   it('counts the WebSocket subscriptions open', async () => {
     const client = server.wsClient({ authorization: `Bearer ${await server.token()}` });
     const next: unknown[] = [];
@@ -186,11 +192,15 @@ describe('/metrics', () => {
       { next: (value) => void next.push(value), error: () => undefined, complete: () => undefined },
     );
     await expect
-      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value)
+      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value, {
+        timeout: SLOW_MACHINE_MS,
+      })
       .toBe('1');
     dispose();
     await expect
-      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value)
+      .poll(async () => (await scrape()).get('quell_subscriptions_open')!.metrics[0].value, {
+        timeout: SLOW_MACHINE_MS,
+      })
       .toBe('0');
   });
 });
