@@ -19,7 +19,7 @@ import { lockActions } from './remediation/action-transitions.js';
 import { settleActions } from './remediation/execution.js';
 
 /** The agent's device: the token's `did`, a device id (anything else names no device). */
-function agentDevice(actor: Actor): string {
+export function agentDevice(actor: Actor): string {
   requireRole(actor, 'agent');
   if (!actor.deviceId || !isUuid(actor.deviceId))
     throw forbiddenAction('An agent token must name its device (claim `did`, the device id).');

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
 import { type AddIncidentCommentInput, addIncidentComment } from './add-incident-comment.js';
+import { agentBlockListWhere } from './agent-block-list.js';
 import {
   agentWorkCriteria,
   dispatchedWork,
@@ -25,6 +26,7 @@ import {
   createIndicator,
   type DeleteIndicatorInput,
   deleteIndicator,
+  liveIndicatorsFor,
 } from './indicators.js';
 import { terminateIdleInvestigations } from './investigation-timeout.js';
 import type { Actor } from './kernel/actor.js';
@@ -141,6 +143,9 @@ function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {
       createIndicator(deps, actor, input),
     deleteIndicator: (actor: Actor, input: DeleteIndicatorInput) =>
       deleteIndicator(deps, actor, input),
+    liveIndicatorsFor: (actor: Actor, shas: readonly string[]) =>
+      liveIndicatorsFor(deps, actor, shas),
+    agentBlockListWhere: (actor: Actor) => agentBlockListWhere(deps, actor),
     /** Ends idle investigations now (the sweep does it periodically). */
     terminateIdleInvestigations: () => terminateIdleInvestigations(deps, investigationTimeoutMs),
   };

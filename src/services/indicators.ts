@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
+import { type LiveIndicators, liveIndicators } from '../policy/index.js';
 import { isUniqueViolation } from './device-group-membership.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
@@ -111,4 +112,24 @@ async function findIndicator(tx: Transaction, actor: Actor, id: string) {
   const indicator = await tx.indicator.findFirst({ where: { id, tenantId: actor.tenantId } });
   if (!indicator) throw missing('indicator', 'id');
   return indicator;
+}
+
+/**
+ * The tenant's indicators that apply now to these sha256s (viewer; tenant-wide), as the policy
+ * engine takes them: what evaluatePolicy passes in, as the findings pipeline does.
+ */
+export async function liveIndicatorsFor(
+  deps: ServiceDeps,
+  actor: Actor,
+  shas: readonly string[],
+): Promise<LiveIndicators> {
+  requireRole(actor, 'viewer');
+  const wanted = [...new Set(shas.map((sha) => sha.toLowerCase()))];
+  const rows = wanted.length
+    ? await deps.prisma.indicator.findMany({
+        where: { tenantId: actor.tenantId, sha256: { in: wanted } },
+        select: { id: true, sha256: true, action: true, title: true, expiresAt: true },
+      })
+    : [];
+  return liveIndicators(rows, deps.now());
 }
