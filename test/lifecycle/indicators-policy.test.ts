@@ -178,6 +178,16 @@ describe('findings on files with indicators', () => {
       'TAKE_AUTOMATICALLY',
     ]);
     expect(result.remediationActions.every((a) => !a.explanation.includes('indicator'))).toBe(true);
+    // An expired indicator no longer holds its sha256: a new one takes its place.
+    await indicator(t, expiring, 'BLOCK');
+    const list = await server.gqlData(
+      `{ indicators(first: 10) { edges { node { sha256 action } } } }`,
+      {},
+      await t.tokens.viewer(),
+    );
+    expect(list.indicators.edges.map((e: any) => e.node)).toEqual([
+      { sha256: expiring, action: 'BLOCK' },
+    ]);
   });
 });
 
