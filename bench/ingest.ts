@@ -213,8 +213,12 @@ try {
   const b = summary(`${FINDINGS} findings, ${INDICATORS} live indicators`, withIndicators);
   console.log(a.line);
   console.log(b.line);
+  // Paired by round (the two sides ran back to back): steadier than two medians on a busy machine.
+  const paired = (pick: (run: Run) => number) =>
+    median(without.map((run, i) => pick(withIndicators[i]!) / pick(run)));
   console.log(
-    `with / without indicators: wall ${((b.ms / a.ms - 1) * 100).toFixed(1)} %, API CPU ${((b.cpu / a.cpu - 1) * 100).toFixed(1)} % (medians of ${ROUNDS} rounds)`,
+    `with / without indicators: wall ${((b.ms / a.ms - 1) * 100).toFixed(1)} %, API CPU ${((b.cpu / a.cpu - 1) * 100).toFixed(1)} % (medians of ${ROUNDS} rounds); ` +
+      `median of per-round ratios: wall ${((paired((r) => r.ms) - 1) * 100).toFixed(1)} %, API CPU ${((paired((r) => r.cpuMs) - 1) * 100).toFixed(1)} %`,
   );
 } finally {
   await prisma.$disconnect();
