@@ -5,6 +5,12 @@ import { firstMatchingRule, type LocationFacts } from './decision-rules.js';
 import { DECISION_TABLE } from './decision-table.js';
 import { explanationSubject, explanationTail, renderExplanation } from './explanation.js';
 import {
+  type Indicator,
+  indicatorFor,
+  type LiveIndicators,
+  verdictUnderIndicator,
+} from './indicators.js';
+import {
   CLASSES_NONE,
   CLASSES_OS,
   CLASSES_OS_AND_TEMP,
@@ -17,6 +23,8 @@ import {
   type AutomationLevel,
   EVIDENCE_KINDS,
   type EvidenceKind,
+  INDICATOR_ACTIONS,
+  type IndicatorAction,
   isOneOf,
   type LocationClass,
   type OsPlatform,
@@ -31,8 +39,15 @@ import {
 export interface PolicyInput {
   readonly automationLevel: AutomationLevel;
   readonly verdict: Verdict;
-  /** `path`: the artifact's file — FILE path, PROCESS/DRIVER image, SERVICE/SCHEDULED_TASK binary. */
-  readonly evidence: { readonly kind: EvidenceKind; readonly path?: string | null };
+  /**
+   * `path`: the artifact's file — FILE path, PROCESS/DRIVER image, SERVICE/SCHEDULED_TASK binary;
+   * `sha256`: that file's hash (FILE, PROCESS image), which `indicators` are looked up by.
+   */
+  readonly evidence: {
+    readonly kind: EvidenceKind;
+    readonly path?: string | null;
+    readonly sha256?: string | null;
+  };
   /** The device's platform. */
   readonly osPlatform: OsPlatform;
   /**
@@ -41,6 +56,11 @@ export interface PolicyInput {
    * the reason. Without it, `automationLevel` is the level that applies.
    */
   readonly plan?: Plan;
+  /**
+   * The tenant's live indicators (SPEC §7.1), an input like the rest: an ALLOW on the evidence's
+   * sha256 decides NO_ACTION, a BLOCK makes the verdict MALICIOUS. Without it, none apply.
+   */
+  readonly indicators?: LiveIndicators;
 }
 
 export interface PolicyEvaluation {
@@ -104,20 +124,46 @@ interface CompiledOutcome {
 type PlanVariant = Plan | 'NONE';
 const PLAN_VARIANTS: ReadonlyArray<PlanVariant> = ['NONE', ...PLANS];
 
-function compileOutcome(
-  plan: PlanVariant,
-  groupAutomationLevel: AutomationLevel,
-  verdict: Verdict,
-  evidenceKind: EvidenceKind,
-  factIndex: number,
-): CompiledOutcome {
+/** Which indicator a compiled table applies ('NONE': no indicator on the sha256). */
+type IndicatorVariant = IndicatorAction | 'NONE';
+const INDICATOR_VARIANTS: ReadonlyArray<IndicatorVariant> = ['NONE', ...INDICATOR_ACTIONS];
+
+/**
+ * The placeholder an indicator variant's compiled reason carries: the decision puts the
+ * indicator it applied in its place (the reason names it, so it is made per decision).
+ */
+const INDICATOR_PLACEHOLDER = (action: IndicatorAction): Indicator => ({
+  id: '',
+  sha256: '',
+  action,
+  title: null,
+  expiresAt: null,
+});
+
+interface CompileKey {
+  readonly indicator: IndicatorVariant;
+  readonly plan: PlanVariant;
+  readonly groupAutomationLevel: AutomationLevel;
+  readonly reportedVerdict: Verdict;
+  readonly evidenceKind: EvidenceKind;
+}
+
+function compileOutcome(key: CompileKey, factIndex: number): CompiledOutcome {
+  const { plan, groupAutomationLevel, reportedVerdict, evidenceKind } = key;
   const { fact, location } = FACTS[factIndex] as (typeof FACTS)[number];
   const automationLevel =
     plan === 'NONE' ? groupAutomationLevel : effectiveAutomationLevel(plan, groupAutomationLevel);
+  const indicator = key.indicator === 'NONE' ? null : INDICATOR_PLACEHOLDER(key.indicator);
+  const verdict = verdictUnderIndicator(reportedVerdict, indicator);
   const decisionCell = DECISION_TABLE[automationLevel][verdict];
   const airAction = AIR_ACTION_BY_EVIDENCE_KIND[evidenceKind];
   const informational = airAction === null;
-  const rule = firstMatchingRule({ cell: decisionCell, informational, location });
+  const rule = firstMatchingRule({
+    cell: decisionCell,
+    informational,
+    location,
+    indicator: indicator?.action ?? null,
+  });
   const createsAction =
     rule.decision === 'TAKE_AUTOMATICALLY' || rule.decision === 'REQUIRE_APPROVAL';
   const reason: DecisionReason = Object.freeze({
@@ -126,6 +172,8 @@ function compileOutcome(
     groupAutomationLevel,
     plan: plan === 'NONE' ? null : plan,
     verdict,
+    reportedVerdict,
+    indicator: indicator && reasonIndicator(indicator),
     evidenceKind,
     decisionCell,
     location: informational ? 'INFORMATIONAL' : fact,
@@ -154,22 +202,25 @@ interface CompiledCell {
   readonly byFact: ReadonlyArray<CompiledOutcome>;
 }
 
-const COMPILED = recordOf(PLAN_VARIANTS, (plan) =>
-  recordOf(AUTOMATION_LEVELS, (level) =>
-    recordOf(VERDICTS, (verdict) =>
-      recordOf(
-        EVIDENCE_KINDS,
-        (kind): CompiledCell => ({
-          compiled: true,
-          byFact: FACTS.map((_, fact) => compileOutcome(plan, level, verdict, kind, fact)),
-        }),
+const compileCell = (key: CompileKey): CompiledCell => ({
+  compiled: true,
+  byFact: FACTS.map((_, fact) => compileOutcome(key, fact)),
+});
+
+const COMPILED = recordOf(INDICATOR_VARIANTS, (indicator) =>
+  recordOf(PLAN_VARIANTS, (plan) =>
+    recordOf(AUTOMATION_LEVELS, (groupAutomationLevel) =>
+      recordOf(VERDICTS, (reportedVerdict) =>
+        recordOf(EVIDENCE_KINDS, (evidenceKind) =>
+          compileCell({ indicator, plan, groupAutomationLevel, reportedVerdict, evidenceKind }),
+        ),
       ),
     ),
   ),
 );
 
-/** The table most decisions read (the caller passed the applied level), without a look-up by plan. */
-const COMPILED_WITHOUT_PLAN = COMPILED.NONE;
+/** The table most decisions read (no indicator; the caller passed the applied level). */
+const COMPILED_WITHOUT_PLAN = COMPILED.NONE.NONE;
 
 function factOf(classification: PathClassification): number {
   const classes = classification.classes;
@@ -201,49 +252,80 @@ function invalidInput(input: PolicyInput): never {
   invalid('evidence kind', input.evidence.kind);
 }
 
-/** The evaluation for a path that was not understood: its reason names why (made per decision). */
-function unreadableEvaluation(
+/** The indicator as a reason names it (its expiry is not part of why). */
+function reasonIndicator(indicator: Indicator) {
+  const { id, sha256, action, title } = indicator;
+  return Object.freeze({ id, sha256, action, title });
+}
+
+/**
+ * The evaluation whose reason names something of this decision — why the path was not
+ * understood, or the indicator applied — so it is made per decision.
+ */
+function namedEvaluation(
   outcome: CompiledOutcome,
   classification: PathClassification,
   rawPath: unknown,
+  indicator: Indicator | null,
 ): PolicyEvaluation {
   const compiled = outcome.reason;
+  const unreadable = compiled.location === 'NOT_UNDERSTOOD';
   const reason: DecisionReason = {
     rule: compiled.rule,
     automationLevel: compiled.automationLevel,
     groupAutomationLevel: compiled.groupAutomationLevel,
     plan: compiled.plan,
     verdict: compiled.verdict,
+    reportedVerdict: compiled.reportedVerdict,
+    indicator: indicator && reasonIndicator(indicator),
     evidenceKind: compiled.evidenceKind,
     decisionCell: compiled.decisionCell,
     location: compiled.location,
-    unreadableReason: classification.reason ?? 'unknown',
+    unreadableReason: unreadable ? (classification.reason ?? 'unknown') : null,
   };
   const decided = { decision: outcome.decision, actionType: outcome.actionType, reason };
+  const shownPath = unreadable
+    ? typeof rawPath === 'string'
+      ? rawPath
+      : null
+    : classification.normalizedPath;
   // The same properties in the same order as decideRemediation's own result: one object shape.
   return {
     decision: outcome.decision,
     actionType: outcome.actionType,
     reason,
     locationClasses: classification.classes,
-    explanation: renderExplanation(decided, typeof rawPath === 'string' ? rawPath : null),
+    explanation: renderExplanation(decided, shownPath),
     pathUnderstood: classification.understood,
     normalizedPath: classification.normalizedPath,
   };
 }
 
-/**
- * THE remediation decision (SPEC §2.1–2.3): what happens to a verdict on a piece of evidence on
- * a device whose group has `automationLevel` (the rules: `DECISION_RULES`), with the reason
- * beside the decision and the sentence rendered from it. Pure; throws a TypeError only for
- * values outside the vocabulary.
- */
-export function decideRemediation(input: PolicyInput): PolicyEvaluation {
-  const { automationLevel, verdict, evidence, osPlatform, plan } = input;
+/** The compiled cell for the input, with the indicator that applies (looked up, never loaded). */
+function compiledCellOf(input: PolicyInput): { cell: CompiledCell; indicator: Indicator | null } {
+  const { automationLevel, verdict, evidence, plan } = input;
+  const indicator =
+    input.indicators === undefined
+      ? null
+      : indicatorFor(input.indicators, evidence.kind, evidence.sha256);
+  const byPlan = indicator === null ? COMPILED.NONE : COMPILED[indicator.action];
   // An inherited key (`toString`, `__proto__`) finds something that is not a compiled cell.
-  const byLevel = plan === undefined ? COMPILED_WITHOUT_PLAN : COMPILED[plan];
+  const byLevel =
+    plan === undefined ? (indicator === null ? COMPILED_WITHOUT_PLAN : byPlan.NONE) : byPlan[plan];
   const cell = byLevel?.[automationLevel]?.[verdict]?.[evidence.kind];
   if (cell?.compiled !== true) invalidInput(input);
+  return { cell, indicator };
+}
+
+/**
+ * THE remediation decision (SPEC §2.1–2.3, §7.1): what happens to a verdict on a piece of
+ * evidence on a device whose group has `automationLevel` (the rules: `DECISION_RULES`), given the
+ * tenant's live indicators, with the reason beside the decision and the sentence rendered from
+ * it. Pure; throws a TypeError only for values outside the vocabulary.
+ */
+export function decideRemediation(input: PolicyInput): PolicyEvaluation {
+  const { evidence, osPlatform } = input;
+  const { cell, indicator } = compiledCellOf(input);
   if (osPlatform !== 'WINDOWS' && osPlatform !== 'LINUX' && osPlatform !== 'MACOS')
     invalid('OS platform', osPlatform);
   const outcomes = cell.byFact;
@@ -257,8 +339,8 @@ export function decideRemediation(input: PolicyInput): PolicyEvaluation {
   }
   const fact = factOf(classification);
   const outcome = outcomes[fact] as CompiledOutcome;
-  if (fact === FACT_NOT_UNDERSTOOD)
-    return unreadableEvaluation(outcome, classification, evidence.path);
+  if (fact === FACT_NOT_UNDERSTOOD || indicator !== null)
+    return namedEvaluation(outcome, classification, evidence.path, indicator);
   const normalizedPath = classification.normalizedPath;
   return {
     decision: outcome.decision,

@@ -1,16 +1,19 @@
 import type { DecisionCell } from './decision-table.js';
-import type { LocationClass, PolicyDecision } from './vocabulary.js';
+import type { IndicatorAction, LocationClass, PolicyDecision } from './vocabulary.js';
 
 /**
  * THE remediation rule (SPEC §2.1–2.3) as an ordered list of named rules, read top-down: the
  * first rule whose condition holds decides, and its name is the reason's `rule`. Each rule reads
  * the cell of the decision table for the level and verdict (`decision-table.ts`), whether the
- * evidence is informational, and where the artifact's file lies.
+ * evidence is informational, where the artifact's file lies, and the tenant's live indicator on
+ * its sha256. A BLOCK indicator is not a rule of its own: it makes the verdict MALICIOUS before
+ * the cell is read, so the level decides as for any malicious finding.
  */
 
 /** The names of the rules, in the order they are tried. */
 export const DECISION_RULE_NAMES = [
   'no-automated-response',
+  'allow-indicator',
   'informational-evidence',
   'nothing-to-remediate',
   'level-requires-approval',
@@ -36,6 +39,8 @@ export interface RuleFacts {
   /** IP_ADDRESS, URL, USER: evidence without a remediation action (SPEC §2.3). */
   readonly informational: boolean;
   readonly location: LocationFacts;
+  /** The action of the tenant's live indicator on the artifact's sha256, if one applies. */
+  readonly indicator: IndicatorAction | null;
 }
 
 export interface DecisionRule {
@@ -58,6 +63,12 @@ export const DECISION_RULES: ReadonlyArray<DecisionRule> = [
     name: 'no-automated-response',
     when: (f) => f.cell === 'no investigation',
     decision: 'NO_INVESTIGATION',
+  },
+  {
+    // SPEC §7.1: the tenant allows this file; no verdict remediates it (the evidence keeps it).
+    name: 'allow-indicator',
+    when: (f) => f.indicator === 'ALLOW',
+    decision: 'NO_ACTION',
   },
   {
     // SPEC §2.3: informational kinds have no AIR action.

@@ -15,6 +15,10 @@ import type {
  * e.g. "Malicious file C:\Windows\System32\evil.dll — in an operating-system directory — and the
  * group (SEMI_REQUIRE_APPROVAL_CORE_FOLDERS) requires approval for core folders:
  * QUARANTINE_FILE waits for approval."
+ * With an indicator on the sha256 (SPEC §7.1) it is named after the path:
+ *   "Malicious file C:\x.exe — the tenant's BLOCK indicator "Ransom" on its sha256 <sha256> makes
+ *   it malicious (reported: no threats found) — neither … — and …: QUARANTINE_FILE is taken
+ *   automatically."
  */
 
 const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
@@ -49,6 +53,26 @@ const LOCATION_PHRASES: Readonly<Record<Exclude<LocationFact, 'NOT_UNDERSTOOD'>,
   INFORMATIONAL: 'informational evidence, no file',
 };
 
+const REPORTED_WORDS: Readonly<Record<Verdict, string>> = {
+  MALICIOUS: 'malicious',
+  SUSPICIOUS: 'suspicious',
+  NO_THREATS_FOUND: 'no threats found',
+};
+
+/** The indicator the decision applied, named by its title (quoted: it is a person's text) and sha256. */
+function indicatorPhrase(reason: DecisionReason): string {
+  const { indicator } = reason;
+  if (indicator === null) return '';
+  const title = indicator.title === null ? '' : ` ${JSON.stringify(indicator.title)}`;
+  const named = `the tenant's ${indicator.action} indicator${title} on its sha256 ${indicator.sha256}`;
+  if (indicator.action === 'ALLOW') return ` — ${named} allows it`;
+  const reported =
+    reason.reportedVerdict === reason.verdict
+      ? ''
+      : ` (reported: ${REPORTED_WORDS[reason.reportedVerdict]})`;
+  return ` — ${named} makes it malicious${reported}`;
+}
+
 function locationPhrase(reason: DecisionReason): string {
   return reason.location === 'NOT_UNDERSTOOD'
     ? `its location cannot be understood (${reason.unreadableReason ?? 'unknown'})`
@@ -59,6 +83,8 @@ function locationPhrase(reason: DecisionReason): string {
 function ruleText(rule: DecisionRuleName, level: AutomationLevel, verdict: Verdict): string {
   const text = LEVEL_RULE_TEXT[level];
   switch (rule) {
+    case 'allow-indicator':
+      return `an allowed file is not remediated, whatever the verdict and the group's level (${level})`;
     case 'informational-evidence':
       return `automated investigations take no action on informational evidence, whatever the group's level (${level})`;
     case 'unknown-location-safe-side':
@@ -108,12 +134,15 @@ export function explanationSubject(
   return `${VERDICT_WORDS[verdict]} ${withPath ? nouns.withPath : nouns.withoutPath}`;
 }
 
-/** " — <location fact> — and <rule>: <outcome>.": the end of the sentence, after the path. */
+/**
+ * " — <location fact> — and <rule>: <outcome>.": the end of the sentence, after the path; with
+ * an indicator, " — <the indicator and what it does>" comes first.
+ */
 export function explanationTail(decided: ExplainedDecision): string {
   const { reason } = decided;
   const rule = ruleText(reason.rule, reason.automationLevel, reason.verdict);
   const outcome = outcomeText(decided.decision, decided.actionType);
-  return ` — ${locationPhrase(reason)} — and ${rule}: ${outcome}.`;
+  return `${indicatorPhrase(reason)} — ${locationPhrase(reason)} — and ${rule}: ${outcome}.`;
 }
 
 const MAX_SHOWN_PATH = 200;

@@ -31,7 +31,7 @@ export {
   collectionStatus,
 } from './collection.js';
 export { decideRemediation, type PolicyEvaluation, type PolicyInput } from './decide.js';
-export type { DecisionReason, LocationFact } from './decision-reason.js';
+export type { DecisionReason, LocationFact, ReasonIndicator } from './decision-reason.js';
 export { type DecisionRefusalCode, decisionRefusal } from './decision-refusal.js';
 export type { DecisionRuleName } from './decision-rules.js';
 export {
@@ -44,6 +44,16 @@ export { chooseDeviceGroup } from './device-group-membership.js';
 export { customDeviceGroupRefusal, PLANS_WITH_CUSTOM_DEVICE_GROUPS } from './device-group-plans.js';
 export { evidenceRemediationStatusFor } from './evidence-remediation-status.js';
 export { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from './expiry.js';
+export {
+  INDICATOR_EVIDENCE_KINDS,
+  type Indicator,
+  indicatorFor,
+  isIndicatorLive,
+  type LiveIndicators,
+  liveIndicators,
+  NO_LIVE_INDICATORS,
+  verdictUnderIndicator,
+} from './indicators.js';
 export { ENDED_STATES, hasEnded } from './investigation-end.js';
 export {
   checkManualActionAllowed,
@@ -73,7 +83,9 @@ export {
   type AutomationLevel,
   EVIDENCE_KINDS,
   type EvidenceKind,
+  INDICATOR_ACTIONS,
   type IncidentRemediationStatus,
+  type IndicatorAction,
   type InvestigationState,
   type LocationClass,
   OS_PLATFORMS,

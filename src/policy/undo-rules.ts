@@ -17,6 +17,11 @@ export function isUndoable(type: RemediationActionType): boolean {
   return UNDOABLE_ACTION_TYPES.includes(type);
 }
 
+/** What to do instead, for a type whose effect can be reverted some other way. */
+const NOT_UNDOABLE_HINTS: Partial<Record<RemediationActionType, string>> = {
+  ADD_INDICATOR: ' The indicator it added can be deleted (deleteIndicator).',
+};
+
 /** Undoing these can "apply to all instances of this file" (same sha256 on other devices). */
 export const ALL_INSTANCES_ACTION_TYPES: ReadonlyArray<RemediationActionType> = [
   'QUARANTINE_FILE',
@@ -65,7 +70,10 @@ export type UndoBatchCheck =
  */
 export function undoRefusal(action: UndoCandidate): UndoRefusal | null {
   if (!isUndoable(action.type)) {
-    return { code: 'NOT_UNDOABLE', message: `${action.type} actions cannot be undone.` };
+    return {
+      code: 'NOT_UNDOABLE',
+      message: `${action.type} actions cannot be undone.${NOT_UNDOABLE_HINTS[action.type] ?? ''}`,
+    };
   }
   if (
     action.status === 'UNDONE' ||

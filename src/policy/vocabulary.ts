@@ -98,6 +98,9 @@ export const INCIDENT_REMEDIATION_STATUSES = [
 ] as const;
 export type IncidentRemediationStatus = (typeof INCIDENT_REMEDIATION_STATUSES)[number];
 
+export const INDICATOR_ACTIONS = ['BLOCK', 'ALLOW'] as const;
+export type IndicatorAction = (typeof INDICATOR_ACTIONS)[number];
+
 export const PLANS = ['PLAN_1', 'PLAN_2', 'BUSINESS'] as const;
 export type Plan = (typeof PLANS)[number];
 

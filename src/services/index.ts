@@ -3,6 +3,7 @@ import { postgresContentStore } from '../db/store/index.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { DEFAULT_PENDING_TTL_MS } from '../policy/index.js';
 import { type AddIncidentCommentInput, addIncidentComment } from './add-incident-comment.js';
+import { agentBlockListWhere } from './agent-block-list.js';
 import {
   agentWorkCriteria,
   dispatchedWork,
@@ -34,6 +35,7 @@ import {
   createIndicator,
   type DeleteIndicatorInput,
   deleteIndicator,
+  liveIndicatorsFor,
 } from './indicators.js';
 import { terminateIdleInvestigations } from './investigation-timeout.js';
 import type { Actor } from './kernel/actor.js';
@@ -205,6 +207,9 @@ function lifecycleServices(deps: ServiceDeps, investigationTimeoutMs: number) {
       createIndicator(deps, actor, input),
     deleteIndicator: (actor: Actor, input: DeleteIndicatorInput) =>
       deleteIndicator(deps, actor, input),
+    liveIndicatorsFor: (actor: Actor, shas: readonly string[]) =>
+      liveIndicatorsFor(deps, actor, shas),
+    agentBlockListWhere: (actor: Actor) => agentBlockListWhere(deps, actor),
     /** Ends idle investigations now (the sweep does it periodically). */
     terminateIdleInvestigations: () => terminateIdleInvestigations(deps, investigationTimeoutMs),
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
+import { isIndicatorLive, type LiveIndicators, liveIndicators } from '../policy/index.js';
 import { isUniqueViolation } from './device-group-membership.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
@@ -50,8 +51,8 @@ const facts = (i: {
 
 /**
  * createIndicator (responder; SPEC §7.1): a tenant-wide BLOCK or ALLOW of a file sha256, with an
- * optional title and expiry. One indicator per sha256 in a tenant: a second one is refused
- * (BAD_USER_INPUT on `sha256`); delete the first to change it.
+ * optional title and expiry. One indicator per sha256 in a tenant: a second live one is refused
+ * (BAD_USER_INPUT on `sha256`); delete the first to change it. An expired one is replaced.
  */
 export async function createIndicator(deps: ServiceDeps, actor: Actor, raw: CreateIndicatorInput) {
   requireRole(actor, 'responder');
@@ -63,6 +64,7 @@ export async function createIndicator(deps: ServiceDeps, actor: Actor, raw: Crea
   const operation = { operation: 'createIndicator', idempotencyKey, input: request };
   try {
     return await runMutation(deps, actor, operation, async (work): Promise<IndicatorResult> => {
+      const replaced = await removeExpired(work.tx, actor, fields.sha256, work.now);
       const indicator = await work.tx.indicator.create({
         data: {
           tenantId: actor.tenantId,
@@ -75,6 +77,7 @@ export async function createIndicator(deps: ServiceDeps, actor: Actor, raw: Crea
         targetType: 'Indicator',
         targetIds: [indicator.id],
         deviceGroupIds: [],
+        before: replaced && facts(replaced),
         after: facts(indicator),
         outcome: 'CREATED',
       });
@@ -107,8 +110,36 @@ export async function deleteIndicator(deps: ServiceDeps, actor: Actor, raw: Dele
   });
 }
 
+/** An expired indicator on the sha256 no longer applies: a new one takes its place (audited as `before`). */
+async function removeExpired(tx: Transaction, actor: Actor, sha256: string, now: Date) {
+  const existing = await tx.indicator.findFirst({ where: { tenantId: actor.tenantId, sha256 } });
+  if (!existing || isIndicatorLive(existing, now)) return null;
+  await tx.indicator.delete({ where: { id: existing.id } });
+  return existing;
+}
+
 async function findIndicator(tx: Transaction, actor: Actor, id: string) {
   const indicator = await tx.indicator.findFirst({ where: { id, tenantId: actor.tenantId } });
   if (!indicator) throw missing('indicator', 'id');
   return indicator;
+}
+
+/**
+ * The tenant's indicators that apply now to these sha256s (viewer; tenant-wide), as the policy
+ * engine takes them: what evaluatePolicy passes in, as the findings pipeline does.
+ */
+export async function liveIndicatorsFor(
+  deps: ServiceDeps,
+  actor: Actor,
+  shas: readonly string[],
+): Promise<LiveIndicators> {
+  requireRole(actor, 'viewer');
+  const wanted = [...new Set(shas.map((sha) => sha.toLowerCase()))];
+  const rows = wanted.length
+    ? await deps.prisma.indicator.findMany({
+        where: { tenantId: actor.tenantId, sha256: { in: wanted } },
+        select: { id: true, sha256: true, action: true, title: true, expiresAt: true },
+      })
+    : [];
+  return liveIndicators(rows, deps.now());
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { visibleActions, visibleDevices } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
+import { indicatorsOfShas } from '../db/store/index.js';
 import {
   checkManualActionAllowed,
+  isIndicatorLive,
   isUndoable,
   openTargetKey,
   REMEDIATION_ACTION_TYPES,
@@ -119,6 +121,7 @@ async function permittedDevice(work: Work, input: TakeAction) {
     include: { deviceGroup: true },
   });
   if (!device) throw missing('Device', 'deviceId');
+  if (input.type === 'ADD_INDICATOR') await refuseAllowedFile(work, input.sha256!);
   if (
     input.type === 'INITIATE_INVESTIGATION' &&
     !runsAutomatedInvestigation(tenant.plan, device.deviceGroup.automationLevel)
@@ -129,6 +132,21 @@ async function permittedDevice(work: Work, input: TakeAction) {
     );
   }
   return device;
+}
+
+/**
+ * ADD_INDICATOR blocks a file tenant-wide; one the tenant allows (a live ALLOW indicator) is
+ * refused rather than silently left allowed: the responder deletes the ALLOW first.
+ */
+async function refuseAllowedFile(work: Work, sha256: string): Promise<void> {
+  const [existing] = await indicatorsOfShas(work.tx, work.actor.tenantId, [sha256]);
+  if (existing?.action === 'ALLOW' && isIndicatorLive(existing, work.now)) {
+    throw new DomainError(
+      'CONFLICT',
+      `sha256: the tenant allows ${sha256} (ALLOW indicator${existing.title ? ` ${JSON.stringify(existing.title)}` : ''}); delete that indicator before blocking the file.`,
+      'sha256',
+    );
+  }
 }
 
 /** Creates the action, or finds the open one on the same target (the unique key decides). */

@@ -306,6 +306,8 @@ describe('the decision table (SPEC §2.1): every level × verdict × location ×
       Object.values(EXPECTED_RULE).flatMap((row) => Object.values(row).flat()),
     );
     applied.add('informational-evidence');
+    // Decides only with an ALLOW indicator on the sha256: test/policy/indicators.test.ts.
+    applied.add('allow-indicator');
     expect([...applied].sort()).toEqual([...DECISION_RULE_NAMES].sort());
   });
 

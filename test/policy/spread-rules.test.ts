@@ -22,6 +22,16 @@ describe('the same threat elsewhere (SPEC §3.3)', () => {
     ]);
   });
 
+  it('a file the tenant allows spreads nowhere; a BLOCK does not stop it (its verdict is MALICIOUS)', () => {
+    for (const kind of EVIDENCE_KINDS)
+      for (const verdict of VERDICTS) {
+        expect(spreadsToOtherDevices(kind, verdict, 'ALLOW')).toBe(false);
+        expect(spreadsToOtherDevices(kind, verdict, 'BLOCK')).toBe(
+          spreadsToOtherDevices(kind, verdict),
+        );
+      }
+  });
+
   it('gives the other devices the strongest verdict of the batch', () => {
     expect(strongerVerdict(undefined, 'SUSPICIOUS')).toBe('SUSPICIOUS');
     expect(strongerVerdict('SUSPICIOUS', 'MALICIOUS')).toBe('MALICIOUS');

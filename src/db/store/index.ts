@@ -10,6 +10,7 @@ export * from './device-groups.js';
 export * from './devices.js';
 export * from './evidence.js';
 export * from './idempotency-records.js';
+export * from './indicators.js';
 export * from './investigations.js';
 export * from './rate-limit-buckets.js';
 export * from './remediation-actions.js';

@@ -120,3 +120,47 @@ builder.mutationField('deleteIndicator', (t) =>
       ),
   }),
 );
+
+// The agents' read of the BLOCK list (SPEC §7.1): what an endpoint enforces, nothing else.
+const AgentBlockedFileRef = builder.prismaObject('Indicator', {
+  variant: 'AgentBlockedFile',
+  description:
+    "A file the agent's tenant blocks (a live BLOCK indicator), to enforce on the endpoint until `expiresAt`.",
+  authScopes: { agent: true },
+  fields: (t) => ({
+    sha256: t.exposeString('sha256'),
+    title: t.exposeString('title', { nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const AgentBlockListConnection = builder.connectionObject(
+  { type: AgentBlockedFileRef, name: 'AgentBlockListConnection' },
+  { name: 'AgentBlockListEdge' },
+);
+
+builder.queryField('agentBlockList', (t) =>
+  t.prismaConnection(
+    {
+      type: AgentBlockedFileRef,
+      cursor: 'id',
+      description:
+        "Agent: the live BLOCK indicators of the token's tenant (indicators are tenant-wide), oldest first; page through with `after`, and read again to pick up new ones.",
+      authScopes: { agent: true },
+      resolve: (query, _root, _args, ctx) =>
+        withInputFields(() =>
+          ctx.prisma.indicator.findMany({
+            ...query,
+            where: ctx.services.agentBlockListWhere(actorOf(ctx)),
+            orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          }),
+        ),
+      totalCount: (_root, _args, ctx) =>
+        withInputFields(() =>
+          ctx.prisma.indicator.count({ where: ctx.services.agentBlockListWhere(actorOf(ctx)) }),
+        ),
+    },
+    AgentBlockListConnection,
+  ),
+);

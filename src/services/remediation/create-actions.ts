@@ -28,6 +28,8 @@ export interface NewAction {
   decidedAt?: Date | null;
   undoable: boolean;
   expiresAt?: Date | null;
+  /** The tenant's indicator the policy applied to decide it (SPEC §7.1), recorded in the audit. */
+  indicatorId?: string | null;
 }
 
 export interface CreatedAction extends NewAction {
@@ -127,6 +129,7 @@ function recordCreation(work: Work, action: CreatedAction): void {
       deviceId: action.deviceId,
       evidenceId: action.evidenceId ?? null,
       decision: action.decision ?? null,
+      ...(action.indicatorId ? { indicatorId: action.indicatorId } : {}),
     },
     comment: action.comment ?? null,
   });

@@ -1,10 +1,16 @@
-import { decideRemediation, isUndoable, pendingExpiresAt } from '../../policy/index.js';
+import {
+  decideRemediation,
+  isUndoable,
+  type LiveIndicators,
+  pendingExpiresAt,
+} from '../../policy/index.js';
 import type { Work } from '../kernel/work.js';
 import type { NewAction } from './create-actions.js';
 import type { FindingTarget, InvestigationRef } from './finding-target.js';
 
 /**
- * The policy decision for each verdict (SPEC §3.2), with its device's level at decision time:
+ * The policy decision for each verdict (SPEC §3.2), with its device's level at decision time and
+ * the tenant's live indicators (SPEC §7.1):
  * the actions to create, taken at once (IN_PROGRESS) or pending approval until they expire.
  * Verdicts that decide no action (clean, informational evidence) yield none.
  */
@@ -12,14 +18,16 @@ export function decideFindings(
   work: Work,
   investigation: InvestigationRef,
   targets: readonly FindingTarget[],
+  indicators: LiveIndicators,
 ): NewAction[] {
   const expiresAt = pendingExpiresAt(work.now, work.deps.pendingTtlMs);
   return targets.flatMap((target): NewAction[] => {
     const evaluation = decideRemediation({
       automationLevel: target.level,
       verdict: target.verdict,
-      evidence: { kind: target.kind, path: target.path },
+      evidence: { kind: target.kind, path: target.path, sha256: target.sha256 },
       osPlatform: target.platform,
+      indicators,
     });
     const { actionType, decision } = evaluation;
     if (!actionType || (decision !== 'TAKE_AUTOMATICALLY' && decision !== 'REQUIRE_APPROVAL'))
@@ -38,6 +46,7 @@ export function decideFindings(
         sha256: target.sha256,
         decision,
         explanation: evaluation.explanation,
+        indicatorId: evaluation.reason.indicator?.id ?? null,
         undoable: isUndoable(actionType),
         expiresAt: automatic ? null : expiresAt,
         ...(automatic ? { decidedAt: work.now } : {}),

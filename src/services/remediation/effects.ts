@@ -1,6 +1,6 @@
-import { joinIncidentDevices } from '../../db/store/index.js';
+import { indicatorsOfShas, joinIncidentDevices } from '../../db/store/index.js';
 import type { RemediationAction } from '../../generated/prisma/client.js';
-import { runsAutomatedInvestigation } from '../../policy/index.js';
+import { isIndicatorLive, runsAutomatedInvestigation } from '../../policy/index.js';
 import { audit } from '../kernel/audit.js';
 import type { Work } from '../kernel/work.js';
 
@@ -15,22 +15,56 @@ export async function applyCompletionEffects(
   actions: readonly RemediationAction[],
 ): Promise<void> {
   await setDeviceFlags(work, actions, true);
-  const indicators = actions.filter((a) => a.type === 'ADD_INDICATOR' && a.sha256);
-  if (indicators.length > 0) {
-    await work.tx.indicator.createMany({
-      data: indicators.map((a) => ({
-        tenantId: work.actor.tenantId,
-        sha256: a.sha256!,
-        action: 'BLOCK' as const,
-        createdBy: a.requestedBy ?? work.actor.subject,
-        comment: a.comment,
-        createdAt: work.now,
-      })),
-      skipDuplicates: true,
-    });
-  }
+  await addBlockIndicators(
+    work,
+    actions.filter((a) => a.type === 'ADD_INDICATOR' && a.sha256),
+  );
   for (const action of actions.filter((a) => a.type === 'INITIATE_INVESTIGATION'))
     await initiateInvestigation(work, action);
+}
+
+/**
+ * ADD_INDICATOR (SPEC §2.4, §7.1): a tenant-wide BLOCK indicator on the file's sha256, audited
+ * like createIndicator. Idempotent: a sha256 that already has a live indicator keeps it (a second
+ * action on it adds nothing; an ALLOW was refused when the action was asked for); an expired one
+ * is replaced. Not undoable: the indicator is deleted with deleteIndicator.
+ */
+async function addBlockIndicators(work: Work, actions: readonly RemediationAction[]) {
+  if (actions.length === 0) return;
+  const { tx, actor, now } = work;
+  const shas = [...new Set(actions.map((a) => a.sha256!))];
+  const existing = await indicatorsOfShas(tx, actor.tenantId, shas);
+  const expired = existing.filter((row) => !isIndicatorLive(row, now)).map((row) => row.id);
+  if (expired.length > 0) await tx.indicator.deleteMany({ where: { id: { in: expired } } });
+  const bySha = new Map(actions.map((a) => [a.sha256!, a]));
+  const created = await tx.indicator.createManyAndReturn({
+    data: [...bySha.values()].map((a) => ({
+      tenantId: actor.tenantId,
+      sha256: a.sha256!,
+      action: 'BLOCK' as const,
+      // The requester's comment says why: the best title there is (the whole text is kept too).
+      title: a.comment ? a.comment.slice(0, 200) : null,
+      createdBy: a.requestedBy ?? actor.subject,
+      comment: a.comment,
+      createdAt: now,
+    })),
+    skipDuplicates: true,
+  });
+  for (const indicator of created) {
+    const action = bySha.get(indicator.sha256)!;
+    audit(work, {
+      targetType: 'Indicator',
+      targetIds: [indicator.id],
+      deviceGroupIds: [action.deviceGroupId],
+      after: {
+        sha256: indicator.sha256,
+        action: 'BLOCK',
+        title: indicator.title,
+        addedBy: action.id,
+      },
+      outcome: 'CREATED',
+    });
+  }
 }
 
 /** The undo of a completed action: the device is released, the restriction lifted (files: evidence RESTORED). */

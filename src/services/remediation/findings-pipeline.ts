@@ -4,6 +4,7 @@ import type { Work } from '../kernel/work.js';
 import { type CreatedAction, createActions, type NewAction } from './create-actions.js';
 import { decideFindings } from './decide-findings.js';
 import type { FindingTarget, InvestigationRef } from './finding-target.js';
+import { loadLiveIndicators, withIndicatedVerdict } from './live-indicators.js';
 import { insertEvidence, type NewEvidence } from './new-evidence.js';
 import { findSpreadTargets } from './spread.js';
 
@@ -27,7 +28,9 @@ export interface FindingsOutcome {
 }
 
 /**
- * THE findings pipeline (SPEC §3.2, §3.3), shared by reportAlert and submitInvestigationFindings:
+ * THE findings pipeline (SPEC §3.2, §3.3, §7.1), shared by reportAlert and submitInvestigationFindings:
+ * 0. the tenant's live indicators on the batch's sha256s are read once; the evidence takes the
+ *    verdict they imply (a BLOCK makes it MALICIOUS), the policy reads them in every decision;
  * 1. the verdicts on existing evidence are recorded (the evidence joins the investigation);
  * 2. the findings' devices join the investigation and its incident;
  * 3. the same threat elsewhere: other devices' evidence of a malicious or suspicious sha256 takes
@@ -40,10 +43,17 @@ export interface FindingsOutcome {
  */
 export async function actOnFindings(work: Work, findings: Findings): Promise<FindingsOutcome> {
   const { investigation } = findings;
-  await recordVerdicts(work, investigation, findings.verdicts);
-  await joinInvestigationDevices(work.tx, investigation, findings.joiningDeviceIds, work.now);
   const targets = [...findings.verdicts, ...findings.newTargets];
-  const spread = await findSpreadTargets(work, investigation, findings.plan, targets);
+  const indicators = await loadLiveIndicators(work, targets);
+  const indicated = (target: FindingTarget) => withIndicatedVerdict(target, indicators);
+  await recordVerdicts(work, investigation, findings.verdicts.map(indicated));
+  await joinInvestigationDevices(work.tx, investigation, findings.joiningDeviceIds, work.now);
+  const spread = await findSpreadTargets(work, {
+    investigation,
+    plan: findings.plan,
+    targets: targets.map(indicated),
+    indicators,
+  });
   await recordVerdicts(work, investigation, spread);
   await joinInvestigationDevices(
     work.tx,
@@ -51,7 +61,9 @@ export async function actOnFindings(work: Work, findings: Findings): Promise<Fin
     spread.map((target) => target.deviceId),
     work.now,
   );
-  const planned = decideFindings(work, investigation, [...targets, ...spread]);
+  // The policy reads the reported verdicts with the indicators, so its reason says what was reported.
+  const planned = decideFindings(work, investigation, [...targets, ...spread], indicators);
+  const newVerdicts = new Map(findings.newTargets.map((t) => [t.evidenceId, indicated(t).verdict]));
   const plannedStatus = new Map(
     planned.flatMap((action) => (action.evidenceId ? [[action.evidenceId, action.status]] : [])),
   );
@@ -59,6 +71,7 @@ export async function actOnFindings(work: Work, findings: Findings): Promise<Fin
     work,
     findings.newEvidence.map((row) => ({
       ...row,
+      verdict: newVerdicts.get(row.id) ?? row.verdict,
       actionStatus: plannedStatus.get(row.id) ?? null,
     })),
   );

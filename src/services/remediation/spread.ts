@@ -8,6 +8,8 @@ import type {
 } from '../../generated/prisma/enums.js';
 import {
   effectiveAutomationLevel,
+  indicatorFor,
+  type LiveIndicators,
   runsAutomatedInvestigation,
   spreadsToOtherDevices,
   strongerVerdict,
@@ -20,19 +22,25 @@ import type { FindingTarget, InvestigationRef } from './finding-target.js';
  * among `targets` reaches the newest evidence of that sha256 on each other device of the tenant
  * that has no action yet — whatever the caller's groups, since it is the investigation's logic —
  * except on devices whose group runs no automated investigation. Each gets the strongest verdict
- * of the batch for its sha256. Returns the new targets, to be decided each with its own level;
+ * of the batch for its sha256 (a file the tenant allows spreads nowhere). Returns the new targets, to be decided each with its own level;
  * investigations the evidence belonged to before are marked for recomputation. Writes nothing.
  */
 export async function findSpreadTargets(
   work: Work,
-  investigation: InvestigationRef,
-  plan: Plan,
-  targets: readonly FindingTarget[],
+  batch: {
+    investigation: InvestigationRef;
+    plan: Plan;
+    /** The findings, with the verdicts their evidence takes (indicators applied). */
+    targets: readonly FindingTarget[];
+    indicators: LiveIndicators;
+  },
 ): Promise<FindingTarget[]> {
+  const { investigation, plan, targets, indicators } = batch;
   const verdictBySha = new Map<string, Verdict>();
   const seenOn = new Map<string, Set<string>>();
   for (const target of targets) {
-    if (!target.sha256 || !spreadsToOtherDevices(target.kind, target.verdict)) continue;
+    const indicator = indicatorFor(indicators, target.kind, target.sha256)?.action ?? null;
+    if (!target.sha256 || !spreadsToOtherDevices(target.kind, target.verdict, indicator)) continue;
     const sha = target.sha256;
     verdictBySha.set(sha, strongerVerdict(verdictBySha.get(sha), target.verdict));
     seenOn.set(sha, (seenOn.get(sha) ?? new Set()).add(target.deviceId));
