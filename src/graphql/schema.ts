@@ -16,6 +16,7 @@ import './types/action-event.js';
 import './types/audit-event.js';
 import './types/agent-work.js';
 import './types/policy-evaluation.js';
+import './types/tenant-settings.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -34,7 +34,13 @@ export {
 export { chooseDeviceGroup } from './device-group-membership.js';
 export { customDeviceGroupRefusal, PLANS_WITH_CUSTOM_DEVICE_GROUPS } from './device-group-plans.js';
 export { evidenceRemediationStatusFor } from './evidence-remediation-status.js';
-export { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from './expiry.js';
+export {
+  DEFAULT_PENDING_TTL_MS,
+  isExpired,
+  pendingExpiresAt,
+  pendingTtlHoursShown,
+  tenantPendingTtlMs,
+} from './expiry.js';
 export { ENDED_STATES, hasEnded } from './investigation-end.js';
 export {
   checkManualActionAllowed,
@@ -69,6 +75,8 @@ export {
   type LocationClass,
   OS_PLATFORMS,
   type OsPlatform,
+  PLANS,
+  type Plan,
   type PolicyDecision,
   REMEDIATION_ACTION_TYPES,
   type RemediationActionStatus,

@@ -4,7 +4,11 @@ import { visibleDevices } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import { lockDevice } from '../db/store/index.js';
 import type { Severity } from '../generated/prisma/enums.js';
-import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
+import {
+  effectiveAutomationLevel,
+  runsAutomatedInvestigation,
+  tenantPendingTtlMs,
+} from '../policy/index.js';
 import { type AttackDisruptionOutcome, disruptAttack } from './attack-disruption.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
@@ -108,7 +112,11 @@ export async function reportAlert(
         input,
         automated,
       );
-      const context = { device: { ...device, level }, plan, alert, investigation };
+      const pendingTtlMs = tenantPendingTtlMs(
+        device.tenant.pendingActionTtlHours,
+        work.deps.pendingTtlMs,
+      );
+      const context = { device: { ...device, level }, plan, pendingTtlMs, alert, investigation };
       const { evidenceIds, actionIds } = await recordAlertEvidence(work, context, input.evidence);
       const disruption = input.attackDisruption ? await disruptAttack(work, context) : null;
       await work.tx.device.update({ where: { id: device.id }, data: { lastSeenAt: work.now } });
@@ -140,7 +148,7 @@ export async function reportAlert(
 async function findVisibleDevice(tx: Transaction, actor: Actor, deviceId: string) {
   const device = await tx.device.findFirst({
     where: { AND: [{ id: deviceId }, visibleDevices(actor)] },
-    include: { deviceGroup: true, tenant: { select: { plan: true } } },
+    include: { deviceGroup: true, tenant: { select: { plan: true, pendingActionTtlHours: true } } },
   });
   if (!device) throw missing('Device', 'deviceId');
   return device;
@@ -238,6 +246,7 @@ interface AlertContext {
     level: FindingTarget['level'];
   };
   plan: Parameters<typeof actOnFindings>[1]['plan'];
+  pendingTtlMs: number;
   alert: { id: string; incidentId: string };
   investigation: InvestigationRef | null;
 }
@@ -245,7 +254,7 @@ interface AlertContext {
 /** The alert's evidence; in an investigation, its verdicts go through the findings pipeline. */
 async function recordAlertEvidence(
   work: Work,
-  { device, plan, alert, investigation }: AlertContext,
+  { device, plan, pendingTtlMs, alert, investigation }: AlertContext,
   evidence: Alert['evidence'],
 ): Promise<{ evidenceIds: string[]; actionIds: string[] }> {
   const investigationId = investigation?.id ?? null;
@@ -284,6 +293,7 @@ async function recordAlertEvidence(
   const { created } = await actOnFindings(work, {
     investigation: { id: investigation.id, incidentId: investigation.incidentId },
     plan,
+    pendingTtlMs,
     verdicts: [],
     newEvidence: rows,
     newTargets,

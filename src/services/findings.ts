@@ -9,7 +9,12 @@ import {
 import type { Transaction } from '../db/client.js';
 import { investigationDeviceGroups, lockInvestigation } from '../db/store/index.js';
 import type { Plan } from '../generated/prisma/enums.js';
-import { effectiveAutomationLevel, runsAutomatedInvestigation, VERDICTS } from '../policy/index.js';
+import {
+  effectiveAutomationLevel,
+  runsAutomatedInvestigation,
+  tenantPendingTtlMs,
+  VERDICTS,
+} from '../policy/index.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
 import { DomainError } from './kernel/errors.js';
@@ -110,7 +115,9 @@ export async function submitInvestigationFindings(
       const defaultDeviceId = investigation.devices[0]?.deviceId ?? null;
       const known = await readKnownEvidence(work, input.findings);
       const devices = await readNewEvidenceDevices(work, input.findings, defaultDeviceId);
-      const context = { investigation, plan, defaultDeviceId };
+      const { pendingActionTtlHours } = investigation.tenant;
+      const pendingTtlMs = tenantPendingTtlMs(pendingActionTtlHours, work.deps.pendingTtlMs);
+      const context = { investigation, plan, defaultDeviceId, pendingTtlMs };
       const sorted = sortFindings(input.findings, context, { known, devices });
       for (const { evidenceId } of sorted.findings.verdicts) {
         // Evidence of another investigation joins this one's verdict: that one is recomputed too.
@@ -180,7 +187,7 @@ async function openInvestigation(work: Work, investigationId: string) {
         orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }],
         select: { deviceId: true },
       },
-      tenant: { select: { plan: true } },
+      tenant: { select: { plan: true, pendingActionTtlHours: true } },
     },
   });
   if (!investigation) throw missing('Investigation', 'investigationId');
@@ -245,6 +252,7 @@ interface SortContext {
   investigation: InvestigationRef;
   plan: Plan;
   defaultDeviceId: string | null;
+  pendingTtlMs: number;
 }
 
 /**
@@ -280,6 +288,7 @@ function sortFindings(
     findings: {
       investigation: context.investigation,
       plan: context.plan,
+      pendingTtlMs: context.pendingTtlMs,
       verdicts: recorded,
       newEvidence,
       newTargets,

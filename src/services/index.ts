@@ -33,6 +33,11 @@ import type { ServiceDeps } from './kernel/work.js';
 import { createAgentExecutor, createSimulatedExecutor } from './remediation/execution.js';
 import { type TakeResponseActionInput, takeResponseAction } from './response-actions.js';
 import { expirePendingActions, sweep } from './sweep.js';
+import {
+  tenantSettings,
+  type UpdateTenantSettingsInput,
+  updateTenantSettings,
+} from './tenant-settings.js';
 import { createTenantProvisioner } from './tenants.js';
 import {
   type TerminateInvestigationInput,
@@ -92,6 +97,9 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     options,
     ensureTenant: createTenantProvisioner(prisma),
     deviceGroups: createDeviceGroupService(deps),
+    tenantSettings: (actor: Actor) => tenantSettings(deps, actor),
+    updateTenantSettings: (actor: Actor, input: UpdateTenantSettingsInput) =>
+      updateTenantSettings(deps, actor, input),
     executorMode: mode,
     reportAlert: (actor: Actor, input: ReportAlertInput) => reportAlert(deps, actor, input),
     submitInvestigationFindings: (actor: Actor, input: SubmitFindingsInput) =>

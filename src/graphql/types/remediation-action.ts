@@ -7,6 +7,7 @@ import { bulkActionMutation, bulkPayload } from '../bulk-mutation.js';
 import { asUuid, databaseId, databaseIds, type GlobalId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
 import { filterListSchema } from '../validation.js';
+import { decisionGroupFields } from './decision-device-group.js';
 import {
   ActionSourceEnum,
   PolicyDecisionEnum,
@@ -87,6 +88,7 @@ export const RemediationActionRef = builder.prismaNode('RemediationAction', {
     undoFailure: t.exposeString('undoFailure', { nullable: true }),
     sha256: t.exposeString('sha256', { nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    ...decisionGroupFields(t),
   }),
 });
 

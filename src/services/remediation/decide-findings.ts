@@ -12,8 +12,9 @@ export function decideFindings(
   work: Work,
   investigation: InvestigationRef,
   targets: readonly FindingTarget[],
+  pendingTtlMs: number,
 ): NewAction[] {
-  const expiresAt = pendingExpiresAt(work.now, work.deps.pendingTtlMs);
+  const expiresAt = pendingExpiresAt(work.now, pendingTtlMs);
   return targets.flatMap((target): NewAction[] => {
     const evaluation = decideRemediation({
       automationLevel: target.level,

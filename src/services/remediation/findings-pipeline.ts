@@ -11,6 +11,8 @@ import { findSpreadTargets } from './spread.js';
 export interface Findings {
   investigation: InvestigationRef;
   plan: Plan;
+  /** The tenant's pending-action TTL (its setting, else the deployment's default). */
+  pendingTtlMs: number;
   /** Verdicts on evidence that already exists (recorded, then decided). */
   verdicts: readonly FindingTarget[];
   /** New evidence, with an id; those with a verdict have their target in `newTargets`. */
@@ -51,7 +53,12 @@ export async function actOnFindings(work: Work, findings: Findings): Promise<Fin
     spread.map((target) => target.deviceId),
     work.now,
   );
-  const planned = decideFindings(work, investigation, [...targets, ...spread]);
+  const planned = decideFindings(
+    work,
+    investigation,
+    [...targets, ...spread],
+    findings.pendingTtlMs,
+  );
   const plannedStatus = new Map(
     planned.flatMap((action) => (action.evidenceId ? [[action.evidenceId, action.status]] : [])),
   );
