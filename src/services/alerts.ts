@@ -4,11 +4,7 @@ import { visibleDevices } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import { lockDevice } from '../db/store/index.js';
 import type { Severity } from '../generated/prisma/enums.js';
-import {
-  effectiveAutomationLevel,
-  runsAutomatedInvestigation,
-  tenantPendingTtlMs,
-} from '../policy/index.js';
+import { effectiveAutomationLevel, runsAutomatedInvestigation } from '../policy/index.js';
 import { type AttackDisruptionOutcome, disruptAttack } from './attack-disruption.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
@@ -112,11 +108,7 @@ export async function reportAlert(
         input,
         automated,
       );
-      const pendingTtlMs = tenantPendingTtlMs(
-        device.tenant.pendingActionTtlHours,
-        work.deps.pendingTtlMs,
-      );
-      const context = { device: { ...device, level }, plan, pendingTtlMs, alert, investigation };
+      const context = { device: { ...device, level }, plan, alert, investigation };
       const { evidenceIds, actionIds } = await recordAlertEvidence(work, context, input.evidence);
       const disruption = input.attackDisruption ? await disruptAttack(work, context) : null;
       await work.tx.device.update({ where: { id: device.id }, data: { lastSeenAt: work.now } });
@@ -244,9 +236,10 @@ interface AlertContext {
     deviceGroupId: string;
     osPlatform: FindingTarget['platform'];
     level: FindingTarget['level'];
+    /** The tenant's pending-action TTL (hours; null: the deployment's default). */
+    tenant: { pendingActionTtlHours: number | null };
   };
   plan: Parameters<typeof actOnFindings>[1]['plan'];
-  pendingTtlMs: number;
   alert: { id: string; incidentId: string };
   investigation: InvestigationRef | null;
 }
@@ -254,7 +247,7 @@ interface AlertContext {
 /** The alert's evidence; in an investigation, its verdicts go through the findings pipeline. */
 async function recordAlertEvidence(
   work: Work,
-  { device, plan, pendingTtlMs, alert, investigation }: AlertContext,
+  { device, plan, alert, investigation }: AlertContext,
   evidence: Alert['evidence'],
 ): Promise<{ evidenceIds: string[]; actionIds: string[] }> {
   const investigationId = investigation?.id ?? null;
@@ -293,7 +286,7 @@ async function recordAlertEvidence(
   const { created } = await actOnFindings(work, {
     investigation: { id: investigation.id, incidentId: investigation.incidentId },
     plan,
-    pendingTtlMs,
+    pendingActionTtlHours: device.tenant.pendingActionTtlHours,
     verdicts: [],
     newEvidence: rows,
     newTargets,

@@ -9,12 +9,7 @@ import {
 import type { Transaction } from '../db/client.js';
 import { investigationDeviceGroups, lockInvestigation } from '../db/store/index.js';
 import type { Plan } from '../generated/prisma/enums.js';
-import {
-  effectiveAutomationLevel,
-  runsAutomatedInvestigation,
-  tenantPendingTtlMs,
-  VERDICTS,
-} from '../policy/index.js';
+import { effectiveAutomationLevel, runsAutomatedInvestigation, VERDICTS } from '../policy/index.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
 import { DomainError } from './kernel/errors.js';
@@ -116,8 +111,7 @@ export async function submitInvestigationFindings(
       const known = await readKnownEvidence(work, input.findings);
       const devices = await readNewEvidenceDevices(work, input.findings, defaultDeviceId);
       const { pendingActionTtlHours } = investigation.tenant;
-      const pendingTtlMs = tenantPendingTtlMs(pendingActionTtlHours, work.deps.pendingTtlMs);
-      const context = { investigation, plan, defaultDeviceId, pendingTtlMs };
+      const context = { investigation, plan, defaultDeviceId, pendingActionTtlHours };
       const sorted = sortFindings(input.findings, context, { known, devices });
       for (const { evidenceId } of sorted.findings.verdicts) {
         // Evidence of another investigation joins this one's verdict: that one is recomputed too.
@@ -252,7 +246,7 @@ interface SortContext {
   investigation: InvestigationRef;
   plan: Plan;
   defaultDeviceId: string | null;
-  pendingTtlMs: number;
+  pendingActionTtlHours: number | null;
 }
 
 /**
@@ -288,7 +282,7 @@ function sortFindings(
     findings: {
       investigation: context.investigation,
       plan: context.plan,
-      pendingTtlMs: context.pendingTtlMs,
+      pendingActionTtlHours: context.pendingActionTtlHours,
       verdicts: recorded,
       newEvidence,
       newTargets,

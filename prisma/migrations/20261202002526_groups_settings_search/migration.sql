@@ -56,8 +56,10 @@ ALTER TABLE "tenants" ADD COLUMN "pendingActionTtlHours" INTEGER,
 ADD CONSTRAINT "tenants_pendingActionTtlHours_range"
   CHECK ("pendingActionTtlHours" IS NULL OR "pendingActionTtlHours" BETWEEN 1 AND 8760);
 
--- searchDevices: hostname substring (ILIKE '%…%') through a trigram index; platform and
--- isolation filters ride on the tenant's index.
+-- searchDevices: hostname substring (ILIKE '%…%') within a tenant through one GIN index of the
+-- tenant (btree_gin) and the hostname's trigrams (pg_trgm): a tenant's thousands of devices are
+-- not filtered row by row. Platform and isolation filters ride on a btree index of their own.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX "devices_hostname_trgm_idx" ON "devices" USING GIN ("hostname" gin_trgm_ops);
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE INDEX "devices_hostname_trgm_idx" ON "devices" USING GIN ("tenantId", "hostname" gin_trgm_ops);
 CREATE INDEX "devices_tenantId_osPlatform_isolated_idx" ON "devices"("tenantId", "osPlatform", "isolated");

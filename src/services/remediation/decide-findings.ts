@@ -1,4 +1,9 @@
-import { decideRemediation, isUndoable, pendingExpiresAt } from '../../policy/index.js';
+import {
+  decideRemediation,
+  isUndoable,
+  pendingExpiresAt,
+  tenantPendingTtlMs,
+} from '../../policy/index.js';
 import type { Work } from '../kernel/work.js';
 import type { NewAction } from './create-actions.js';
 import type { FindingTarget, InvestigationRef } from './finding-target.js';
@@ -12,9 +17,10 @@ export function decideFindings(
   work: Work,
   investigation: InvestigationRef,
   targets: readonly FindingTarget[],
-  pendingTtlMs: number,
+  tenantTtlHours: number | null,
 ): NewAction[] {
-  const expiresAt = pendingExpiresAt(work.now, pendingTtlMs);
+  const ttlMs = tenantPendingTtlMs(tenantTtlHours, work.deps.pendingTtlMs);
+  const expiresAt = pendingExpiresAt(work.now, ttlMs);
   return targets.flatMap((target): NewAction[] => {
     const evaluation = decideRemediation({
       automationLevel: target.level,

@@ -11,8 +11,8 @@ import { findSpreadTargets } from './spread.js';
 export interface Findings {
   investigation: InvestigationRef;
   plan: Plan;
-  /** The tenant's pending-action TTL (its setting, else the deployment's default). */
-  pendingTtlMs: number;
+  /** The tenant's pending-action TTL in hours; null: the deployment's default. */
+  pendingActionTtlHours: number | null;
   /** Verdicts on evidence that already exists (recorded, then decided). */
   verdicts: readonly FindingTarget[];
   /** New evidence, with an id; those with a verdict have their target in `newTargets`. */
@@ -57,7 +57,7 @@ export async function actOnFindings(work: Work, findings: Findings): Promise<Fin
     work,
     investigation,
     [...targets, ...spread],
-    findings.pendingTtlMs,
+    findings.pendingActionTtlHours,
   );
   const plannedStatus = new Map(
     planned.flatMap((action) => (action.evidenceId ? [[action.evidenceId, action.status]] : [])),
