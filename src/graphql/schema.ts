@@ -18,6 +18,7 @@ import './types/audit-event.js';
 import './types/agent-work.js';
 import './types/collection.js';
 import './types/policy-evaluation.js';
+import './types/tenant-settings.js';
 
 builder.queryType({});
 builder.mutationType({});

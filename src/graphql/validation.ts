@@ -40,3 +40,10 @@ export const filterTextListSchema = z
   )
   .max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} values`)
   .nullish();
+
+/** One filter text (a substring to look for): bounded, and no NUL. */
+export const filterTextSchema = z
+  .string()
+  .max(FILTER_TEXT_LENGTH, `must be at most ${FILTER_TEXT_LENGTH} characters`)
+  .refine((text) => !text.includes('\u0000'), 'must not contain NUL characters')
+  .nullish();

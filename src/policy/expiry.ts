@@ -17,3 +17,18 @@ export function pendingExpiresAt(createdAt: Date, ttlMs: number = DEFAULT_PENDIN
 export function isExpired(expiresAt: Date | null | undefined, now: Date): boolean {
   return expiresAt !== null && expiresAt !== undefined && now.getTime() >= expiresAt.getTime();
 }
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The pending time-to-live of a tenant (SPEC §7.1): its own setting in hours, else the
+ * deployment's default (QUELL_PENDING_TTL_HOURS). A change applies to actions decided after it.
+ */
+export function tenantPendingTtlMs(tenantHours: number | null, defaultTtlMs: number): number {
+  return tenantHours == null ? defaultTtlMs : tenantHours * HOUR_MS;
+}
+
+/** The TTL as tenant settings show it: whole hours, a default below one hour shown as 1. */
+export function pendingTtlHoursShown(tenantHours: number | null, defaultTtlMs: number): number {
+  return tenantHours ?? Math.max(1, Math.ceil(defaultTtlMs / HOUR_MS));
+}

@@ -43,7 +43,13 @@ export {
 export { chooseDeviceGroup } from './device-group-membership.js';
 export { customDeviceGroupRefusal, PLANS_WITH_CUSTOM_DEVICE_GROUPS } from './device-group-plans.js';
 export { evidenceRemediationStatusFor } from './evidence-remediation-status.js';
-export { DEFAULT_PENDING_TTL_MS, isExpired, pendingExpiresAt } from './expiry.js';
+export {
+  DEFAULT_PENDING_TTL_MS,
+  isExpired,
+  pendingExpiresAt,
+  pendingTtlHoursShown,
+  tenantPendingTtlMs,
+} from './expiry.js';
 export {
   INDICATOR_EVIDENCE_KINDS,
   type Indicator,
@@ -90,6 +96,8 @@ export {
   type LocationClass,
   OS_PLATFORMS,
   type OsPlatform,
+  PLANS,
+  type Plan,
   type PolicyDecision,
   REMEDIATION_ACTION_TYPES,
   type RemediationActionStatus,

@@ -140,7 +140,7 @@ export async function reportAlert(
 async function findVisibleDevice(tx: Transaction, actor: Actor, deviceId: string) {
   const device = await tx.device.findFirst({
     where: { AND: [{ id: deviceId }, visibleDevices(actor)] },
-    include: { deviceGroup: true, tenant: { select: { plan: true } } },
+    include: { deviceGroup: true, tenant: { select: { plan: true, pendingActionTtlHours: true } } },
   });
   if (!device) throw missing('Device', 'deviceId');
   return device;
@@ -236,6 +236,8 @@ interface AlertContext {
     deviceGroupId: string;
     osPlatform: FindingTarget['platform'];
     level: FindingTarget['level'];
+    /** The tenant's pending-action TTL (hours; null: the deployment's default). */
+    tenant: { pendingActionTtlHours: number | null };
   };
   plan: Parameters<typeof actOnFindings>[1]['plan'];
   alert: { id: string; incidentId: string };
@@ -284,6 +286,7 @@ async function recordAlertEvidence(
   const { created } = await actOnFindings(work, {
     investigation: { id: investigation.id, incidentId: investigation.incidentId },
     plan,
+    pendingActionTtlHours: device.tenant.pendingActionTtlHours,
     verdicts: [],
     newEvidence: rows,
     newTargets,

@@ -20,7 +20,7 @@ export function rulesData(rules: GroupRulesInput | null | undefined) {
 
 /**
  * Re-places every device of the tenant that was not placed explicitly, after rules or ranks
- * changed (the policy's membership rule), and keeps its actions' group column in step. Returns
+ * changed (the policy's membership rule), and keeps its actions' current-group column in step. Returns
  * how many devices moved.
  */
 export async function reevaluateMembership(tx: Transaction, tenantId: string): Promise<number> {
@@ -35,13 +35,49 @@ export async function reevaluateMembership(tx: Transaction, tenantId: string): P
     if (target !== device.deviceGroupId)
       moves.set(target, [...(moves.get(target) ?? []), device.id]);
   }
+  return applyMoves(tx, moves, {});
+}
+
+/**
+ * deleteDeviceGroup's move (SPEC §7.1): every device of the group, explicitly placed or not, goes
+ * to the highest-ranked other group whose rules match it, else the default group, and is placed
+ * by the rules from then on. Returns how many moved to each group.
+ */
+export async function moveDevicesOutOf(
+  tx: Transaction,
+  tenantId: string,
+  groupId: string,
+): Promise<Map<string, string[]>> {
+  const others = await tx.deviceGroup.findMany({ where: { tenantId, id: { not: groupId } } });
+  const devices = await tx.device.findMany({
+    where: { tenantId, deviceGroupId: groupId },
+    select: { id: true, hostname: true, domain: true, tags: true },
+  });
+  const moves = new Map<string, string[]>();
+  for (const device of devices) {
+    const target = chooseDeviceGroup(others, device).id;
+    moves.set(target, [...(moves.get(target) ?? []), device.id]);
+  }
+  await applyMoves(tx, moves, { groupAssignedExplicitly: false });
+  return moves;
+}
+
+/**
+ * Puts devices in their new groups, and their actions' current-group column with them (what
+ * scope reads). The group each action was decided under is a column of its own, never moved.
+ */
+async function applyMoves(
+  tx: Transaction,
+  moves: ReadonlyMap<string, readonly string[]>,
+  placement: { groupAssignedExplicitly?: false },
+): Promise<number> {
   for (const [groupId, deviceIds] of moves) {
     await tx.device.updateMany({
-      where: { id: { in: deviceIds } },
-      data: { deviceGroupId: groupId },
+      where: { id: { in: [...deviceIds] } },
+      data: { deviceGroupId: groupId, ...placement },
     });
     await tx.remediationAction.updateMany({
-      where: { deviceId: { in: deviceIds } },
+      where: { deviceId: { in: [...deviceIds] } },
       data: { deviceGroupId: groupId },
     });
   }

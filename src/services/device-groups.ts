@@ -10,6 +10,7 @@ import {
   PLANS_WITH_CUSTOM_DEVICE_GROUPS,
   planAllowsCustomDeviceGroups,
 } from '../policy/index.js';
+import { type DeleteDeviceGroupInput, deleteDeviceGroup } from './delete-device-group.js';
 import { isUniqueViolation, reevaluateMembership, rulesData } from './device-group-membership.js';
 import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
@@ -20,6 +21,7 @@ import { idempotencyKeySchema, idSchema, parseInput, requiredText } from './kern
 import type { ServiceDeps, Work } from './kernel/work.js';
 import { type RegisterDeviceInput, registerDevice } from './register-device.js';
 
+export type { DeleteDeviceGroupInput, DeleteDeviceGroupResult } from './delete-device-group.js';
 export type { GroupRulesInput } from './device-group-membership.js';
 export type { RegisterDeviceInput, RegisterDeviceResult } from './register-device.js';
 
@@ -280,6 +282,8 @@ export function createDeviceGroupService(deps: ServiceDeps) {
       createDeviceGroup(deps, actor, input),
     updateDeviceGroup: (actor: Actor, input: UpdateDeviceGroupInput) =>
       updateDeviceGroup(deps, actor, input),
+    deleteDeviceGroup: (actor: Actor, input: DeleteDeviceGroupInput) =>
+      deleteDeviceGroup(deps, actor, input),
     registerDevice: (actor: Actor, input: RegisterDeviceInput) =>
       registerDevice(deps, actor, input),
   };

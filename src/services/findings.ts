@@ -110,7 +110,8 @@ export async function submitInvestigationFindings(
       const defaultDeviceId = investigation.devices[0]?.deviceId ?? null;
       const known = await readKnownEvidence(work, input.findings);
       const devices = await readNewEvidenceDevices(work, input.findings, defaultDeviceId);
-      const context = { investigation, plan, defaultDeviceId };
+      const { pendingActionTtlHours } = investigation.tenant;
+      const context = { investigation, plan, defaultDeviceId, pendingActionTtlHours };
       const sorted = sortFindings(input.findings, context, { known, devices });
       for (const { evidenceId } of sorted.findings.verdicts) {
         // Evidence of another investigation joins this one's verdict: that one is recomputed too.
@@ -180,7 +181,7 @@ async function openInvestigation(work: Work, investigationId: string) {
         orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }],
         select: { deviceId: true },
       },
-      tenant: { select: { plan: true } },
+      tenant: { select: { plan: true, pendingActionTtlHours: true } },
     },
   });
   if (!investigation) throw missing('Investigation', 'investigationId');
@@ -245,6 +246,7 @@ interface SortContext {
   investigation: InvestigationRef;
   plan: Plan;
   defaultDeviceId: string | null;
+  pendingActionTtlHours: number | null;
 }
 
 /**
@@ -280,6 +282,7 @@ function sortFindings(
     findings: {
       investigation: context.investigation,
       plan: context.plan,
+      pendingActionTtlHours: context.pendingActionTtlHours,
       verdicts: recorded,
       newEvidence,
       newTargets,

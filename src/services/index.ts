@@ -45,6 +45,11 @@ import { createAgentExecutor, createSimulatedExecutor } from './remediation/exec
 import { type TakeResponseActionInput, takeResponseAction } from './response-actions.js';
 import { withSimulatedUploads } from './simulated-collection.js';
 import { expirePendingActions, sweep } from './sweep.js';
+import {
+  tenantSettings,
+  type UpdateTenantSettingsInput,
+  updateTenantSettings,
+} from './tenant-settings.js';
 import { createTenantProvisioner } from './tenants.js';
 import {
   type TerminateInvestigationInput,
@@ -118,6 +123,9 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     options,
     ensureTenant: createTenantProvisioner(prisma),
     deviceGroups: createDeviceGroupService(deps),
+    tenantSettings: (actor: Actor) => tenantSettings(deps, actor),
+    updateTenantSettings: (actor: Actor, input: UpdateTenantSettingsInput) =>
+      updateTenantSettings(deps, actor, input),
     executorMode: mode,
     reportAlert: (actor: Actor, input: ReportAlertInput) => reportAlert(deps, actor, input),
     submitInvestigationFindings: (actor: Actor, input: SubmitFindingsInput) =>
@@ -133,12 +141,7 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
     takeResponseAction: (actor: Actor, input: TakeResponseActionInput) =>
       takeResponseAction(deps, actor, input),
     ...lifecycleServices(deps, investigationTimeoutMs),
-    agentWork: (actor: Actor) => listAgentWork(deps, actor),
-    agentWorkCriteria: (actor: Actor) => agentWorkCriteria(actor),
-    dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) =>
-      dispatchedWork(deps, actor, actionId, status),
-    reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
-      reportActionOutcome(deps, actor, input),
+    ...agentServices(deps),
     automationRules: createAutomationRuleService(deps),
     ...automationWorkers(deps, options),
     collections: collectionServices(deps, storage),
@@ -154,6 +157,18 @@ export function createServices(prisma: PrismaClient, options: ServiceOptions = {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** What endpoint agents call: their work queue and the outcome of each action (SPEC §3.5). */
+function agentServices(deps: ServiceDeps) {
+  return {
+    agentWork: (actor: Actor) => listAgentWork(deps, actor),
+    agentWorkCriteria: (actor: Actor) => agentWorkCriteria(actor),
+    dispatchedWork: (actor: Actor, actionId: string, status: RemediationActionStatus) =>
+      dispatchedWork(deps, actor, actionId, status),
+    reportActionOutcome: (actor: Actor, input: ReportActionOutcomeInput) =>
+      reportActionOutcome(deps, actor, input),
+  };
+}
 
 /**
  * The rule worker, createWebhook and the webhook delivery worker (SPEC §7.2). A rule that queues

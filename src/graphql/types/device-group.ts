@@ -1,10 +1,11 @@
 import { visibleDevices, visibleGroups } from '../../auth/scope.js';
 import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
-import { asUuid, databaseId } from '../global-id.js';
+import { asUuid, databaseId, encodeGlobalID } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
 import { descriptionSchema, groupNameSchema, rankSchema } from '../validation.js';
 import { DeviceConnection } from './device.js';
+import { DeviceFilter, deviceFilterWhere } from './device-filter.js';
 import { AutomationLevelEnum } from './enums.js';
 
 // The device group: its type and membership rules, the list, create and update.
@@ -60,8 +61,9 @@ export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
       'devices',
       {
         cursor: 'id',
-        query: (_args, ctx) => ({
-          where: visibleDevices(ctx.identity),
+        args: { filter: t.arg({ type: DeviceFilter }) },
+        query: (args, ctx) => ({
+          where: { AND: [visibleDevices(ctx.identity), deviceFilterWhere(args.filter)] },
           orderBy: { hostname: 'asc' },
         }),
         totalCount: true,
@@ -163,6 +165,43 @@ builder.mutationField('updateDeviceGroup', (t) =>
     resolve: (_root, { input }, ctx) =>
       withInputFields(() =>
         ctx.services.deviceGroups.updateDeviceGroup(actorOf(ctx), {
+          ...input,
+          id: databaseId('id', 'DeviceGroup', input.id),
+        }),
+      ),
+  }),
+);
+
+const DeleteDeviceGroupInput = builder.inputType('DeleteDeviceGroupInput', {
+  fields: (t) => ({
+    id: t.globalID({ required: true }),
+    idempotencyKey: t.string(),
+  }),
+});
+
+type DeleteDeviceGroupResult = Awaited<ReturnType<Services['deviceGroups']['deleteDeviceGroup']>>;
+
+const DeleteDeviceGroupPayload = builder
+  .objectRef<DeleteDeviceGroupResult>('DeleteDeviceGroupPayload')
+  .implement({
+    fields: (t) => ({
+      deletedId: t.id({
+        resolve: (payload) => encodeGlobalID('DeviceGroup', payload.deletedId),
+      }),
+      devicesMoved: t.exposeInt('devicesMoved'),
+    }),
+  });
+
+builder.mutationField('deleteDeviceGroup', (t) =>
+  t.field({
+    type: DeleteDeviceGroupPayload,
+    description:
+      'Admin, a group the token can see (others are NOT_FOUND); never the default group. Its devices move to the highest-ranked other group whose rules match, else the default group; their actions keep the group they were decided under (RemediationAction.decisionDeviceGroup).',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: DeleteDeviceGroupInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      withInputFields(() =>
+        ctx.services.deviceGroups.deleteDeviceGroup(actorOf(ctx), {
           ...input,
           id: databaseId('id', 'DeviceGroup', input.id),
         }),

@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import { asUuid, databaseId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
 import { hostnameSchema, tagsSchema } from '../validation.js';
+import { DeviceFilter, deviceFilterWhere } from './device-filter.js';
 import { OsPlatformEnum } from './enums.js';
 
 // The device: its type, the list, and registration.
@@ -42,6 +43,29 @@ builder.queryField('devices', (t) =>
         }),
       totalCount: (_root, _args, ctx) =>
         ctx.prisma.device.count({ where: visibleDevices(ctx.identity) }),
+    },
+    DeviceConnection,
+  ),
+);
+
+builder.queryField('searchDevices', (t) =>
+  t.prismaConnection(
+    {
+      type: 'Device',
+      cursor: 'id',
+      description: "Devices matching a filter, within the caller's scope.",
+      authScopes: { viewer: true },
+      args: { filter: t.arg({ type: DeviceFilter }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.device.findMany({
+          ...query,
+          where: { AND: [visibleDevices(ctx.identity), deviceFilterWhere(args.filter)] },
+          orderBy: [{ hostname: 'asc' }, { id: 'asc' }],
+        }),
+      totalCount: (_root, args, ctx) =>
+        ctx.prisma.device.count({
+          where: { AND: [visibleDevices(ctx.identity), deviceFilterWhere(args.filter)] },
+        }),
     },
     DeviceConnection,
   ),

@@ -7,6 +7,7 @@ import { bulkActionMutation, bulkPayload } from '../bulk-mutation.js';
 import { asUuid, databaseId, databaseIds, type GlobalId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
 import { filterListSchema } from '../validation.js';
+import { decisionGroupIdShown, decisionGroupNameShown } from './decision-device-group.js';
 import {
   ActionSourceEnum,
   PolicyDecisionEnum,
@@ -89,6 +90,20 @@ export const RemediationActionRef = builder.prismaNode('RemediationAction', {
     undoFailure: t.exposeString('undoFailure', { nullable: true }),
     sha256: t.exposeString('sha256', { nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    decisionDeviceGroupId: t.id({
+      nullable: true,
+      description:
+        'The device group the action was decided under (it may since have been deleted); null when the token does not cover it.',
+      select: { decisionDeviceGroupId: true, decisionDeviceGroupName: true },
+      resolve: (action, _args, ctx) => decisionGroupIdShown(ctx.identity, action),
+    }),
+    decisionDeviceGroupName: t.string({
+      nullable: true,
+      description:
+        "That group's name when the action was decided; null when the token does not cover it.",
+      select: { decisionDeviceGroupName: true, decisionDeviceGroupId: true },
+      resolve: (action, _args, ctx) => decisionGroupNameShown(ctx.identity, action),
+    }),
   }),
 });
 

@@ -3,6 +3,7 @@ import {
   isUndoable,
   type LiveIndicators,
   pendingExpiresAt,
+  tenantPendingTtlMs,
 } from '../../policy/index.js';
 import type { Work } from '../kernel/work.js';
 import type { NewAction } from './create-actions.js';
@@ -19,8 +20,10 @@ export function decideFindings(
   investigation: InvestigationRef,
   targets: readonly FindingTarget[],
   indicators: LiveIndicators,
+  tenantTtlHours: number | null,
 ): NewAction[] {
-  const expiresAt = pendingExpiresAt(work.now, work.deps.pendingTtlMs);
+  const ttlMs = tenantPendingTtlMs(tenantTtlHours, work.deps.pendingTtlMs);
+  const expiresAt = pendingExpiresAt(work.now, ttlMs);
   return targets.flatMap((target): NewAction[] => {
     const evaluation = decideRemediation({
       automationLevel: target.level,

@@ -12,6 +12,8 @@ import { findSpreadTargets } from './spread.js';
 export interface Findings {
   investigation: InvestigationRef;
   plan: Plan;
+  /** The tenant's pending-action TTL in hours; null: the deployment's default. */
+  pendingActionTtlHours: number | null;
   /** Verdicts on evidence that already exists (recorded, then decided). */
   verdicts: readonly FindingTarget[];
   /** New evidence, with an id; those with a verdict have their target in `newTargets`. */
@@ -62,7 +64,13 @@ export async function actOnFindings(work: Work, findings: Findings): Promise<Fin
     work.now,
   );
   // The policy reads the reported verdicts with the indicators, so its reason says what was reported.
-  const planned = decideFindings(work, investigation, [...targets, ...spread], indicators);
+  const planned = decideFindings(
+    work,
+    investigation,
+    [...targets, ...spread],
+    indicators,
+    findings.pendingActionTtlHours,
+  );
   const newVerdicts = new Map(findings.newTargets.map((t) => [t.evidenceId, indicated(t).verdict]));
   const plannedStatus = new Map(
     planned.flatMap((action) => (action.evidenceId ? [[action.evidenceId, action.status]] : [])),
