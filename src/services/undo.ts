@@ -49,6 +49,14 @@ const candidate = (row: ActionRow) => ({
  * quarantine (either quarantine type) of the same sha256 that the caller may act on; those are
  * listed after the requested ids. On other action types it has nothing to apply to.
  */
+/** The requested rows, locked in id order, put back in the caller's order (a refusal names types as asked). */
+function inRequestOrder<Row extends { id: string }>(locked: Row[], ids: readonly string[]): Row[] {
+  const asked = new Map(ids.map((id, index) => [id, index]));
+  return locked
+    .filter((row) => asked.has(row.id))
+    .sort((a, b) => asked.get(a.id)! - asked.get(b.id)!);
+}
+
 export async function undoRemediationActions(
   deps: ServiceDeps,
   actor: Actor,
@@ -74,7 +82,7 @@ export async function undoRemediationActions(
         ? await otherInstances(work, requested, scope)
         : [];
       const locked = await lockActions(work, [...input.ids, ...candidates], scope);
-      const rows = locked.filter((row) => requested.has(row.id));
+      const rows = inRequestOrder(locked, input.ids);
       const check = checkUndoBatch(rows.map(candidate));
       if (!check.ok) {
         throw new DomainError('MIXED_ACTION_TYPES', check.error.message, 'ids', {

@@ -19,8 +19,7 @@ const NOT_YET_SERVED: readonly string[] = [];
  * them). Issue 14 (the first block) removes its entries as each part lands; the second block
  * belongs to issue 15.
  */
-const ADDITIONS_NOT_YET_SERVED: readonly string[] = [
-];
+const ADDITIONS_NOT_YET_SERVED: readonly string[] = [];
 
 /** The contract with its second-round additions (`extend type` needs the base types). */
 const contractWithAdditions = () =>

@@ -59,51 +59,55 @@ export const IncidentRef = builder.prismaNode('Incident', {
       }),
       resolve: (incident) => incident.devices.map(({ device }) => device),
     }),
-    alerts: t.relatedConnection(
-      'alerts',
-      {
-        cursor: 'id',
-        totalCount: true,
-        query: (_args, ctx) => ({ where: visibleAlerts(ctx.identity), orderBy: oldestFirst }),
-      },
-      AlertConnection,
-    ),
-    evidence: t.relatedConnection(
-      'evidence',
-      {
-        cursor: 'id',
-        totalCount: true,
-        query: (_args, ctx) => ({ where: visibleEvidence(ctx.identity), orderBy: oldestFirst }),
-      },
-      EvidenceConnection,
-    ),
-    investigations: t.relatedConnection(
-      'investigations',
-      {
-        cursor: 'id',
-        totalCount: true,
-        query: (_args, ctx) => ({
-          where: visibleInvestigations(ctx.identity),
-          orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
-        }),
-      },
-      InvestigationConnection,
-    ),
-    remediationActions: t.relatedConnection(
-      'remediationActions',
-      {
-        cursor: 'id',
-        totalCount: true,
-        args: { filter: t.arg({ type: RemediationActionFilter }) },
-        query: (args, ctx) => ({
-          where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
-          orderBy: actionOrder,
-        }),
-      },
-      RemediationActionConnection,
-    ),
   }),
 });
+
+// The incident's nested lists: connections paged in SQL, each scoped to what the caller may see.
+builder.prismaObjectFields(IncidentRef, (t) => ({
+  alerts: t.relatedConnection(
+    'alerts',
+    {
+      cursor: 'id',
+      totalCount: true,
+      query: (_args, ctx) => ({ where: visibleAlerts(ctx.identity), orderBy: oldestFirst }),
+    },
+    AlertConnection,
+  ),
+  evidence: t.relatedConnection(
+    'evidence',
+    {
+      cursor: 'id',
+      totalCount: true,
+      query: (_args, ctx) => ({ where: visibleEvidence(ctx.identity), orderBy: oldestFirst }),
+    },
+    EvidenceConnection,
+  ),
+  investigations: t.relatedConnection(
+    'investigations',
+    {
+      cursor: 'id',
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: visibleInvestigations(ctx.identity),
+        orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+      }),
+    },
+    InvestigationConnection,
+  ),
+  remediationActions: t.relatedConnection(
+    'remediationActions',
+    {
+      cursor: 'id',
+      totalCount: true,
+      args: { filter: t.arg({ type: RemediationActionFilter }) },
+      query: (args, ctx) => ({
+        where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
+        orderBy: actionOrder,
+      }),
+    },
+    RemediationActionConnection,
+  ),
+}));
 
 export const IncidentFilter = builder.inputType('IncidentFilter', {
   fields: (t) => ({
