@@ -65,6 +65,7 @@ const server = await startQuell({
   // would show in the statement count.
   rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
   runRuleWorker: false,
+  runWebhookDelivery: false,
   onQuery: (sql) => {
     if (recording && !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) statements.push(sql);
   },

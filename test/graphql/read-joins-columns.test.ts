@@ -18,6 +18,7 @@ beforeAll(async () => {
     onQuery: (sql) => recording?.push(sql),
     rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
     runRuleWorker: false,
+    runWebhookDelivery: false,
   });
   world = fixtures(server.prisma, 'tenant-a');
   await world.tenant();

@@ -15,7 +15,9 @@ beforeAll(async () => {
   server = await startTestServer({
     onQuery: (sql) => recording?.push(sql),
     rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
-    runRuleWorker: false, // its polling would show up in the count
+    // Their polling would show up in the count.
+    runRuleWorker: false,
+    runWebhookDelivery: false,
   });
   const world = fixtures(server.prisma, 'tenant-a');
   await world.tenant();
