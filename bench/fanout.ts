@@ -46,12 +46,19 @@ const tenantName = (t: number) => `bench-fanout-${t}`;
 interface Tenant {
   id: string;
   device: DeviceRef;
-  token: string;
   after: string;
 }
 
+const secret = tokenSettingsFromEnv().secret!;
+
+/**
+ * Each subscriber is a dashboard of its own analyst: a subject of its own, so the per-subject
+ * WebSocket cap (on by default) applies to each as it would in a SOC.
+ */
+const subscriberToken = (tenant: Tenant, subscriber: number) =>
+  signToken({ sub: `bench-${subscriber}`, tid: tenant.id, roles: ['viewer'], groups: '*' }, secret);
+
 async function prepareTenants(prisma: PrismaClient): Promise<Tenant[]> {
-  const secret = tokenSettingsFromEnv().secret!;
   const tenants: Tenant[] = [];
   for (let batch = 0; batch < settings.tenants; batch += 20) {
     const ids = Array.from({ length: Math.min(20, settings.tenants - batch) }, (_, i) =>
@@ -67,11 +74,7 @@ async function prepareTenants(prisma: PrismaClient): Promise<Tenant[]> {
           where: { tenantId: id },
           orderBy: { id: 'desc' },
         });
-        const token = await signToken(
-          { sub: 'bench', tid: id, roles: ['viewer'], groups: '*' },
-          secret,
-        );
-        return { id, device, token, after: encodeCursor(last?.id ?? 0n) };
+        return { id, device, after: encodeCursor(last?.id ?? 0n) };
       }),
     );
     tenants.push(...prepared);
@@ -95,13 +98,18 @@ async function startServers(databaseUrl: string): Promise<{ child: IpcChild; url
 }
 
 /** Subscriber i: tenant i mod T, instance i mod I, client process i mod P. */
-function plansPerProcess(tenants: Tenant[], urls: string[], count: number): SubscriberPlan[][] {
+async function plansPerProcess(
+  tenants: Tenant[],
+  urls: string[],
+  count: number,
+  firstSubscriber = 0,
+): Promise<SubscriberPlan[][]> {
   const plans: SubscriberPlan[][] = Array.from({ length: settings.clientProcesses }, () => []);
   for (let i = 0; i < count; i++) {
     const tenant = tenants[i % tenants.length]!;
     plans[i % plans.length]!.push({
       url: urls[i % urls.length]!,
-      token: tenant.token,
+      token: await subscriberToken(tenant, firstSubscriber + i),
       tenant: tenant.id,
       after: tenant.after,
     });
@@ -110,7 +118,7 @@ function plansPerProcess(tenants: Tenant[], urls: string[], count: number): Subs
 }
 
 async function openClients(tenants: Tenant[], urls: string[]): Promise<IpcChild[]> {
-  const clients = plansPerProcess(tenants, urls, settings.subscribers).map((plans) => ({
+  const clients = (await plansPerProcess(tenants, urls, settings.subscribers)).map((plans) => ({
     child: forkChild(here('./support/fanout-client.ts')),
     plans,
   }));
@@ -122,7 +130,9 @@ async function openClients(tenants: Tenant[], urls: string[]): Promise<IpcChild[
   const result = clients.map((c) => c.child);
   if (settings.stalled > 0) {
     const stalled = forkChild(here('./support/fanout-client.ts'));
-    const plans = plansPerProcess(tenants, urls, settings.stalled).flat();
+    const plans = (
+      await plansPerProcess(tenants, urls, settings.stalled, settings.subscribers)
+    ).flat();
     await stalled.request({ type: 'open', plans, transport: 'stalled' });
     result.push(stalled);
   }
