@@ -1,5 +1,5 @@
 // Bulk-ingestion benchmark of submitInvestigationFindings (issue 4):
-//   npx tsx bench/ingest.ts [--findings 10000] [--runs 3] [--spread 500]
+//   npx tsx bench/ingest.ts [--findings 10000] [--runs 3] [--spread 500] [--rls off]
 // On DATABASE_URL or a throwaway embedded PostgreSQL. Each run submits `findings` verdicts on new
 // evidence spread over devices of every automation level (paths in OS, temp and other folders,
 // registry keys, informational evidence; malicious, suspicious and clean), `spread` of them on a
@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createPrismaClient } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createServices, systemActor } from '../src/services/index.js';
-import { throwawayDatabase } from './support/database.js';
+import { servingUrl, throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
 
 const FINDINGS = option('findings', 10_000);
@@ -27,11 +27,18 @@ const LEVELS = [
 const VERDICTS = ['MALICIOUS', 'SUSPICIOUS', 'NO_THREATS_FOUND'] as const;
 
 const database = await throwawayDatabase();
+const serving = servingUrl(database);
 let statements = 0;
-const prisma = createPrismaClient(database.url, { poolSize: 10, onQuery: () => statements++ });
+// Fixtures go in as the superuser; the services serve as the app role (row-level security) unless --rls off.
+const prisma = createPrismaClient(database.adminUrl);
+const servicesPrisma = createPrismaClient(serving.url, {
+  poolSize: 10,
+  onQuery: () => statements++,
+});
 try {
-  await applyMigrations(database.url);
-  const services = createServices(prisma, { onError: (error) => console.error(error) });
+  await applyMigrations(database.migrationUrl);
+  console.log(`row-level security: ${serving.rowSecurity ? 'on' : 'off (serving as the owner)'}`);
+  const services = createServices(servicesPrisma, { onError: (error) => console.error(error) });
   await services.ensureTenant(TENANT);
   const actor = { ...systemActor(TENANT, 'bench-ingest'), roles: new Set(['ingest' as const]) };
 
@@ -140,5 +147,6 @@ try {
   );
 } finally {
   await prisma.$disconnect();
+  await servicesPrisma.$disconnect();
   await database.stop();
 }

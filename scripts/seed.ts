@@ -8,7 +8,7 @@ import { seedDemoTenant } from './seed-demo.js';
 
 const database = await resolveDatabase();
 try {
-  await applyMigrations(database.url);
+  await applyMigrations(database.migrationUrl);
   const prisma = createPrismaClient(database.url);
   const tenant = process.env.QUELL_SEED_TENANT ?? 'demo';
   const byStatus = await seedDemoTenant(createServices(prisma), {

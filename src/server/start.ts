@@ -4,6 +4,7 @@ import { type RateLimitSettings, rateLimitSettingsFromEnv } from '../config/rate
 import type { TokenConfig } from '../config.js';
 import { createPrismaClient } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
+import { checkServingRole } from '../db/serving-role.js';
 import { createStreamHub, type StreamHubOptions } from '../events/hub.js';
 import { createServices, type ServiceOptions } from '../services/index.js';
 import { createApp } from './app.js';
@@ -13,7 +14,10 @@ import type { SlowConsumerLimits } from './ws-transport.js';
 export interface StartOptions extends ServiceOptions {
   /** Budgets and the WebSocket cap (default: QUELL_RATE_* of the environment, src/config/rate-limits.ts). */
   rateLimits?: RateLimitSettings;
+  /** The serving role (a member of `quell_app`: no superuser, owns nothing; see src/db/README.md). */
   databaseUrl: string;
+  /** The owner of the tables, for migrations (default: databaseUrl). */
+  migrationDatabaseUrl?: string;
   port?: number;
   host?: string;
   production?: boolean;
@@ -41,7 +45,11 @@ export interface StartOptions extends ServiceOptions {
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */
 export async function startQuell(options: StartOptions) {
   const logger = options.logger ?? silentLogger();
-  await applyMigrations(options.databaseUrl);
+  await applyMigrations(options.migrationDatabaseUrl ?? options.databaseUrl);
+  await checkServingRole(options.databaseUrl, {
+    production: options.production ?? false,
+    warn: (message) => logger.warn(message),
+  });
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
   const prisma = createPrismaClient(options.databaseUrl, { onQuery: options.onQuery, pool });
   const onError =

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
 import { encodeCursor } from '../../src/events/cursor.js';
 import { fixtures } from '../support/fixtures.js';
+import { adminUrlOf } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
 import { collect } from '../support/subscriptions.js';
@@ -44,7 +45,7 @@ async function start(databaseUrl?: string): Promise<Counted> {
 beforeAll(async () => {
   const first = await start();
   instances.push(first, await start(first.server.databaseUrl));
-  writerPrisma = createPrismaClient(first.server.databaseUrl);
+  writerPrisma = createPrismaClient(adminUrlOf(first.server.databaseUrl));
   const world = fixtures(writerPrisma, TENANT);
   await world.tenant();
   device = await world.device((await world.group('Log reads')).id);

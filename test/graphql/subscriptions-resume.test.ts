@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
 import { appendActionEvents } from '../../src/events/append.js';
 import { decodeCursor, encodeCursor, START_OF_LOG } from '../../src/events/cursor.js';
-import { createTestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
 import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
@@ -21,7 +21,7 @@ type Updated = {
 };
 
 const TENANT = 'tenant-r';
-let database: { url: string; drop(): Promise<void> };
+let database: TestDatabase;
 let direct: PrismaClient;
 let device: DeviceRef;
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   // which stays usable while servers come and go.
   const bootstrap = await startTestServer({ databaseUrl: database.url });
   await bootstrap.close();
-  direct = createPrismaClient(database.url);
+  direct = createPrismaClient(database.adminUrl);
   const world = fixtures(direct, TENANT);
   await world.tenant();
   const group = await world.group('Resume group', 'SEMI_REQUIRE_APPROVAL_ANY');
