@@ -37,7 +37,9 @@ const servicesPrisma = createPrismaClient(serving.url, {
 });
 try {
   await applyMigrations(database.migrationUrl);
-  console.log(`row-level security: ${serving.rowSecurity ? 'on' : 'off (serving as the owner)'}`);
+  console.log(
+    `row-level security: ${serving.rowSecurity ? 'on' : 'off (serving as the superuser)'}`,
+  );
   const services = createServices(servicesPrisma, { onError: (error) => console.error(error) });
   await services.ensureTenant(TENANT);
   const actor = { ...systemActor(TENANT, 'bench-ingest'), roles: new Set(['ingest' as const]) };
