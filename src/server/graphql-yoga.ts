@@ -18,6 +18,7 @@ import { authenticate } from './authenticate.js';
 import { corsPolicy, useBrowserCsrfPrevention } from './browser-security.js';
 import { type Logger, yogaLogger } from './logger.js';
 import { recordOf, requestIdFrom } from './request-log.js';
+import { useRequestTenantScope } from './request-scope.js';
 
 export type InitialContext = YogaInitialContext & { wsIdentity?: Identity; req?: IncomingMessage };
 
@@ -65,7 +66,9 @@ function contextFactory(options: QuellYogaOptions) {
     }
     if (record) Object.assign(record, { subject: identity.subject, tenant: identity.tenantId });
     await services.ensureTenant(identity.tenantId);
-    // Resolvers read in the caller's tenant scope (the database's row-level security).
+    // Resolvers read in the caller's tenant scope (the database's row-level security): each read
+    // in its own short transaction here (subscriptions); queries and mutations get one scope for
+    // the whole execution from useRequestTenantScope.
     const tenantPrisma = scopedClient(prisma, tenantScope(identity.tenantId));
     return { requestId, identity, prisma: tenantPrisma, services, streams };
   };
@@ -92,6 +95,7 @@ export function createQuellYoga(options: QuellYogaOptions) {
     plugins: [
       useBrowserCsrfPrevention(),
       ...operationLimits({ production, introspection }),
+      useRequestTenantScope(options.prisma),
       ...options.plugins,
     ],
     healthCheckEndpoint: '/health',
