@@ -82,6 +82,7 @@ const server = await startQuell({
   port: 0,
   // The read path alone: the rate budget would refuse the loop's pages and adds its own statement.
   rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
+  runRuleWorker: false, // its polling would land in the counts
   onQuery: (sql) => {
     if (!recording) return;
     if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) transactionControl++;
