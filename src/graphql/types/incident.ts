@@ -1,5 +1,4 @@
 import {
-  visibleActions,
   visibleAlerts,
   visibleDevices,
   visibleEvidence,
@@ -23,10 +22,9 @@ import {
 import { EvidenceConnection } from './evidence.js';
 import { InvestigationConnection } from './investigation.js';
 import {
-  actionOrder,
   RemediationActionConnection,
   RemediationActionFilter,
-  remediationActionWhere,
+  scopedActionsQuery,
 } from './remediation-action.js';
 
 const oldestFirst = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
@@ -100,10 +98,7 @@ builder.prismaObjectFields(IncidentRef, (t) => ({
       cursor: 'id',
       totalCount: true,
       args: { filter: t.arg({ type: RemediationActionFilter }) },
-      query: (args, ctx) => ({
-        where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
-        orderBy: actionOrder,
-      }),
+      query: scopedActionsQuery,
     },
     RemediationActionConnection,
   ),

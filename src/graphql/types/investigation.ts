@@ -12,10 +12,9 @@ import { DeviceRef } from './device.js';
 import { InvestigationStateEnum, VerdictEnum } from './enums.js';
 import { EvidenceConnection, EvidenceInput } from './evidence.js';
 import {
-  actionOrder,
   RemediationActionConnection,
   RemediationActionFilter,
-  remediationActionWhere,
+  scopedActionsQuery,
 } from './remediation-action.js';
 
 // The investigation: its type, the list, and the findings ingest submits to it.
@@ -60,10 +59,7 @@ export const InvestigationRef = builder.prismaNode('Investigation', {
         cursor: 'id',
         totalCount: true,
         args: { filter: t.arg({ type: RemediationActionFilter }) },
-        query: (args, ctx) => ({
-          where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
-          orderBy: actionOrder,
-        }),
+        query: scopedActionsQuery,
       },
       RemediationActionConnection,
     ),

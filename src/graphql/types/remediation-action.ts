@@ -110,6 +110,18 @@ export const RemediationActionRef = builder.prismaNode('RemediationAction', {
 /** Newest first, as the action center's tabs show them. */
 export const actionOrder = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
+/**
+ * The query of an incident's or an investigation's `remediationActions(filter:)`: the caller's
+ * scope, the filter, newest first — one rule for both nested lists.
+ */
+export const scopedActionsQuery = (
+  args: { filter?: FilterValue | null },
+  ctx: { identity: Parameters<typeof visibleActions>[0] },
+) => ({
+  where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
+  orderBy: actionOrder,
+});
+
 builder.queryField('remediationActions', (t) =>
   t.prismaConnection(
     {
