@@ -271,15 +271,16 @@ function printRow(
     cpu: { servers: number[]; clientProcesses: number[] };
     serverCpuMicrosPerDelivery: number;
     loadAverage: number[];
+    slowConsumersCut: number[];
   },
   expected: number,
   peaks: number[],
 ) {
   const percents = (list: number[]) => list.map((c) => `${c} %`).join(', ');
   console.log(
-    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | server RSS peak | load |',
+    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | server RSS peak | slow consumers cut | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const { subscribers, tenants, transport, instances, stalled } = settings;
   const cells = [
     subscribers,
@@ -294,6 +295,7 @@ function printRow(
     summary.serverCpuMicrosPerDelivery,
     percents(summary.cpu.clientProcesses),
     peaks.map((p) => `${p} MB`).join(', '),
+    summary.slowConsumersCut.join(', '),
     summary.loadAverage.join(' → '),
   ];
   console.log(`| ${cells.join(' | ')} |`);
