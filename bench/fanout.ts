@@ -9,6 +9,7 @@
 // event. Latency = from the writer's commit returning to a client receiving the message (one
 // machine, one wall clock). `--stalled N` adds N subscribers that never read their socket.
 // `--profile` starts the servers with --cpu-prof (profiles in bench/profiles).
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
 import { createPrismaClient, type PrismaClient } from '../src/db/client.js';
@@ -195,6 +196,7 @@ async function measure(
   const statsBefore = await serverStats(servers);
   const baseline = (await statuses(clients)).received;
   const started = performance.now();
+  const loadBefore = loadavg()[0]!;
   const { commits, expectedByTenant } = await writeEvents(prisma, tenants);
   const expected = expectedDeliveries(tenants, expectedByTenant);
   const target = baseline + expected;
@@ -211,7 +213,9 @@ async function measure(
   const reports = await Promise.all(
     clients.map((c) => c.request<ClientReport>({ type: 'report', commits, expectedByTenant })),
   );
-  const result = { expected, reports, serverCpu, clientCpu, serverCpuSeconds };
+  // The machine's 1-minute load average around the window: figures from a busy machine say so.
+  const load = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10);
+  const result = { expected, reports, serverCpu, clientCpu, serverCpuSeconds, load };
   return { ...result, statsBefore, statsAfter, pids };
 }
 
@@ -245,6 +249,7 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
       max: latencies.at(-1) ?? Number.NaN,
     },
     connectAndWarmUpMs: connectMs,
+    loadAverage: result.load,
     // Percent of one core over the writing and delivery window, per process.
     cpu: { servers: result.serverCpu, clientProcesses: result.clientCpu },
     // Server CPU time (all instances) per delivered message: the figure least bent by a busy machine.
@@ -265,15 +270,17 @@ function printRow(
     latencyMs: { median: number; p99: number };
     cpu: { servers: number[]; clientProcesses: number[] };
     serverCpuMicrosPerDelivery: number;
+    loadAverage: number[];
+    slowConsumersCut: number[];
   },
   expected: number,
   peaks: number[],
 ) {
   const percents = (list: number[]) => list.map((c) => `${c} %`).join(', ');
   console.log(
-    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | server RSS peak |',
+    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | server RSS peak | slow consumers cut | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const { subscribers, tenants, transport, instances, stalled } = settings;
   const cells = [
     subscribers,
@@ -288,6 +295,8 @@ function printRow(
     summary.serverCpuMicrosPerDelivery,
     percents(summary.cpu.clientProcesses),
     peaks.map((p) => `${p} MB`).join(', '),
+    summary.slowConsumersCut.join(', '),
+    summary.loadAverage.join(' → '),
   ];
   console.log(`| ${cells.join(' | ')} |`);
 }

@@ -16,7 +16,7 @@ import { RateCharges, useRateLimit } from './rate-limit-plugin.js';
 import { useRequestRecord } from './request-log.js';
 import { closeGracefully, SERVICE_RESTART } from './shutdown.js';
 import { createSseStreams } from './sse-streams.js';
-import { wireWebSockets } from './websocket-wiring.js';
+import { createStreamSubscribe, wireWebSockets } from './websocket-wiring.js';
 import type { SlowConsumerLimits } from './ws-transport.js';
 
 export { SERVICE_RESTART };
@@ -56,8 +56,9 @@ export function createApp(options: AppOptions) {
   const production = options.production ?? false;
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics({ ...options, openSubscriptions: () => ws.openOperations() });
-  const sseStreams = createSseStreams();
   const maskError = createMaskError(logger);
+  const subscribe = createStreamSubscribe(maskError);
+  const sseStreams = createSseStreams(subscribe);
   const rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const charges = new RateCharges(createRateLimiter(options.prisma, rateLimits));
   const plugins = [
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions) {
     yoga,
   });
   // tokens, slow-consumer limits and allowed origins come with the options.
-  const ws = wireWebSockets({ ...options, httpServer, yoga, maskError, charges, rateLimits });
+  const ws = wireWebSockets({ ...options, httpServer, yoga, subscribe, charges, rateLimits });
   const graceMs = options.shutdownGraceMs ?? 10_000;
   return {
     yoga,

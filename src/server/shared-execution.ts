@@ -37,7 +37,7 @@ export function createSharedSubscribe(options: SharedSubscribeOptions) {
 
   return async function subscribe(
     args: ExecutionArgs,
-  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  ): Promise<SharedResultStream | ExecutionResult> {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return options.mask(source);
     const groupKey = sharingKey(args, options.scopeKey(args.contextValue));
@@ -45,7 +45,7 @@ export function createSharedSubscribe(options: SharedSubscribeOptions) {
       Promise.resolve(execute({ ...args, rootValue: payload }))
         .then(options.mask)
         .then(compact);
-    return mapIterator(source[Symbol.asyncIterator](), (payload) => {
+    return new SharedResultStream(source[Symbol.asyncIterator](), (payload) => {
       const eventKey = eventKeyOf(payload);
       if (groupKey === null || eventKey === null) return run(payload);
       return results.getOrCreate(`${groupKey}|${eventKey}`, () => run(payload));
@@ -65,7 +65,11 @@ function compact(result: ExecutionResult): ExecutionResult {
   const copy = { ...result, data: JSON.parse(text) as ExecutionResult['data'] };
   // The same text is what every subscriber of the group is sent (see serializedResult).
   const onlyData = Object.keys(copy).length === 1;
-  serialized.set(copy, onlyData ? `{"data":${text}}` : null);
+  const json = onlyData ? `{"data":${text}}` : null;
+  serialized.set(copy, json);
+  // yoga's SSE (and multipart) writer serialises a result with its own `stringify` when it has
+  // one. Not enumerable: no copy, spread or JSON of the result carries it.
+  if (json !== null) Object.defineProperty(copy, 'stringify', { value: () => json });
   return copy;
 }
 
@@ -129,38 +133,89 @@ function isAsyncIterable(
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-/** Maps a source iterator; return() reaches the source (the hub subscription) at once. */
-function mapIterator<S, T>(
-  source: AsyncIterator<S>,
-  map: (value: S) => Promise<T>,
-): AsyncIterableIterator<T> {
-  const close = async () => {
-    await source.return?.();
-  };
-  return {
-    async next() {
-      try {
-        const step = await source.next();
-        if (step.done) return { value: undefined, done: true };
-        return { value: await map(step.value), done: false };
-      } catch (error) {
-        // A consumer calls no return() after next() throws; release the source here.
-        await close();
-        throw error;
-      }
-    },
-    async return() {
-      await close();
-      return { value: undefined, done: true };
-    },
-    async throw(error: unknown) {
-      await close();
+/**
+ * What a transport does with each result pushed to it: send it. A promise means "wait before the
+ * next one" (the socket is over its bound), so the backlog stays in the log, not in memory.
+ */
+export type DeliverResult = (result: ExecutionResult) => Promise<void> | undefined;
+
+/**
+ * A subscriber's results. A consumer may pull them (`for await`, as graphql-ws and yoga do), or a
+ * transport may have them pushed (`pushTo`): then no consumer loop, no message object and no
+ * stringify stands between a shared result and the socket, which is most of what a delivery cost
+ * when one event goes to thousands of subscribers. return() reaches the source (the hub
+ * subscription) at once either way.
+ */
+export class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly map: (payload: unknown) => Promise<ExecutionResult>,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    try {
+      const step = await this.source.next();
+      if (step.done) return { value: undefined, done: true };
+      return { value: await this.map(step.value), done: false };
+    } catch (error) {
+      // A consumer calls no return() after next() throws; release the source here.
+      await this.close();
       throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    await this.close();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
+    await this.close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /**
+   * Hands every result to `deliver` as soon as it is ready. The iterator returned yields nothing:
+   * it ends when the stream ends (or rejects with its error), and its return() ends the stream,
+   * so the consumer that holds it still completes and cancels the subscription as before.
+   */
+  pushTo(deliver: DeliverResult): AsyncIterableIterator<never> {
+    const pushed = this.push(deliver);
+    return {
+      next: async () => {
+        await pushed;
+        return { value: undefined, done: true };
+      },
+      return: async () => {
+        await this.close();
+        return { value: undefined, done: true };
+      },
+      throw: async (error: unknown) => {
+        await this.close();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private async push(deliver: DeliverResult): Promise<void> {
+    for (;;) {
+      const step = await this.next();
+      if (step.done) return;
+      const wait = deliver(step.value);
+      if (wait) await wait;
+    }
+  }
+
+  private async close(): Promise<void> {
+    await this.source.return?.();
+  }
 }
 
 /** Entries live between one and two periods: enough for every subscriber of a wake-up to pull. */

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SubscribeFunction } from '@envelop/core';
 import type { Plugin } from 'graphql-yoga';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
 
 /**
- * The open GraphQL-over-SSE responses. Ending one without an `event: complete` is the SSE way to
+ * The open GraphQL-over-SSE responses, and how their subscriptions run (`subscribe`). Ending one without an `event: complete` is the SSE way to
  * say "reconnect": clients treat a completed stream as finished and a dropped one as something to
  * retry (with their last cursor).
  *
@@ -13,7 +14,7 @@ import { atExpiry, tokenExpiry } from './token-expiry.js';
  * by the response yoga produced (the plugin below), never by the request's Accept header: a stream
  * missed here would outlive its token and ignore shutdown.
  */
-export function createSseStreams() {
+export function createSseStreams(subscribe: SubscribeFunction) {
   const open = new Set<ServerResponse>();
 
   /** Watches an event-stream response: it ends when its token expires or at shutdown. */
@@ -32,6 +33,11 @@ export function createSseStreams() {
     /** A yoga plugin that tracks every event-stream response yoga sends (Node servers only). */
     plugin(): Plugin {
       return {
+        // Each event is executed once per group of identical subscribers, and its result carries
+        // its JSON for yoga's SSE writer (shared-execution.ts), as over graphql-ws.
+        onSubscribe({ setSubscribeFn }) {
+          setSubscribeFn(subscribe);
+        },
         onResponse({ response, serverContext }) {
           if (
             !(response.headers.get('content-type') ?? '')

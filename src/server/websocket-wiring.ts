@@ -15,7 +15,7 @@ export interface WebSocketWiring {
   httpServer: Server;
   yoga: ReturnType<typeof createQuellYoga>;
   tokens: TokenSettings;
-  maskError: ReturnType<typeof createMaskError>;
+  subscribe: ReturnType<typeof createStreamSubscribe>;
   charges: RateCharges;
   rateLimits: RateLimitSettings;
   maxSubscriptionsPerConnection?: number;
@@ -31,13 +31,12 @@ function scopeKey(identity: Identity): string {
 }
 
 /**
- * graphql-ws at /graphql on the HTTP server. Subscriptions execute each event once per group of
- * identical subscribers; bad variables are reported outside envelop there: they get their code
- * as over HTTP.
+ * Subscription execution shared by graphql-ws and GraphQL over SSE: each event is executed once
+ * per group of identical subscribers (shared-execution.ts). Bad variables are reported outside
+ * envelop there: they get their code as over HTTP.
  */
-export function wireWebSockets(options: WebSocketWiring) {
-  const { maskError, rateLimits } = options;
-  const sharedSubscribe = createSharedSubscribe({
+export function createStreamSubscribe(maskError: ReturnType<typeof createMaskError>) {
+  return createSharedSubscribe({
     scopeKey: (context) => scopeKey((context as QuellContext).identity),
     mask: (raw) => {
       const result = withInputErrorCodes(raw);
@@ -46,10 +45,15 @@ export function wireWebSockets(options: WebSocketWiring) {
       return { ...result, errors };
     },
   });
+}
+
+/** graphql-ws at /graphql on the HTTP server, its subscriptions run by `subscribe`. */
+export function wireWebSockets(options: WebSocketWiring) {
+  const { rateLimits } = options;
   return attachGraphqlWs({
     ...options,
     yoga: options.yoga as never,
-    subscribe: sharedSubscribe as never,
+    subscribe: options.subscribe as never,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
     maxWebSocketsPerSubject: rateLimits.enabled ? rateLimits.maxWebSocketsPerSubject : null,
     keepAliveMs: options.keepAliveMs ?? 10_000,

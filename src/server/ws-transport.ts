@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { serializedResult } from './shared-execution.js';
+import { type DeliverResult, SharedResultStream, serializedResult } from './shared-execution.js';
 
 /**
  * graphql-ws clients retry on 1013 (Try Again Later); a slow consumer cut with it reconnects and
@@ -40,9 +40,10 @@ export interface Extra {
  *   socket's write callback, so every delivery costs a callback and a promise, and a peer that
  *   stops reading parks its subscription forever. Here a send returns at once and the backlog is
  *   bounded instead: past `maxBufferedBytes` the socket is cut with SLOW_CONSUMER.
- * - A result that shared-execution.ts already serialised (one per group of identical
- *   subscribers and event) is spliced into the message as those bytes, not stringified again
- *   for every subscriber.
+ * - A subscription's results are pushed to its socket (SharedResultStream.pushTo), not pulled
+ *   through graphql-ws's `for await` and message stringify. A result that shared-execution.ts
+ *   serialised (one per group of identical subscribers and event) is encoded once, and each
+ *   subscriber's frame is its own id prefix plus those bytes.
  * - Per-message deflate stays off: frames are small and compressing each costs more than it saves.
  */
 export function useWsTransport<
@@ -54,20 +55,22 @@ export function useWsTransport<
   transport: WsTransportOptions,
 ) {
   const stats: WsTransportStats = { slowConsumersCut: 0, largestCutBacklogBytes: 0 };
-  const server = makeServer<P, Extra & Partial<E>>({
-    ...options,
-    // Hand graphql-ws the shared result itself (not a copy), so the replacer can recognise it.
-    onNext: (ctx, id, payload, args, result) =>
-      options.onNext?.(ctx, id, payload, args, result) ??
-      (serializedResult(result) === undefined ? undefined : result),
-    jsonMessageReplacer: splicePreserialized,
-  });
-  wsServer.options.handleProtocols = handleProtocols;
-  wsServer.options.perMessageDeflate = false;
   const limits = {
     maxBufferedBytes: transport.maxBufferedBytes ?? 1024 * 1024,
     slowConsumerGraceMs: transport.slowConsumerGraceMs ?? 30_000,
   };
+  const server = makeServer<P, Extra & Partial<E>>({
+    ...options,
+    // A subscription's results go straight to its socket as `next` frames (see nextFrames);
+    // graphql-ws keeps the rest: the subscribe and complete messages, errors, cancellation.
+    onOperation: (ctx, id, payload, args, result) =>
+      options.onOperation?.(ctx, id, payload, args, result) ??
+      (result instanceof SharedResultStream
+        ? result.pushTo(nextFrames(ctx.extra.socket, id, limits, stats))
+        : undefined),
+  });
+  wsServer.options.handleProtocols = handleProtocols;
+  wsServer.options.perMessageDeflate = false;
   wsServer.on('connection', (socket, request) => {
     socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Socket error'));
     const closed = server.opened(
@@ -97,55 +100,85 @@ export function useWsTransport<
   };
 }
 
-/** The bytes of a pre-serialised payload, between the replacer and the send that follows it. */
-let splice: string | null = null;
-const PLACEHOLDER = ',"payload":0}';
-
-/**
- * graphql-ws stringifies each message and hands it to `send` in the same synchronous step, so
- * the payload replaced by a placeholder here is the one `sendBounded` splices back in.
- */
-function splicePreserialized(this: unknown, key: string, value: unknown): unknown {
-  if (key !== 'payload' || typeof value !== 'object' || value === null) return value;
-  const json = serializedResult(value);
-  if (json === undefined) return value;
-  splice = json;
-  return 0;
-}
-
 interface Limits {
   maxBufferedBytes: number;
   slowConsumerGraceMs: number;
 }
 
+/** ws sends bytes as a binary frame unless told otherwise; graphql-ws messages are text. */
+const TEXT_FRAME = { binary: false } as const;
+
 /**
- * Sends without waiting while the socket keeps up. Once its unsent bytes pass the bound, each of
- * its subscriptions waits for its last message to be written before pulling the next event, so
- * the backlog stays in the log (the subscription falls back to its own reads) and not in memory;
- * if the socket is still over the bound after the grace period, it is cut.
+ * The `next` messages of one subscription, as graphql-ws would write them
+ * (`{"id":…,"type":"next","payload":…}`). The bytes after the id are the same for every subscriber
+ * of a sharing group, so they are built once per group and event (payloadTail) and only the
+ * subscriber's own prefix is added.
  */
-function sendBounded(socket: WebSocket, data: string, limits: Limits, stats: WsTransportStats) {
-  let message = data;
-  if (splice !== null && data.endsWith(PLACEHOLDER)) {
-    message = `${data.slice(0, -PLACEHOLDER.length)},"payload":${splice}}`;
-  }
-  splice = null;
+function nextFrames(
+  socket: WebSocket,
+  id: string,
+  limits: Limits,
+  stats: WsTransportStats,
+): DeliverResult {
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  return (result) => {
+    const tail = payloadTail(result);
+    if (!tail)
+      return sendBounded(
+        socket,
+        JSON.stringify({ id, type: 'next', payload: result }),
+        limits,
+        stats,
+      );
+    const frame = Buffer.allocUnsafe(prefix.length + tail.length);
+    frame.set(prefix, 0);
+    frame.set(tail, prefix.length);
+    return sendBounded(socket, frame, limits, stats);
+  };
+}
+
+const tails = new WeakMap<object, Buffer>();
+
+/** `<result JSON>}` for a result shared by a group, encoded once; undefined for any other. */
+function payloadTail(result: object): Buffer | undefined {
+  let tail = tails.get(result);
+  if (tail) return tail;
+  const json = serializedResult(result);
+  if (json === undefined) return undefined;
+  tail = Buffer.from(`${json}}`);
+  tails.set(result, tail);
+  return tail;
+}
+
+/**
+ * Sends without waiting while the socket keeps up: no callback, no promise. A message that takes
+ * the socket's unsent bytes past the bound makes its subscription wait until it is written before
+ * pulling the next event, so the backlog stays in the log (the subscription falls back to its own
+ * reads) and not in memory; if the socket is still over the bound after the grace period, it is cut.
+ */
+function sendBounded(
+  socket: WebSocket,
+  frame: Buffer | string,
+  limits: Limits,
+  stats: WsTransportStats,
+): Promise<void> | undefined {
   if (socket.readyState !== socket.OPEN) return;
-  let written = false;
-  let wake: (() => void) | null = null;
-  // Called once the bytes reach the kernel, or with an error when the socket goes away.
-  socket.send(message, () => {
-    written = true;
-    flushed.set(socket, (flushed.get(socket) ?? 0) + 1);
-    wake?.();
-  });
-  if (written || socket.bufferedAmount <= limits.maxBufferedBytes) return;
+  if (socket.bufferedAmount + frame.length <= limits.maxBufferedBytes) {
+    socket.send(frame, TEXT_FRAME);
+    return;
+  }
   watchSlowConsumer(socket, limits, stats);
-  return new Promise<void>((resolve) => (wake = resolve));
+  return new Promise<void>((resolve) =>
+    // Called once the bytes reach the kernel, or with an error when the socket goes away.
+    socket.send(frame, TEXT_FRAME, () => {
+      flushed.set(socket, (flushed.get(socket) ?? 0) + 1);
+      resolve();
+    }),
+  );
 }
 
 const watched = new WeakSet<WebSocket>();
-/** Messages of a socket that reached the kernel: a socket over the bound that makes progress is slow, not stalled. */
+/** Messages sent over the bound that reached the kernel: a socket that makes progress is slow, not stalled. */
 const flushed = new WeakMap<WebSocket, number>();
 
 function watchSlowConsumer(socket: WebSocket, limits: Limits, stats: WsTransportStats): void {

@@ -1,7 +1,9 @@
 // The action streams over real servers and real graphql-ws / SSE clients: live delivery, filters,
 // a dashboard starting up from actionStreamCursor, and the fan-out cost of one event. Scope:
 // stream-scope.test.ts; resume: stream-resume.test.ts; connections: stream-connection.test.ts.
+import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { decodeCursor } from '../../src/events/cursor.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -216,4 +218,42 @@ describe('fan-out', () => {
     expect(logReads).toHaveLength(1);
     expect(actionLoads).toHaveLength(1);
   });
+
+  it('sends each subscriber a text frame of its own id and the same payload bytes as its group', async () => {
+    const first = await rawSubscriber('first-operation');
+    const second = await rawSubscriber('2');
+    await live(2);
+    const action = await world.a.pendingAction(world.deviceX);
+    await waitFor(() => first.nexts().length > 0 && second.nexts().length > 0, 'both next frames');
+
+    const [a] = first.nexts();
+    const [b] = second.nexts();
+    // A binary frame would reach a browser's graphql-ws client as a Blob it cannot parse.
+    expect([a!.binary, b!.binary]).toEqual([false, false]);
+    const messageA = JSON.parse(a!.text);
+    expect(messageA).toMatchObject({
+      id: 'first-operation',
+      type: 'next',
+      payload: { data: { pendingActionAdded: { action: { id: actionId(action.id) } } } },
+    });
+    expect(JSON.parse(b!.text)).toEqual({ ...messageA, id: '2' });
+    const payloadOf = (text: string) => text.slice(text.indexOf('"payload":'));
+    expect(payloadOf(b!.text)).toBe(payloadOf(a!.text));
+    first.socket.close();
+    second.socket.close();
+  });
 });
+
+/** A graphql-transport-ws client on a raw socket: the frames as the server wrote them. */
+async function rawSubscriber(id: string) {
+  const socket = new WebSocket(server.graphqlUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const frames: { text: string; binary: boolean }[] = [];
+  socket.on('message', (data, binary) => frames.push({ text: String(data), binary }));
+  await once(socket, 'open');
+  const authorization = `Bearer ${await server.token({})}`;
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization } }));
+  await waitFor(() => frames.length > 0, 'connection_ack');
+  socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: PENDING_ACTION_ADDED } }));
+  const nexts = () => frames.filter((f) => JSON.parse(f.text).type === 'next');
+  return { socket, nexts };
+}
