@@ -17,6 +17,8 @@ export interface StartOptions extends ServiceOptions {
   databaseUrl: string;
   /** The owner of the tables, for migrations (default: databaseUrl). */
   migrationDatabaseUrl?: string;
+  /** Pooled connections to databaseUrl (default 10; a test shrinks it to show nothing starves). */
+  databasePoolSize?: number;
   port?: number;
   host?: string;
   production?: boolean;
@@ -51,7 +53,10 @@ export async function startQuell(options: StartOptions) {
     production: options.production ?? false,
     warn: (message) => logger.warn(message),
   });
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.databasePoolSize ?? 10,
+  });
   const prisma = createPrismaClient(options.databaseUrl, { onQuery: options.onQuery, pool });
   const onError =
     options.onError ?? ((error: unknown, where: string) => logger.error({ err: error }, where));

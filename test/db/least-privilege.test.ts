@@ -187,6 +187,23 @@ describe('row-level security', () => {
     expect((await app.query(UNPROTECTED_TENANT_TABLES)).rows).toEqual([]);
   });
 
+  it('leaves only the migration history and the rate buckets unprotected, by design', async () => {
+    // Every other table holds a tenant's rows (directly or through its parent). These two hold
+    // none: Prisma's migration log, and token buckets keyed by `tenant:`/`subject:` strings that
+    // the rate limiter charges before any tenant scope exists.
+    const unprotected = await app.query<{ table: string }>(`
+      SELECT c.relname AS table FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+      WHERE c.relkind IN ('r', 'p')
+        AND NOT (c.relrowsecurity AND c.relforcerowsecurity
+                 AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid))
+      ORDER BY 1`);
+    expect(unprotected.rows.map((row) => row.table)).toEqual([
+      '_prisma_migrations',
+      'rate_limit_buckets',
+    ]);
+  });
+
   it('binds the owner role too (forced): without a scope it sees no row', async () => {
     const ownerClient = new pg.Client({ connectionString: database.ownerUrl });
     await ownerClient.connect();
