@@ -78,10 +78,11 @@ export function createMetrics(sources: MetricsSources) {
     labelNames: ['code'],
     registers: [registry],
   });
-  // Metrics count across tenants by design: their reads say so to row-level security.
+  // Metrics count across tenants by design: their reads say so to row-level security. (Listing
+  // the metrics for the README registers them with no sources: nothing is read then.)
   registerDomainMetrics(registry, {
     ...sources,
-    prisma: scopedClient(sources.prisma, ALL_TENANTS),
+    prisma: sources.prisma && scopedClient(sources.prisma, ALL_TENANTS),
   });
   const plugin = usePrometheus({
     registry,
