@@ -53,10 +53,8 @@ export async function startQuell(options: StartOptions) {
     production: options.production ?? false,
     warn: (message) => logger.warn(message),
   });
-  const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: options.databasePoolSize ?? 10,
-  });
+  const max = options.databasePoolSize ?? 10;
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max });
   const prisma = createPrismaClient(options.databaseUrl, { onQuery: options.onQuery, pool });
   const onError =
     options.onError ?? ((error: unknown, where: string) => logger.error({ err: error }, where));
