@@ -46,6 +46,24 @@ export function unscopedClient(prisma: PrismaClient): PrismaClient {
  */
 export function scopedClient(prisma: PrismaClient, scope: TenantScope): PrismaClient {
   const base = unscopedClient(prisma);
+  const key = scope === ALL_TENANTS ? ALL_TENANTS : `tenant:${scope.tenantId}`;
+  const cached = scopedClients.get(base) ?? new Map<string, PrismaClient>();
+  scopedClients.set(base, cached);
+  const known = cached.get(key);
+  if (known) return known;
+  // Building an extended client costs more than a small read: made once per tenant and reused.
+  if (cached.size >= MAX_CACHED_SCOPES) cached.clear();
+  const client = extendWithScope(base, scope);
+  cached.set(key, client);
+  baseClients.set(client, base);
+  return client;
+}
+
+/** Bounds the memory of the cache below (a tenant's client is rebuilt after a clear). */
+const MAX_CACHED_SCOPES = 1_000;
+const scopedClients = new WeakMap<PrismaClient, Map<string, PrismaClient>>();
+
+function extendWithScope(base: PrismaClient, scope: TenantScope): PrismaClient {
   const scoped = base.$extends({
     query: {
       async $allOperations({ args, query }) {
@@ -55,7 +73,5 @@ export function scopedClient(prisma: PrismaClient, scope: TenantScope): PrismaCl
     },
   });
   // The extension adds no method and changes no result type: the client keeps its shape.
-  const client = scoped as unknown as PrismaClient;
-  baseClients.set(client, base);
-  return client;
+  return scoped as unknown as PrismaClient;
 }
