@@ -6,7 +6,7 @@
 // the live heap after a full collection every 0.5 s): with keyset batches and
 // backpressure the peaks must not grow with the row count (constant memory).
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
-import type { PrismaClient } from '../src/db/client.js';
+import { createPrismaClient, type PrismaClient } from '../src/db/client.js';
 import { startQuell } from '../src/server/start.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
@@ -75,9 +75,15 @@ async function download(url: string, token: string) {
 }
 
 const database = await throwawayDatabase();
-const server = await startQuell({ databaseUrl: database.url, port: 0 });
+const server = await startQuell({
+  databaseUrl: database.url,
+  migrationDatabaseUrl: database.migrationUrl,
+  port: 0,
+});
+// Fixtures as the superuser (row-level security does not filter it); the server serves as the app role.
+const owner = createPrismaClient(database.adminUrl);
 try {
-  await seed(server.prisma, ROWS);
+  await seed(owner, ROWS);
   const secret = tokenSettingsFromEnv().secret;
   if (!secret) throw new Error('The benchmark mints an HS256 token: set no QUELL_JWKS_URL.');
   const token = await signToken(
@@ -106,5 +112,6 @@ try {
   }
 } finally {
   await server.close();
+  await owner.$disconnect();
   await database.stop();
 }

@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
 import { createPrismaClient, type PrismaClient } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
 import { encodeCursor } from '../src/events/cursor.js';
 import { fixtures } from '../test/support/fixtures.js';
 import { type DeviceRef, streamWriter } from '../test/support/stream-writer.js';
@@ -302,10 +303,12 @@ function printRow(
 }
 
 const database = await throwawayDatabase();
-const prisma = createPrismaClient(database.url);
+// Fixtures as the superuser; the servers (other processes) serve as the app role.
+const prisma = createPrismaClient(database.adminUrl);
 let servers: { child: IpcChild; url: string }[] = [];
 let clients: IpcChild[] = [];
 try {
+  await applyMigrations(database.migrationUrl);
   servers = await startServers(database.url);
   const tenants = await prepareTenants(prisma);
   const connectStarted = Date.now();

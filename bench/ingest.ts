@@ -40,7 +40,7 @@ interface Run {
 
 const database = await throwawayDatabase();
 let statements = 0;
-const prisma = createPrismaClient(database.url, { poolSize: 10, onQuery: () => statements++ });
+const prisma = createPrismaClient(database.adminUrl, { poolSize: 10, onQuery: () => statements++ });
 
 /** A tenant with four groups (one per automated level) and 40 Windows devices. */
 async function benchTenant(services: Services, tenant: string) {
@@ -187,7 +187,7 @@ const summary = (label: string, runs: Run[]) => {
 };
 
 try {
-  await applyMigrations(database.url);
+  await applyMigrations(database.migrationUrl);
   const services = createServices(prisma, { onError: (error) => console.error(error) });
   const plain = await benchTenant(services, 'bench-ingest');
   const indicated = await benchTenant(services, 'bench-ingest-indicators');

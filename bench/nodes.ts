@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
 import { createPrismaClient } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
 import { fixtures, globalId } from '../test/support/fixtures.js';
 import { spawnServer } from '../test/support/spawn-server.js';
 import { throwawayDatabase } from './support/database.js';
@@ -40,9 +41,11 @@ async function mixedIds(prisma: ReturnType<typeof createPrismaClient>): Promise<
 }
 
 const database = await throwawayDatabase();
-const prisma = createPrismaClient(database.url);
+// Fixtures as the superuser; the server (another process) serves as the app role.
+const prisma = createPrismaClient(database.adminUrl);
 let server: Awaited<ReturnType<typeof spawnServer>> | null = null;
 try {
+  await applyMigrations(database.migrationUrl);
   server = await spawnServer(database.url);
   const ids = await mixedIds(prisma);
   const token = await signToken(

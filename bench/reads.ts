@@ -1,17 +1,20 @@
 // Read-path benchmark (issue 11): the action center's two hot reads, in-process, on load-free
 // figures — SQL statements per request and server CPU ms per request — so a regression shows
 // without the peer harness.
-//   npm run bench:reads -- [--incidents 2000] [--requests 30]
+//   npm run bench:reads -- [--incidents 2000] [--requests 30] [--rls off]
 // Seeds Quell's own tables with the peer harness's shape (bench/support/reads-seed.sql: 10
 // groups, 2,000 devices, N incidents × 5 evidence × 4 actions), starts Quell in this process on
 // a throwaway embedded PostgreSQL (or DATABASE_URL) and sends N sequential requests per workload
 // over real HTTP. Nested pages ask for 5 (the data has 5 evidence, 4 actions): the default 20
 // puts page 100 over the cost limit. CPU ms is this process's user+system time divided by the requests: it includes
 // the client's fetch and JSON parse (the same for every version), not PostgreSQL's time.
+// Quell serves as the least-privilege app role under row-level security; `--rls off` serves as
+// the superuser, which the policies do not filter (same statements, without the policies' checks).
+// "SQL" counts the statements but BEGIN/COMMIT, which "tx" counts.
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
 import { DEFAULT_RATE_LIMITS } from '../src/config.js';
 import { startQuell } from '../src/server/start.js';
-import { throwawayDatabase } from './support/database.js';
+import { servingUrl, throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
 import { seedReadsData } from './support/reads-data.js';
 
@@ -56,10 +59,13 @@ const workloads: Workload[] = [
 ];
 
 const database = await throwawayDatabase();
+const serving = servingUrl(database);
 const statements: string[] = [];
+let transactionControl = 0;
 let recording = false;
 const server = await startQuell({
-  databaseUrl: database.url,
+  databaseUrl: serving.url,
+  migrationDatabaseUrl: database.migrationUrl,
   port: 0,
   // The read path alone: a bench sends more than a subject's budget, and the rule worker's polling
   // would show in the statement count.
@@ -67,11 +73,13 @@ const server = await startQuell({
   runRuleWorker: false,
   runWebhookDelivery: false,
   onQuery: (sql) => {
-    if (recording && !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) statements.push(sql);
+    if (!recording) return;
+    if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) transactionControl++;
+    else statements.push(sql);
   },
 });
 try {
-  await seedReadsData(database.url, incidents);
+  await seedReadsData(database.adminUrl, incidents); // as the superuser: fixtures need no scope
   const token = await signToken(
     { sub: 'bench', tid: 'contoso', roles: ['viewer'], groups: ['*'] },
     tokenSettingsFromEnv().secret!,
@@ -92,12 +100,14 @@ try {
     return text.length;
   };
   console.log(
-    `${incidents} incidents × 5 evidence × 4 actions; ${requests} sequential requests each`,
+    `${incidents} incidents × 5 evidence × 4 actions; ${requests} sequential requests each; ` +
+      `row-level security ${serving.rowSecurity ? 'on (app role)' : 'off (superuser)'}`,
   );
   for (const workload of workloads) {
     for (let i = 0; i < 5; i++) await call(workload); // warm-up: provisioning, JIT, plans
     recording = true;
     statements.length = 0;
+    transactionControl = 0;
     const bytes = await call(workload);
     const perRequest = statements.length;
     const sqlText = statements.join('\n');
@@ -108,6 +118,7 @@ try {
     const cpuMs = (used.user + used.system) / 1000 / requests;
     console.log(
       `${workload.name.padEnd(30)} SQL/request ${String(perRequest).padStart(2)}  ` +
+        `tx ${String(transactionControl).padStart(2)}  ` +
         `CPU ms/request ${cpuMs.toFixed(1).padStart(6)}  response ${(bytes / 1024).toFixed(1)} KB`,
     );
     if (process.argv.includes('--sql')) console.log(sqlText.replace(/^(.{160}).*$/gm, '$1…'));

@@ -60,7 +60,7 @@ try {
     .map((m) => join(MIGRATIONS_DIR, m.name, 'schema.prisma'))
     .filter((path) => existsSync(path));
   const previous = snapshots.at(-1);
-  const engine = await loadEngine(schema, new PrismaPg({ connectionString: cluster.url }));
+  const engine = await loadEngine(schema, new PrismaPg({ connectionString: cluster.adminUrl }));
   const result = await engine.diff({
     from: previous
       ? {

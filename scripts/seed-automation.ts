@@ -1,6 +1,7 @@
 // Demo automation (issue 15 item 5): a webhook and a rule that notifies it of every action that
 // becomes pending in the "Servers" group. The README's "Automating Quell" shows the receiver.
 import { createHash } from 'node:crypto';
+import { scopedClient, tenantScope } from '../src/db/tenant-scope.js';
 import { type Actor, actorFrom, type Services } from '../src/services/index.js';
 
 /** Where the README's example receiver listens (`node examples/webhook-receiver.mjs`). */
@@ -18,8 +19,9 @@ export async function seedNotifyRule(
   admin: Actor,
   webhook: { url: string; secret: string } = { url: DEMO_WEBHOOK_URL, secret: DEMO_WEBHOOK_SECRET },
 ): Promise<{ webhookId: string; ruleId: string } | null> {
-  const { prisma } = services;
   const tenantId = admin.tenantId;
+  // The seed's own reads run in the tenant's scope, as the database's row-level security asks.
+  const prisma = scopedClient(services.prisma, tenantScope(tenantId));
   if (await prisma.webhook.findFirst({ where: { tenantId, name: 'soc-pager' } })) return null;
   const servers = await prisma.deviceGroup.findFirstOrThrow({
     where: { tenantId, name: 'Servers' },
@@ -59,7 +61,10 @@ export async function seedAutomationExamples(services: Services, options: { tena
     'seed-automation',
   );
   await services.ensureTenant(options.tenant);
-  const existing = await services.prisma.automationRule.findFirst({
+  const existing = await scopedClient(
+    services.prisma,
+    tenantScope(options.tenant),
+  ).automationRule.findFirst({
     where: { tenantId: options.tenant, name: KNOWN_BAD_RULE_NAME },
     select: { id: true },
   });

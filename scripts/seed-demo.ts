@@ -3,6 +3,7 @@
 // audit and stream events are real.
 import { createHash } from 'node:crypto';
 import type { Identity } from '../src/auth/identity.js';
+import { scopedClient, tenantScope } from '../src/db/tenant-scope.js';
 import { type Actor, actorFrom, createServices, type Services } from '../src/services/index.js';
 import { seedNotifyRule } from './seed-automation.js';
 import { seedTriage } from './seed-triage.js';
@@ -123,9 +124,14 @@ interface Seeding {
 
 /** Fills a tenant with demo data through the services; returns the count of actions by status. */
 export async function seedDemoTenant(
-  services: Services,
+  servingServices: Services,
   options: { tenant: string; devices: number; webhook?: { url: string; secret: string } },
 ) {
+  // The seed's own reads run in the tenant's scope, as the database's row-level security asks.
+  const services = {
+    ...servingServices,
+    prisma: scopedClient(servingServices.prisma, tenantScope(options.tenant)),
+  };
   const identity: Identity = {
     subject: 'seed',
     tenantId: options.tenant,

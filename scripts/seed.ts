@@ -13,7 +13,7 @@ import { seedDemoTenant } from './seed-demo.js';
 
 const database = await resolveDatabase();
 try {
-  await applyMigrations(database.url);
+  await applyMigrations(database.migrationUrl);
   const prisma = createPrismaClient(database.url);
   const tenant = process.env.QUELL_SEED_TENANT ?? 'demo';
   const services = createServices(prisma);

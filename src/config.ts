@@ -55,7 +55,14 @@ export const VARIABLES = {
   DATABASE_URL: {
     schema: postgresUrl.optional(),
     shown: '(embedded)',
-    meaning: 'any PostgreSQL; when unset an embedded server is started',
+    meaning:
+      'any PostgreSQL, as the serving role (a member of `quell_app`: no superuser, owns nothing; src/db/README.md); when unset an embedded server is started with both roles',
+  },
+  QUELL_MIGRATION_DATABASE_URL: {
+    schema: postgresUrl.optional(),
+    shown: '`DATABASE_URL`',
+    meaning:
+      'the owner of the tables, for migrations (production warns when the serving role is a superuser or owns the tables)',
   },
   QUELL_DATA_DIR: {
     schema: text.default(DEFAULT_DATA_DIR),
@@ -259,6 +266,8 @@ export interface QuellConfig {
   host: string;
   /** null: start the embedded PostgreSQL in `dataDir`. */
   databaseUrl: string | null;
+  /** The owner of the tables, for migrations; null: `databaseUrl`. */
+  migrationDatabaseUrl: string | null;
   dataDir: string;
   tokens: TokenConfig;
   services: {
@@ -309,7 +318,12 @@ export class ConfigError extends Error {
 /** The development secret, used only when QUELL_JWT_SECRET is unset outside production. */
 export const DEVELOPMENT_SECRET = 'quell-development-secret-do-not-use-in-production';
 
-const SECRETS = new Set(['DATABASE_URL', 'QUELL_JWT_SECRET', 'QUELL_METRICS_TOKEN']);
+const SECRETS = new Set([
+  'DATABASE_URL',
+  'QUELL_MIGRATION_DATABASE_URL',
+  'QUELL_JWT_SECRET',
+  'QUELL_METRICS_TOKEN',
+]);
 
 function parseVariables(env: Readonly<Record<string, string | undefined>>): Parsed {
   const parsed: Record<string, unknown> = {};
@@ -360,6 +374,7 @@ export function loadConfig(
     port: v.PORT,
     host: v.HOST,
     databaseUrl: v.DATABASE_URL ?? null,
+    migrationDatabaseUrl: v.QUELL_MIGRATION_DATABASE_URL ?? null,
     dataDir: v.QUELL_DATA_DIR,
     tokens: {
       secret: v.QUELL_JWT_SECRET ?? (production ? null : DEVELOPMENT_SECRET),

@@ -28,6 +28,7 @@ async function start(config: QuellConfig, logger: Logger, database: ResolvedData
   const server = await startQuell({
     ...config.services,
     databaseUrl: database.url,
+    migrationDatabaseUrl: database.migrationUrl,
     port: config.port,
     host: config.host,
     production: config.production,

@@ -10,7 +10,7 @@ import { CliError } from '../settings.js';
 async function migrate() {
   const database = await resolveDatabase();
   try {
-    const applied = await applyMigrations(database.url);
+    const applied = await applyMigrations(database.migrationUrl);
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
   } finally {
     await database.stop();
@@ -25,7 +25,7 @@ async function seed(flags: { tenant: string; devices: string }) {
   }
   const database = await resolveDatabase();
   try {
-    await applyMigrations(database.url);
+    await applyMigrations(database.migrationUrl);
     const prisma = createPrismaClient(database.url);
     try {
       const byStatus = await seedDemoTenant(createServices(prisma), {

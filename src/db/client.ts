@@ -16,12 +16,23 @@ export interface PrismaOptions {
   pool?: pg.Pool;
 }
 
+/**
+ * Every scoped read is a batch transaction (src/db/tenant-scope.ts), and Prisma's default wait for
+ * a pooled connection (2 s) would fail reads that a plain query lets queue under load: they wait
+ * as long as `runTransaction`'s do (30 s), and take at most its 60 s.
+ */
+const WAITS = { maxWait: 30_000, timeout: 60_000 };
+
 export function createPrismaClient(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg(
     options.pool ?? { connectionString: databaseUrl, max: options.poolSize ?? 10 },
   );
-  if (!options.onQuery) return new PrismaClient({ adapter });
-  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  if (!options.onQuery) return new PrismaClient({ adapter, transactionOptions: WAITS });
+  const client = new PrismaClient({
+    adapter,
+    transactionOptions: WAITS,
+    log: [{ emit: 'event', level: 'query' }],
+  });
   const onQuery = options.onQuery;
   client.$on('query', (event) => onQuery(event.query));
   return client;

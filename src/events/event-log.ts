@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/client.js';
+import { ALL_TENANTS, scopedClient, tenantScope } from '../db/tenant-scope.js';
 import type { StreamEvent } from '../generated/prisma/client.js';
 
 export type LoggedEvent = StreamEvent;
@@ -22,9 +23,12 @@ export interface EventLog {
 }
 
 export function prismaEventLog(prisma: PrismaClient): EventLog {
+  // Row-level security: a tenant's reads in its own scope; the catch-up spans tenants by design.
+  const forTenant = (tenantId: string) => scopedClient(prisma, tenantScope(tenantId));
+  const allTenants = scopedClient(prisma, ALL_TENANTS);
   return {
     readAfter: (tenantId, after, limit) =>
-      prisma.streamEvent.findMany({
+      forTenant(tenantId).streamEvent.findMany({
         where: { tenantId, id: { gt: after } },
         orderBy: { id: 'asc' },
         take: limit,
@@ -32,7 +36,7 @@ export function prismaEventLog(prisma: PrismaClient): EventLog {
 
     async end(tenantId) {
       // ORDER BY id DESC LIMIT 1 walks the (tenantId, id) index backwards: one row, whatever the log size.
-      const last = await prisma.streamEvent.findFirst({
+      const last = await forTenant(tenantId).streamEvent.findFirst({
         where: { tenantId },
         orderBy: { id: 'desc' },
         select: { id: true },
@@ -42,7 +46,7 @@ export function prismaEventLog(prisma: PrismaClient): EventLog {
 
     async ends(tenantIds) {
       if (tenantIds.length === 0) return new Map();
-      const rows = await prisma.$queryRaw<{ tenantId: string; id: bigint | null }[]>`
+      const rows = await allTenants.$queryRaw<{ tenantId: string; id: bigint | null }[]>`
         SELECT t.tenant AS "tenantId",
                (SELECT s.id FROM stream_events s WHERE s."tenantId" = t.tenant ORDER BY s.id DESC LIMIT 1) AS id
         FROM unnest(${[...tenantIds]}::text[]) AS t(tenant)`;

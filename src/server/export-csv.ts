@@ -5,6 +5,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { stringify } from 'csv-stringify';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { PrismaClient } from '../db/client.js';
+import { scopedClient, tenantScope } from '../db/tenant-scope.js';
 import {
   exportRemediationActions,
   type ListedRemediationAction,
@@ -99,7 +100,8 @@ export function createCsvExport(options: { prisma: PrismaClient; tokens: TokenSe
     }
     const url = new URL(request.url ?? '/', 'http://export');
     const rows = exportRemediationActions(
-      options.prisma,
+      // Read in the caller's tenant scope (the database's row-level security).
+      scopedClient(options.prisma, tenantScope(auth.identity.tenantId)),
       auth.identity,
       exportFilterOf(url.searchParams),
     );

@@ -5,6 +5,7 @@ import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Identity } from '../auth/identity.js';
 import type { TokenSettings } from '../auth/tokens.js';
 import type { PrismaClient } from '../db/client.js';
+import { scopedClient, tenantScope } from '../db/tenant-scope.js';
 import type { StreamHub } from '../events/hub.js';
 import { prismaDiagnostics } from '../graphql/builder.js';
 import type { QuellContext } from '../graphql/context.js';
@@ -64,7 +65,11 @@ function contextFactory(options: QuellYogaOptions) {
     }
     if (record) Object.assign(record, { subject: identity.subject, tenant: identity.tenantId });
     await services.ensureTenant(identity.tenantId);
-    return { requestId, identity, prisma, services, streams };
+    // Resolvers read in the caller's tenant scope (the database's row-level security): each read
+    // is its own short batch transaction that sets the scope first, so no request holds a pooled
+    // connection between reads, nor while a mutation's service transaction waits for one.
+    const tenantPrisma = scopedClient(prisma, tenantScope(identity.tenantId));
+    return { requestId, identity, prisma: tenantPrisma, services, streams };
   };
 }
 

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PrismaClient } from '../db/client.js';
 import { decisionTotals, pendingActionsByGroup } from '../db/store/operational-metrics.js';
+import { ALL_TENANTS, scopedClient } from '../db/tenant-scope.js';
 import type { StreamHub } from '../events/hub.js';
 
 export interface MetricsSources {
@@ -77,7 +78,12 @@ export function createMetrics(sources: MetricsSources) {
     labelNames: ['code'],
     registers: [registry],
   });
-  registerDomainMetrics(registry, sources);
+  // Metrics count across tenants by design: their reads say so to row-level security. (Listing
+  // the metrics for the README registers them with no sources: nothing is read then.)
+  registerDomainMetrics(registry, {
+    ...sources,
+    prisma: sources.prisma && scopedClient(sources.prisma, ALL_TENANTS),
+  });
   const plugin = usePrometheus({
     registry,
     endpoint: false,

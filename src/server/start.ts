@@ -3,6 +3,7 @@ import { developmentTokenSettings, tokenSettingsFrom } from '../auth/tokens.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings, type TokenConfig } from '../config.js';
 import { createPrismaClient } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
+import { checkServingRole } from '../db/serving-role.js';
 import { createStreamHub, type StreamHubOptions } from '../events/hub.js';
 import { createServices, type ServiceOptions } from '../services/index.js';
 import { createApp } from './app.js';
@@ -12,7 +13,12 @@ import type { SlowConsumerLimits } from './ws-transport.js';
 export interface StartOptions extends ServiceOptions {
   /** Budgets and the WebSocket cap (default: DEFAULT_RATE_LIMITS; `npm start` passes QUELL_RATE_*). */
   rateLimits?: RateLimitSettings;
+  /** The serving role (a member of `quell_app`: no superuser, owns nothing; see src/db/README.md). */
   databaseUrl: string;
+  /** The owner of the tables, for migrations (default: databaseUrl). */
+  migrationDatabaseUrl?: string;
+  /** Pooled connections to databaseUrl (default 10; a test shrinks it to show nothing starves). */
+  databasePoolSize?: number;
   port?: number;
   host?: string;
   production?: boolean;
@@ -42,8 +48,13 @@ export interface StartOptions extends ServiceOptions {
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */
 export async function startQuell(options: StartOptions) {
   const logger = options.logger ?? silentLogger();
-  await applyMigrations(options.databaseUrl);
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+  await applyMigrations(options.migrationDatabaseUrl ?? options.databaseUrl);
+  await checkServingRole(options.databaseUrl, {
+    production: options.production ?? false,
+    warn: (message) => logger.warn(message),
+  });
+  const max = options.databasePoolSize ?? 10;
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max });
   const prisma = createPrismaClient(options.databaseUrl, { onQuery: options.onQuery, pool });
   const onError =
     options.onError ?? ((error: unknown, where: string) => logger.error({ err: error }, where));

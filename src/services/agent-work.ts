@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
+import { scopedClient, tenantScope } from '../db/tenant-scope.js';
 import { isUuid } from '../db/uuid.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 import {
@@ -33,7 +34,7 @@ export function agentDevice(actor: Actor): string {
  */
 export async function listAgentWork(deps: ServiceDeps, actor: Actor) {
   const deviceId = agentDevice(actor);
-  return deps.prisma.remediationAction.findMany({
+  return scopedClient(deps.prisma, tenantScope(actor.tenantId)).remediationAction.findMany({
     where: {
       tenantId: actor.tenantId,
       deviceId,
@@ -73,7 +74,7 @@ export async function dispatchedWork(
   status: RemediationActionStatus,
 ) {
   const deviceId = agentDevice(actor);
-  return deps.prisma.remediationAction.findFirst({
+  return scopedClient(deps.prisma, tenantScope(actor.tenantId)).remediationAction.findFirst({
     where: {
       id: actionId,
       tenantId: actor.tenantId,

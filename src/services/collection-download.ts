@@ -1,6 +1,7 @@
 import { basename } from 'node:path/win32';
 import { visibleDevices } from '../auth/scope.js';
 import type { Bytes, CollectionContentStore } from '../db/store/index.js';
+import { tenantScope } from '../db/tenant-scope.js';
 import type { Actor } from './kernel/actor.js';
 import { DomainError } from './kernel/errors.js';
 import { requireRole } from './kernel/roles.js';
@@ -29,7 +30,7 @@ export async function downloadCollection(
   collectionId: string,
 ): Promise<CollectionDownload> {
   requireRole(actor, 'responder');
-  return runTransaction(deps.prisma, async (tx) => {
+  return runTransaction(deps.prisma, tenantScope(actor.tenantId), async (tx) => {
     const collection = await tx.collection.findFirst({
       where: { id: collectionId, uploadedAt: { not: null }, device: visibleDevices(actor) },
       select: {

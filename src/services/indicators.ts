@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Transaction } from '../db/client.js';
+import { scopedClient, tenantScope } from '../db/tenant-scope.js';
 import { isIndicatorLive, type LiveIndicators, liveIndicators } from '../policy/index.js';
 import { isUniqueViolation } from './device-group-membership.js';
 import type { Actor } from './kernel/actor.js';
@@ -136,7 +137,7 @@ export async function liveIndicatorsFor(
   requireRole(actor, 'viewer');
   const wanted = [...new Set(shas.map((sha) => sha.toLowerCase()))];
   const rows = wanted.length
-    ? await deps.prisma.indicator.findMany({
+    ? await scopedClient(deps.prisma, tenantScope(actor.tenantId)).indicator.findMany({
         where: { tenantId: actor.tenantId, sha256: { in: wanted } },
         select: { id: true, sha256: true, action: true, title: true, expiresAt: true },
       })

@@ -1,4 +1,5 @@
 import { lockInvestigation } from '../db/store/index.js';
+import { ALL_TENANTS, scopedClient } from '../db/tenant-scope.js';
 import { systemActor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
 import { runSystemWork } from './kernel/run-mutation.js';
@@ -57,7 +58,8 @@ export async function terminateIdleInvestigations(
   const cutoff = new Date(deps.now().getTime() - timeoutMs);
   let ended = 0;
   for (;;) {
-    const idle = await deps.prisma.investigation.findMany({
+    // Across tenants by design: each investigation then ends in its own tenant's scope.
+    const idle = await scopedClient(deps.prisma, ALL_TENANTS).investigation.findMany({
       where: idleWhere(cutoff),
       select: { id: true, tenantId: true },
       orderBy: [{ lastFindingsAt: 'asc' }, { id: 'asc' }],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Bytes } from '../db/store/index.js';
+import { scopedClient, tenantScope } from '../db/tenant-scope.js';
 import { type CollectionStorage, uploadCollection } from './collection-upload.js';
 import { systemActor } from './kernel/actor.js';
 import type { Executor, ServiceDeps } from './kernel/work.js';
@@ -64,7 +65,7 @@ async function uploadRequested(
   actionIds: readonly string[],
   requestId: string | null,
 ): Promise<void> {
-  const requested = await deps.prisma.collection.findMany({
+  const requested = await scopedClient(deps.prisma, tenantScope(tenantId)).collection.findMany({
     where: { tenantId, remediationActionId: { in: [...actionIds] }, uploadedAt: null },
     select: {
       id: true,

@@ -1,3 +1,4 @@
+import { ALL_TENANTS, scopedClient } from '../db/tenant-scope.js';
 import { terminateIdleInvestigations } from './investigation-timeout.js';
 import { systemActor } from './kernel/actor.js';
 import { purgeExpiredIdempotencyKeys } from './kernel/idempotency.js';
@@ -18,7 +19,8 @@ export async function expirePendingActions(deps: ServiceDeps): Promise<number> {
   let total = 0;
   for (;;) {
     const now = deps.now();
-    const overdue = await deps.prisma.remediationAction.findMany({
+    // Across tenants by design: each tenant's batch then runs in that tenant's own scope.
+    const overdue = await scopedClient(deps.prisma, ALL_TENANTS).remediationAction.findMany({
       where: { status: 'PENDING_APPROVAL', expiresAt: { lte: now } },
       select: { id: true, tenantId: true },
       orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
@@ -65,6 +67,9 @@ export async function sweep(
   const expired = await expirePendingActions(deps);
   const investigationsEnded = await terminateIdleInvestigations(deps, investigationTimeoutMs);
   const settled = await completeStaleDispatched(deps, staleDispatchMs);
-  const purgedKeys = await purgeExpiredIdempotencyKeys(deps.prisma, deps.now());
+  const purgedKeys = await purgeExpiredIdempotencyKeys(
+    scopedClient(deps.prisma, ALL_TENANTS),
+    deps.now(),
+  );
   return { expired, investigationsEnded, settled, purgedKeys };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { mayReadAllGroups } from '../auth/identity.js';
 import type { Transaction } from '../db/client.js';
 import { lockTenant } from '../db/store/index.js';
+import { scopedClient, tenantScope } from '../db/tenant-scope.js';
 import {
   PLANS,
   type Plan,
@@ -68,7 +69,7 @@ async function readSettings(
 /** tenantSettings: the plan and the pending-action TTL (the deployment's default until set). */
 export async function tenantSettings(deps: ServiceDeps, actor: Actor): Promise<TenantSettings> {
   requireTenantAdmin(actor);
-  return readSettings(deps.prisma, deps, actor.tenantId);
+  return readSettings(scopedClient(deps.prisma, tenantScope(actor.tenantId)), deps, actor.tenantId);
 }
 
 /**

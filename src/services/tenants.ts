@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/client.js';
 import { insertTenantIfAbsent } from '../db/store/index.js';
+import { applyTenantScope, tenantScope } from '../db/tenant-scope.js';
 import { DEFAULT_DEVICE_GROUP } from '../policy/index.js';
 
 export const DEFAULT_GROUP_NAME = DEFAULT_DEVICE_GROUP.name;
@@ -25,6 +26,7 @@ export function createTenantProvisioner(prisma: PrismaClient) {
 
   async function provision(tenantId: string): Promise<void> {
     await prisma.$transaction(async (tx) => {
+      await applyTenantScope(tx, tenantScope(tenantId));
       if (await insertTenantIfAbsent(tx, tenantId)) {
         await tx.deviceGroup.create({
           data: {

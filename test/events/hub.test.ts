@@ -81,7 +81,8 @@ describe('wake-ups', () => {
     const h = await hub();
     const sub = await everything(h);
     expect(h.stats().listenerConnects).toBe(1);
-    await server.prisma.$executeRaw`
+    // As the serving role: only a superuser or the same role may end the listener's session.
+    await server.servingPrisma.$executeRaw`
       SELECT pg_terminate_backend(pid) FROM pg_stat_activity
       WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`;
     await writer.pendingAction(device); // quite possibly while no one listens

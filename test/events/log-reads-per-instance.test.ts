@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
 import { encodeCursor } from '../../src/events/cursor.js';
+import { adminUrlOf } from '../support/database.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
@@ -43,7 +44,7 @@ async function start(databaseUrl?: string): Promise<Counted> {
 beforeAll(async () => {
   const first = await start();
   instances.push(first, await start(first.server.databaseUrl));
-  writerPrisma = createPrismaClient(first.server.databaseUrl);
+  writerPrisma = createPrismaClient(adminUrlOf(first.server.databaseUrl));
   const world = fixtures(writerPrisma, TENANT);
   await world.tenant();
   device = await world.device((await world.group('Log reads')).id);

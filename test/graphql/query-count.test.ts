@@ -42,9 +42,13 @@ async function statementsFor(first: number) {
   await server.gqlData(PAGE, { first }); // warm the tenant provisioning and caches
   recording = [];
   const data = await server.gqlData(PAGE, { first });
-  const statements = recording.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql));
+  const sent = recording.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql));
   recording = null;
-  return { data, statements };
+  // Row-level security's tenant scope: each read is a batch transaction that sets it first
+  // (src/db/tenant-scope.ts `scopedClient`), so there is one per read statement.
+  const scopes = sent.filter((sql) => sql.includes("set_config('quell.tenant_id'"));
+  const statements = sent.filter((sql) => !scopes.includes(sql));
+  return { data, statements, scopes };
 }
 
 /**
@@ -75,6 +79,7 @@ describe('a page of incidents with nested devices, evidence and actions', () => 
     expect(large.data.incidents.edges[0].node.evidence.totalCount).toBe(2);
     expect(normalised(large.statements)).toEqual(normalised(small.statements));
     expect(large.statements.length).toBeLessThanOrEqual(2);
+    expect(large.scopes.length).toBe(large.statements.length);
     // The statements themselves, so an added query (or a changed one) shows as a diff.
     expect(normalised(large.statements)).toMatchSnapshot();
   });

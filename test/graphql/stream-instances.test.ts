@@ -5,7 +5,7 @@ import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeCursor } from '../../src/events/cursor.js';
-import { createTestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { fixtures } from '../support/fixtures.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -15,7 +15,7 @@ import { ACTION_UPDATED, type Updated } from '../support/streams.js';
 import { collect, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-i';
-let database: { url: string; drop(): Promise<void> };
+let database: TestDatabase;
 let a: TestServer;
 let b: Awaited<ReturnType<typeof spawnServer>>;
 let device: DeviceRef;

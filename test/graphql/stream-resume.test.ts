@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.js';
 import { appendActionEvents } from '../../src/events/append.js';
 import { decodeCursor, encodeCursor, START_OF_LOG } from '../../src/events/cursor.js';
-import { createTestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { fixtures } from '../support/fixtures.js';
 import { globalId } from '../support/global-ids.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -23,7 +23,7 @@ import {
 import { collect, idsOf, sseSubscribe, subscribers, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-r';
-let database: { url: string; drop(): Promise<void> };
+let database: TestDatabase;
 let direct: PrismaClient;
 let device: DeviceRef;
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // which stays usable while servers come and go.
   const bootstrap = await startTestServer({ databaseUrl: database.url });
   await bootstrap.close();
-  direct = createPrismaClient(database.url);
+  direct = createPrismaClient(database.adminUrl);
   const world = fixtures(direct, TENANT);
   await world.tenant();
   const group = await world.group('Resume group', 'SEMI_REQUIRE_APPROVAL_ANY');

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { OWNER_ROLE, urlForRole } from '../../src/db/roles.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const ALLOWED = 'https://console.example.com';
@@ -150,7 +151,8 @@ describe('production mode', () => {
 
   it('masks an internal failure: a code and a plain message, no stack, no SQL, no table name', async () => {
     await ask('{ deviceGroups(first: 1) { totalCount } }'); // the tenant exists before the break
-    const database = new pg.Client({ connectionString: prod.databaseUrl });
+    // As the tables' owner: the serving role may not rename a table.
+    const database = new pg.Client({ connectionString: urlForRole(prod.databaseUrl, OWNER_ROLE) });
     await database.connect();
     await database.query('ALTER TABLE device_groups RENAME TO device_groups_broken');
     try {

@@ -10,8 +10,15 @@ export async function serviceWorld(
   options: ServiceOptions & { onQuery?: (sql: string) => void } = {},
 ) {
   const database = await createTestDatabase();
-  const prisma: PrismaClient = createPrismaClient(database.url, { onQuery: options.onQuery });
-  const services = createServices(prisma, { onError: (error) => console.error(error), ...options });
+  // Services serve as the app role (row-level security applies); fixtures and checks use the superuser.
+  const servingPrisma: PrismaClient = createPrismaClient(database.url, {
+    onQuery: options.onQuery,
+  });
+  const prisma: PrismaClient = createPrismaClient(database.adminUrl);
+  const services = createServices(servingPrisma, {
+    onError: (error) => console.error(error),
+    ...options,
+  });
   const tenantId = 'svc';
   await services.ensureTenant(tenantId);
   const actor = (subject: string, ...roles: Role[]): Actor => ({
@@ -40,6 +47,7 @@ export async function serviceWorld(
     async close() {
       await services.stopBackgroundWork();
       await prisma.$disconnect();
+      await servingPrisma.$disconnect();
       await database.drop();
     },
   };

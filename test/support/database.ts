@@ -1,9 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { APP_ROLE, OWNER_ROLE, urlForRole } from '../../src/db/roles.js';
+
+export interface TestDatabase {
+  /** The serving role (`quell_app`): what the server and services connect as. */
+  url: string;
+  /** The owner (`quell_owner`): migrations (row-level security is forced: it binds the owner too). */
+  ownerUrl: string;
+  /** The cluster's superuser on this database: fixtures and checks that see every tenant. */
+  adminUrl: string;
+  drop(): Promise<void>;
+}
+
+/** The superuser's URL of the database `url` names (fixtures see every tenant through it). */
+export function adminUrlOf(url: string): string {
+  const admin = new URL(inject('postgresAdminUrl'));
+  const next = new URL(url);
+  next.username = admin.username;
+  next.password = admin.password;
+  return next.toString();
+}
 
 /** A fresh database with every migration applied, cloned from the run's template. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject('postgresAdminUrl');
   const name = `quell_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -12,7 +32,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     // Cloning needs the template to have no other session; concurrent clones can collide briefly.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE quell_template`);
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE quell_template OWNER ${OWNER_ROLE}`);
         break;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message))
@@ -26,7 +46,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: urlForRole(url.toString(), APP_ROLE),
+    ownerUrl: urlForRole(url.toString(), OWNER_ROLE),
+    adminUrl: url.toString(),
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

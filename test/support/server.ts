@@ -1,8 +1,10 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signToken, type TokenClaims, tokenSettingsFromEnv } from '../../src/auth/tokens.js';
+import { createPrismaClient } from '../../src/db/client.js';
+import { OWNER_ROLE, urlForRole } from '../../src/db/roles.js';
 import { type StartOptions, startQuell } from '../../src/server/start.js';
-import { createTestDatabase } from './database.js';
+import { adminUrlOf, createTestDatabase } from './database.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -15,7 +17,16 @@ export async function startTestServer(
 ) {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
-  const server = await startQuell({ ...options, databaseUrl, port: 0 });
+  // The server serves as the app role and migrates as the owner; the tests' own client (fixtures,
+  // checks across tenants) is the superuser, which row-level security does not filter.
+  const ownerUrl = urlForRole(databaseUrl, OWNER_ROLE);
+  const server = await startQuell({
+    ...options,
+    databaseUrl,
+    migrationDatabaseUrl: ownerUrl,
+    port: 0,
+  });
+  const prisma = createPrismaClient(adminUrlOf(databaseUrl));
   const secret = tokenSettingsFromEnv().secret!;
 
   const token = (claims: Partial<TokenClaims> & { tid?: string } = {}) =>
@@ -68,6 +79,9 @@ export async function startTestServer(
 
   return {
     ...server,
+    /** The superuser's client: fixtures and checks see every tenant (the server's own is `server.prisma`). */
+    prisma,
+    servingPrisma: server.prisma,
     databaseUrl,
     token,
     gql,
@@ -76,6 +90,7 @@ export async function startTestServer(
     async close() {
       await Promise.all(wsClients.map((c) => c.dispose()));
       await server.close();
+      await prisma.$disconnect();
       await database?.drop();
     },
   };

@@ -261,7 +261,11 @@ describe('the Action Center page', { timeout: 90_000 }, () => {
 
   it('shows the banner when the server goes away, and after reconnection the action created meanwhile (nothing missed)', async () => {
     const database = await createTestDatabase();
-    const options = { databaseUrl: database.url, shutdownGraceMs: 500 };
+    const options = {
+      databaseUrl: database.url,
+      migrationDatabaseUrl: database.ownerUrl,
+      shutdownGraceMs: 500,
+    };
     let first = await startQuell({ ...options, port: 0 });
     const port = Number(new URL(first.url).port);
     const t = tenantOf({ ...server, gqlData: bound(first.graphqlUrl) } as TestServer);

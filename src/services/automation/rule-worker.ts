@@ -6,6 +6,7 @@ import {
   takeAutomationLease,
   tenantsWithEnabledRules,
 } from '../../db/store/index.js';
+import { ALL_TENANTS, scopedClient, tenantScope } from '../../db/tenant-scope.js';
 import type { AutomationRule } from '../../generated/prisma/client.js';
 import { type AutomationCondition, ruleMatchesEvent } from '../../policy/automation-match.js';
 import type { ServiceDeps } from '../kernel/work.js';
@@ -40,8 +41,11 @@ export function createRuleWorker(deps: ServiceDeps, options: RuleWorkerOptions =
   };
   let timer: NodeJS.Timeout | null = null;
   let pass: Promise<void> | null = null;
+  // Across tenants by design (which tenants have rules, this instance's leases); each tenant's
+  // log is then read and acted on in that tenant's own scope.
+  const allTenants = scopedClient(deps.prisma, ALL_TENANTS);
   const runPass = async () => {
-    for (const tenantId of await tenantsWithEnabledRules(deps.prisma))
+    for (const tenantId of await tenantsWithEnabledRules(allTenants))
       await processTenant(deps, tenantId, settings);
   };
   return {
@@ -62,7 +66,7 @@ export function createRuleWorker(deps: ServiceDeps, options: RuleWorkerOptions =
       if (timer) clearInterval(timer);
       timer = null;
       await pass;
-      await releaseAutomationLease(deps.prisma, owner);
+      await releaseAutomationLease(allTenants, owner);
     },
   };
 }
@@ -73,16 +77,12 @@ async function processTenant(
   tenantId: string,
   settings: { owner: string; leaseMs: number; batch: number; onQueued: () => void },
 ): Promise<void> {
-  const position = await takeAutomationLease(
-    deps.prisma,
-    tenantId,
-    settings.owner,
-    settings.leaseMs,
-  );
+  const prisma = scopedClient(deps.prisma, tenantScope(tenantId));
+  const position = await takeAutomationLease(prisma, tenantId, settings.owner, settings.leaseMs);
   if (position === null) return;
-  const events = await readAutomationEvents(deps.prisma, tenantId, position, settings.batch);
+  const events = await readAutomationEvents(prisma, tenantId, position, settings.batch);
   if (events.length === 0) return;
-  const rules = await deps.prisma.automationRule.findMany({
+  const rules = await prisma.automationRule.findMany({
     where: { tenantId, enabled: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
@@ -90,13 +90,13 @@ async function processTenant(
     for (const rule of rules) {
       if (event.id <= rule.sinceEventId || !matches(rule, event)) continue;
       const outcome = await fireRule(deps, rule, event, settings.onQueued);
-      await deps.prisma.automationFiring.createMany({
+      await prisma.automationFiring.createMany({
         data: [{ ruleId: rule.id, eventId: event.id, tenantId, outcome }],
         skipDuplicates: true,
       });
     }
     // Lost the lease (another instance took over after ours expired): stop here.
-    if (!(await advanceAutomationPosition(deps.prisma, tenantId, settings.owner, event.id))) return;
+    if (!(await advanceAutomationPosition(prisma, tenantId, settings.owner, event.id))) return;
   }
 }
 

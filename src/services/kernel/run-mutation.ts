@@ -1,4 +1,5 @@
 import type { Transaction } from '../../db/client.js';
+import { ALL_TENANTS, scopedClient, tenantScope } from '../../db/tenant-scope.js';
 import { appendActionEvents } from '../../events/append.js';
 import { refreshDerivedStates } from '../remediation/derived-states.js';
 import type { Actor } from './actor.js';
@@ -56,6 +57,7 @@ export async function runMutation<R>(
   const key = checkIdempotencyKey(spec.idempotencyKey);
   const outcome = await runTransaction(
     deps.prisma,
+    tenantScope(actor.tenantId),
     async (tx) => {
       let claim: IdempotencyClaim | null = null;
       if (key !== null) {
@@ -87,8 +89,8 @@ export async function runMutation<R>(
     await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);
   if (key !== null && ++mutationsSincePurge >= 500) {
     mutationsSincePurge = 0;
-    await purgeExpiredIdempotencyKeys(deps.prisma, deps.now()).catch((error) =>
-      deps.onError(error, 'idempotency purge'),
+    await purgeExpiredIdempotencyKeys(scopedClient(deps.prisma, ALL_TENANTS), deps.now()).catch(
+      (error) => deps.onError(error, 'idempotency purge'),
     );
   }
   return outcome.result;
@@ -101,7 +103,7 @@ export async function runSystemWork<R>(
   operation: string,
   body: (work: Work) => Promise<R>,
 ): Promise<R> {
-  const outcome = await runTransaction(deps.prisma, async (tx) => {
+  const outcome = await runTransaction(deps.prisma, tenantScope(actor.tenantId), async (tx) => {
     const work = createWork(tx, actor, deps, operation);
     const result = await body(work);
     await finishWork(work);

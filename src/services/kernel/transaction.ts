@@ -1,4 +1,5 @@
 import type { PrismaClient, Transaction } from '../../db/client.js';
+import { applyTenantScope, type TenantScope, unscopedClient } from '../../db/tenant-scope.js';
 
 export interface TransactionOptions {
   /** How long the whole transaction may take (default 60 s: bulk submissions and lock waits). */
@@ -45,19 +46,27 @@ export function isRetryableConflict(error: unknown): boolean {
  * locked in a fixed order, but a deadlock across unrelated paths is still possible in principle:
  * PostgreSQL then aborts one transaction, which is retried whole here (its effects were rolled
  * back, and the idempotency row is part of the same transaction, so a retry is safe).
+ * Its first statement sets the tenant scope the database's row-level security checks.
  */
 export async function runTransaction<T>(
   prisma: PrismaClient,
+  scope: TenantScope,
   work: (tx: Transaction) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(work, {
-        timeout: options.timeoutMs ?? 60_000,
-        maxWait: options.maxWaitMs ?? 30_000,
-      });
+      return await unscopedClient(prisma).$transaction(
+        async (tx) => {
+          await applyTenantScope(tx, scope);
+          return work(tx);
+        },
+        {
+          timeout: options.timeoutMs ?? 60_000,
+          maxWait: options.maxWaitMs ?? 30_000,
+        },
+      );
     } catch (error) {
       if (attempt >= attempts || !isRetryableConflict(error)) throw error;
       await new Promise((resolve) =>

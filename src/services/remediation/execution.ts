@@ -1,3 +1,4 @@
+import { ALL_TENANTS, scopedClient } from '../../db/tenant-scope.js';
 import type { RemediationActionType } from '../../generated/prisma/enums.js';
 import { DISPATCHED_STATUSES, SERVER_SIDE_ACTION_TYPES } from '../../policy/index.js';
 import { systemActor } from '../kernel/actor.js';
@@ -139,7 +140,8 @@ export async function completeStaleDispatched(
 ): Promise<number> {
   const cutoff = new Date(deps.now().getTime() - olderThanMs);
   const onlyTypes = deps.executor.mode === 'agent' ? SERVER_SIDE : undefined;
-  const stale = await deps.prisma.remediationAction.findMany({
+  // Across tenants by design: each tenant's actions then settle in that tenant's own scope.
+  const stale = await scopedClient(deps.prisma, ALL_TENANTS).remediationAction.findMany({
     where: {
       status: { in: [...DISPATCHED_STATUSES] },
       updatedAt: { lt: cutoff },

@@ -1,6 +1,8 @@
 import type { PrismaClient } from '../../db/client.js';
 import type { ClaimedDelivery } from '../../db/store/index.js';
+import { tenantScope } from '../../db/tenant-scope.js';
 import { nextAttemptAt, type WebhookRetrySchedule } from '../../policy/webhook-retry.js';
+import { runTransaction } from '../kernel/transaction.js';
 import type { WebhookNetworkPolicy } from './network-guard.js';
 import { type AttemptResult, postDelivery } from './post-delivery.js';
 import { signWebhookBody, WEBHOOK_HEADERS } from './signature.js';
@@ -68,7 +70,7 @@ export async function attemptDelivery(
     ? null
     : nextAttemptAt(settings.retry, attempt, delivery.createdAt, finishedAt);
   const lastError = delivered ? null : (result.error ?? `answered HTTP ${result.statusCode}`);
-  await prisma.$transaction(async (tx) => {
+  await runTransaction(prisma, tenantScope(delivery.tenantId), async (tx) => {
     const updated = await tx.webhookDelivery.updateMany({
       where: { id: delivery.id, leaseOwner: owner, status: 'PENDING' },
       data: {

@@ -5,6 +5,7 @@ import {
   claimDueDeliveries,
   releaseDeliveryLeases,
 } from '../../db/store/index.js';
+import { ALL_TENANTS, scopedClient } from '../../db/tenant-scope.js';
 import { DEFAULT_WEBHOOK_RETRY, type WebhookRetrySchedule } from '../../policy/webhook-retry.js';
 import { type AttemptSettings, attemptDelivery } from './delivery-attempt.js';
 import { DEVELOPMENT_WEBHOOK_NETWORK, type WebhookNetworkPolicy } from './network-guard.js';
@@ -55,6 +56,9 @@ export function createWebhookDeliveryWorker(
 ) {
   const owner = randomUUID();
   const settings = settingsOf(options);
+  // Leases are taken and given back across tenants by design (one worker serves them all); each
+  // attempt is then recorded in its delivery's own tenant scope (attemptDelivery).
+  const allTenants = scopedClient(prisma, ALL_TENANTS);
   const inFlight = new Set<Promise<void>>();
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | null = null;
@@ -76,7 +80,7 @@ export function createWebhookDeliveryWorker(
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + settings.leaseMs);
     const limits = { limit: free, perWebhook: settings.perWebhook, leaseUntil, now };
-    for (const delivery of await claimDueDeliveries(prisma, owner, limits)) launch(delivery);
+    for (const delivery of await claimDueDeliveries(allTenants, owner, limits)) launch(delivery);
   };
 
   const look = coalesced(claimAndLaunch, (error) => onError(error, 'webhook delivery worker'));
@@ -100,7 +104,7 @@ export function createWebhookDeliveryWorker(
       stopping.abort();
       await look.idle();
       await Promise.all(inFlight);
-      await releaseDeliveryLeases(prisma, owner);
+      await releaseDeliveryLeases(allTenants, owner);
     },
   };
 }

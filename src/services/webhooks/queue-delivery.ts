@@ -1,5 +1,6 @@
 import { visibleGroups } from '../../auth/scope.js';
 import type { AutomationEventRow } from '../../db/store/index.js';
+import { scopedClient, tenantScope } from '../../db/tenant-scope.js';
 import type { AutomationRule } from '../../generated/prisma/client.js';
 import type { Actor } from '../kernel/actor.js';
 import type { ServiceDeps } from '../kernel/work.js';
@@ -18,12 +19,14 @@ export async function queueWebhookDelivery(
   event: AutomationEventRow,
 ): Promise<string> {
   if (!rule.webhookId) return 'NOT_FOUND';
-  const group = await deps.prisma.deviceGroup.findFirst({
+  // The rule's tenant scope (row-level security): this runs in the rule worker, not a request.
+  const prisma = scopedClient(deps.prisma, tenantScope(rule.tenantId));
+  const group = await prisma.deviceGroup.findFirst({
     where: { AND: [{ id: event.deviceGroupId }, visibleGroups(actor)] },
     select: { id: true },
   });
   if (!group) return 'NOT_FOUND';
-  const queued = await deps.prisma.webhookDelivery.createMany({
+  const queued = await prisma.webhookDelivery.createMany({
     data: [
       {
         tenantId: rule.tenantId,
