@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { visibleActions } from '../auth/scope.js';
+import { visibleActions, visibleActionTerms } from '../auth/scope.js';
 import type { Prisma, Transaction } from '../db/client.js';
 import {
   ALL_INSTANCES_ACTION_TYPES,
@@ -81,7 +81,11 @@ export async function undoRemediationActions(
       const candidates = input.applyToAllInstances
         ? await otherInstances(work, requested, scope)
         : [];
-      const locked = await lockActions(work, [...input.ids, ...candidates], scope);
+      const locked = await lockActions(
+        work,
+        [...input.ids, ...candidates],
+        visibleActionTerms(actor),
+      );
       const rows = inRequestOrder(locked, input.ids);
       const check = checkUndoBatch(rows.map(candidate));
       if (!check.ok) {

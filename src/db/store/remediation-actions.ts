@@ -1,3 +1,4 @@
+import type { RemediationAction } from '../../generated/prisma/client.js';
 import type { Transaction } from '../client.js';
 import { utc } from './sql.js';
 
@@ -62,12 +63,38 @@ export async function insertActionRows(
   return new Set(inserted.map((row) => row.id));
 }
 
-/** Locks the tenant's actions with these ids, in id order (concurrent deciders queue, never deadlock). */
-export async function lockActionRows(
+/**
+ * Which of a tenant's actions a locking read may return: those whose device is in one of the
+ * named groups ('all': every group), and only the one device's when `deviceId` is set.
+ */
+export interface ActionLockScope {
+  groupNames: 'all' | readonly string[];
+  deviceId: string | null;
+}
+
+export const EVERY_ACTION_OF_TENANT: ActionLockScope = { groupNames: 'all', deviceId: null };
+
+/**
+ * Locks the tenant's actions with these ids that are in `scope`, in id order (concurrent
+ * deciders queue, never deadlock), and returns them as they are once locked: under READ
+ * COMMITTED a row another transaction changed meanwhile is re-read (and re-checked against the
+ * scope) when its lock is granted, so one statement both locks and reads the current row.
+ */
+export async function lockScopedActions(
   tx: Transaction,
   tenantId: string,
   sortedIds: readonly string[],
-): Promise<void> {
-  await tx.$queryRaw`
-    SELECT id FROM remediation_actions WHERE "tenantId" = ${tenantId} AND id = ANY(${[...sortedIds]}::uuid[]) ORDER BY id FOR UPDATE`;
+  scope: ActionLockScope,
+): Promise<RemediationAction[]> {
+  const everyGroup = scope.groupNames === 'all';
+  const names = everyGroup ? [] : [...scope.groupNames];
+  return tx.$queryRaw<RemediationAction[]>`
+    SELECT a.* FROM remediation_actions a
+    WHERE a."tenantId" = ${tenantId} AND a.id = ANY(${[...sortedIds]}::uuid[])
+      AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
+      AND (${everyGroup} OR EXISTS (
+        SELECT 1 FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
+        WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
+          AND g.name = ANY(${names}::text[])))
+    ORDER BY a.id FOR UPDATE OF a`;
 }

@@ -13,7 +13,7 @@ import {
   storeIdempotentResponse,
 } from './idempotency.js';
 import { runTransaction } from './transaction.js';
-import { createWork, type ServiceDeps, type Work } from './work.js';
+import { createWork, type DispatchedAction, type ServiceDeps, type Work } from './work.js';
 
 /** The closing steps of a transaction, in order; the stream append is the last statement. */
 export async function finishWork(work: Work): Promise<void> {
@@ -39,6 +39,9 @@ export interface MutationSpec<R = unknown> {
    */
   rescope?: (tx: Transaction, stored: R) => Promise<R>;
 }
+
+const dispatchedOf = (work: Work): DispatchedAction[] =>
+  [...work.dispatch].map(([id, type]) => ({ id, type }));
 
 let mutationsSincePurge = 0;
 
@@ -74,14 +77,14 @@ export async function runMutation<R>(
         if (!claimed.claimed) {
           const stored = claimed.response as R;
           const result = spec.rescope ? await spec.rescope(tx, stored) : stored;
-          return { result, dispatch: [] as string[], replayed: true };
+          return { result, dispatch: [] as DispatchedAction[], replayed: true };
         }
       }
       const work = createWork(tx, actor, deps, spec.operation);
       const result = await body(work);
       await finishWork(work);
       if (claim) await storeIdempotentResponse(tx, claim, result);
-      return { result, dispatch: [...work.dispatch], replayed: false };
+      return { result, dispatch: dispatchedOf(work), replayed: false };
     },
     { timeoutMs: spec.timeoutMs },
   );
@@ -107,7 +110,7 @@ export async function runSystemWork<R>(
     const work = createWork(tx, actor, deps, operation);
     const result = await body(work);
     await finishWork(work);
-    return { result, dispatch: [...work.dispatch] };
+    return { result, dispatch: dispatchedOf(work) };
   });
   if (outcome.dispatch.length > 0)
     await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);

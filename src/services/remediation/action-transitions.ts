@@ -1,5 +1,10 @@
 import type { Prisma } from '../../db/client.js';
-import { lockActionRows, setEvidenceRemediationStatuses } from '../../db/store/index.js';
+import {
+  type ActionLockScope,
+  EVERY_ACTION_OF_TENANT,
+  lockScopedActions,
+  setEvidenceRemediationStatuses,
+} from '../../db/store/index.js';
 import type { RemediationAction } from '../../generated/prisma/client.js';
 import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
 import {
@@ -23,14 +28,11 @@ export type ActionRow = RemediationAction;
 export async function lockActions(
   work: Work,
   ids: readonly string[],
-  scope: Prisma.RemediationActionWhereInput = {},
+  scope: ActionLockScope = EVERY_ACTION_OF_TENANT,
 ): Promise<ActionRow[]> {
   const unique = [...new Set(ids)].sort();
   if (unique.length === 0) return [];
-  await lockActionRows(work.tx, work.actor.tenantId, unique);
-  return work.tx.remediationAction.findMany({
-    where: { AND: [{ tenantId: work.actor.tenantId, id: { in: unique } }, scope] },
-  });
+  return lockScopedActions(work.tx, work.actor.tenantId, unique, scope);
 }
 
 export interface TransitionOptions {
@@ -117,7 +119,7 @@ function recordTransition(
   work.events.push(statusChangeOf(work.actor.tenantId, after, before.status, after.status));
   if (after.investigationId) work.investigationIds.add(after.investigationId);
   if (after.incidentId) work.incidentIds.add(after.incidentId);
-  if (isDispatchedStatus(after.status)) work.dispatch.add(after.id);
+  if (isDispatchedStatus(after.status)) work.dispatch.set(after.id, after.type);
   audit(work, {
     targetType: 'RemediationAction',
     targetIds: [after.id],
