@@ -1,9 +1,14 @@
 import type { Transaction } from '../../db/client.js';
+import {
+  auditEventsInsert,
+  runAsOneStatement,
+  updateDerivedStatesAndLockLogs,
+} from '../../db/store/index.js';
 import { ALL_TENANTS, scopedClient, tenantScope } from '../../db/tenant-scope.js';
-import { appendActionEvents } from '../../events/append.js';
-import { refreshDerivedStates } from '../remediation/derived-states.js';
+import { actionEventsInsert, notifyTenants } from '../../events/append.js';
+import { deriveStates } from '../remediation/derived-states.js';
 import type { Actor } from './actor.js';
-import { writeAuditEvents } from './audit.js';
+import { auditRowsOf } from './audit.js';
 import {
   checkIdempotencyKey,
   claimIdempotencyKey,
@@ -15,15 +20,34 @@ import {
 import { runTransaction } from './transaction.js';
 import { createWork, type DispatchedAction, type ServiceDeps, type Work } from './work.js';
 
-/** The closing steps of a transaction, in order; the stream append is the last statement. */
+/**
+ * The closing steps of a transaction, in order, in at most four statements: lock and read what
+ * the derived states come from; write the changed ones and take the tenants' log locks; then the
+ * audit rows, the stream events and the NOTIFY as one statement — last, under the lock, so the
+ * ids it draws are the next ones and a tenant's events commit in id order.
+ */
 export async function finishWork(work: Work): Promise<void> {
-  await refreshDerivedStates(work.tx, {
+  const { tx } = work;
+  const changes = await deriveStates(tx, {
     investigationIds: work.investigationIds,
     incidentIds: work.incidentIds,
     now: work.now,
   });
-  await writeAuditEvents(work.tx, work.audit);
-  await appendActionEvents(work.tx, work.events);
+  const eventTenants = [...new Set(work.events.map((event) => event.tenantId))];
+  const logTenants = [...new Set([...eventTenants, ...work.audit.map((entry) => entry.tenantId)])];
+  const changed = changes.investigations.length + changes.incidents.length > 0;
+  if (changed || logTenants.length > 0)
+    await updateDerivedStatesAndLockLogs(tx, changes, logTenants);
+  const writes = [
+    ...(work.audit.length > 0 ? [auditEventsInsert(auditRowsOf(work.audit))] : []),
+    ...(work.events.length > 0 ? [actionEventsInsert(work.events)] : []),
+  ];
+  if (writes.length > 0)
+    await runAsOneStatement(
+      tx,
+      writes,
+      eventTenants.length > 0 ? notifyTenants(eventTenants) : null,
+    );
 }
 
 export interface MutationSpec<R = unknown> {

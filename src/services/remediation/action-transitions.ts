@@ -1,9 +1,9 @@
-import type { Prisma } from '../../db/client.js';
 import {
   type ActionLockScope,
+  type ActionStatusPatch,
   EVERY_ACTION_OF_TENANT,
   lockScopedActions,
-  setEvidenceRemediationStatuses,
+  moveActionStatus,
 } from '../../db/store/index.js';
 import type { RemediationAction } from '../../generated/prisma/client.js';
 import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
@@ -37,7 +37,7 @@ export async function lockActions(
 
 export interface TransitionOptions {
   /** Extra columns to write, by the status the action leaves. */
-  patch?: (from: RemediationActionStatus) => Prisma.RemediationActionUpdateManyMutationInput;
+  patch?: (from: RemediationActionStatus) => ActionStatusPatch;
   /** The comment recorded in the audit events. */
   comment?: string | null;
   /** Audit outcome (default SUCCEEDED). */
@@ -77,29 +77,22 @@ export async function transitionActions(
   const result: Transitioned[] = [];
   for (const [from, group] of byFrom) {
     const before = new Map(group.map((row) => [row.id, row]));
-    const updated = await work.tx.remediationAction.updateManyAndReturn({
-      where: { tenantId: work.actor.tenantId, id: { in: [...before.keys()] }, status: from },
-      data: {
-        ...(options.patch?.(from) ?? {}),
-        status: to,
-        updatedAt: work.now,
-        ...(isOpenStatus(to) ? {} : { openTargetKey: null }),
-        ...(from === 'PENDING_APPROVAL' && to !== 'EXPIRED' ? { expiresAt: null } : {}),
-      },
+    const updated = await moveActionStatus(work.tx, {
+      tenantId: work.actor.tenantId,
+      ids: [...before.keys()],
+      from,
+      to,
+      now: work.now,
+      patch: options.patch?.(from) ?? {},
+      clearOpenTargetKey: !isOpenStatus(to),
+      clearExpiresAt: from === 'PENDING_APPROVAL' && to !== 'EXPIRED',
+      evidenceStatus: evidenceRemediationStatusFor(to),
     });
     for (const after of updated) result.push({ before: before.get(after.id)!, after });
   }
   result.sort((a, b) => (a.after.id < b.after.id ? -1 : 1));
 
   for (const { before, after } of result) recordTransition(work, before, after, options);
-  await setEvidenceRemediationStatuses(
-    work.tx,
-    result.flatMap(({ after }) =>
-      after.evidenceId
-        ? [{ evidenceId: after.evidenceId, status: evidenceRemediationStatusFor(after.status) }]
-        : [],
-    ),
-  );
   const completed = result
     .filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED')
     .map(({ after }) => after);
