@@ -120,11 +120,7 @@ export async function submitInvestigationFindings(
       }
       const { planned, created } = await actOnFindings(work, sorted.findings);
       // (lastFindingsAt was set when the investigation was locked.)
-      if (input.complete)
-        await work.tx.investigation.update({
-          where: { id: investigation.id },
-          data: { findingsComplete: true },
-        });
+      if (input.complete) await closeFindings(work.tx, investigation.id);
       work.investigationIds.add(investigation.id);
       work.incidentIds.add(investigation.incidentId);
       const actionIds = created.map((action) => action.id);
@@ -167,6 +163,14 @@ async function rescopeSubmission(
   });
   const shown = new Set(actions.map((a) => a.id));
   return { ...stored, actionIds: stored.actionIds.filter((id) => shown.has(id)) };
+}
+
+/** `complete`: the investigation takes no more findings. */
+async function closeFindings(tx: Transaction, investigationId: string): Promise<void> {
+  await tx.investigation.update({
+    where: { id: investigationId },
+    data: { findingsComplete: true },
+  });
 }
 
 /** The investigation, locked, if the caller may see it and it still takes findings. */
