@@ -1,10 +1,12 @@
 // Write-path benchmark (issue 11): Quell's use cases against a hand-written SQL transaction making
 // the same writes (bench/support/raw-writes.ts) on the same database, interleaved, sequential.
 //   npm run bench:writes -- [--incidents 5000] [--rounds 5] [--singles 20] [--bulks 3] [--findings 4]
-//                           [--baseline <checkout>] [--sql]
+//                           [--baseline <checkout>] [--sql] [--rls-statement]
 // --baseline runs another checkout's services (e.g. a `git worktree` of the commit before a change,
 // with node_modules linked and src/generated copied) in the same rounds, on the same database, so
 // before and after are measured side by side. --sql prints each side's statements of one call.
+// --rls-statement sends one `set_config` after every BEGIN of the Quell sides, as row-level
+// security's tenant scope will: the ratio with that statement more.
 // Operations: approveRemediationActions of 1 id and of 50 ids, submitInvestigationFindings of 100
 // malicious files (each a pending quarantine). Quell is called in-process through its services
 // (validation, scope, the policy, the idempotency-free runMutation, audit, stream, derived states,
@@ -35,8 +37,10 @@ let printing = false; // --sql: the statements of each side's warm-up call of ea
 await applyMigrations(database.url);
 await seedReadsData(database.url, incidents);
 
+const rlsStatement = process.argv.includes('--rls-statement');
+
 /** A pool whose connections count (and with --sql print) every statement sent, BEGIN included. */
-function countingPool(): pg.Pool {
+function countingPool(options: { rls: boolean } = { rls: rlsStatement }): pg.Pool {
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   // Idle connections see the database stop at the end: not an error of the bench.
   pool.on('error', () => {});
@@ -46,7 +50,13 @@ function countingPool(): pg.Pool {
       statements++;
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text;
       if (printing) console.log(`  ${String(text).replace(/\s+/g, ' ').slice(0, 150)}`);
-      return send(...args);
+      const sent = send(...args);
+      if (!options.rls || text !== 'BEGIN' || !(sent instanceof Promise)) return sent;
+      statements++;
+      return sent.then(async (result) => {
+        await send("SELECT set_config('quell.tenant_id', $1, true)", [TENANT]);
+        return result;
+      });
     };
   });
   return pool;
@@ -77,7 +87,7 @@ async function baselineServices(): Promise<{
   };
 }
 const baseline = await baselineServices();
-const pool = countingPool(); // the raw side's statements count the same way
+const pool = countingPool({ rls: false }); // the raw side's statements count the same way
 const client = await pool.connect();
 const responder = {
   ...systemActor(TENANT, 'bench-writes'),
