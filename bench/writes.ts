@@ -1,16 +1,24 @@
 // Write-path benchmark (issue 11): Quell's use cases against a hand-written SQL transaction making
 // the same writes (bench/support/raw-writes.ts) on the same database, interleaved, sequential.
 //   npm run bench:writes -- [--incidents 5000] [--rounds 5] [--singles 20] [--bulks 3] [--findings 4]
+//                           [--baseline <checkout>] [--sql] [--rls-statement]
+// --baseline runs another checkout's services (e.g. a `git worktree` of the commit before a change,
+// with node_modules linked and src/generated copied) in the same rounds, on the same database, so
+// before and after are measured side by side. --sql prints each side's statements of one call.
+// --rls-statement sends one `set_config` after every BEGIN of the Quell sides, as row-level
+// security's tenant scope will: the ratio with that statement more.
 // Operations: approveRemediationActions of 1 id and of 50 ids, submitInvestigationFindings of 100
 // malicious files (each a pending quarantine). Quell is called in-process through its services
 // (validation, scope, the policy, the idempotency-free runMutation, audit, stream, derived states,
 // commit) with the agent executor, so no action is carried out after commit — as in the raw
 // transaction. Figures per operation: wall ms (median of rounds), Quell ÷ raw rate, SQL statements
-// and this process's CPU ms (Prisma's query engine runs in it; PostgreSQL's time is not in it).
+// (counted on the pg connections: BEGIN and COMMIT included, on both sides) and this process's CPU
+// ms (Prisma's query engine runs in it; PostgreSQL's time is not in it).
+import os from 'node:os';
 import pg from 'pg';
 import { createPrismaClient } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { createServices, systemActor } from '../src/services/index.js';
+import { createServices, type Services, systemActor } from '../src/services/index.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
 import { type RawInvestigation, rawApprove, rawSubmitFindings } from './support/raw-writes.js';
@@ -25,19 +33,62 @@ const findingRuns = option('findings', 4);
 
 const database = await throwawayDatabase();
 let statements = 0;
-let printing = false; // --sql: the statements of Quell's warm-up call of each operation
+let printing = false; // --sql: the statements of each side's warm-up call of each operation
 await applyMigrations(database.url);
 await seedReadsData(database.url, incidents);
-const prisma = createPrismaClient(database.url, {
-  poolSize: 4,
-  onQuery: (sql) => {
-    statements++;
-    if (printing) console.log(`  ${sql.replace(/\s+/g, ' ').slice(0, 150)}`);
-  },
-});
-const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-const client = await pool.connect();
+
+const rlsStatement = process.argv.includes('--rls-statement');
+
+/** A pool whose connections count (and with --sql print) every statement sent, BEGIN included. */
+function countingPool(options: { rls: boolean } = { rls: rlsStatement }): pg.Pool {
+  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // Idle connections see the database stop at the end: not an error of the bench.
+  pool.on('error', () => {});
+  pool.on('connect', (connection) => {
+    const send = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+    (connection as { query: unknown }).query = (...args: unknown[]) => {
+      statements++;
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text;
+      if (printing) console.log(`  ${String(text).replace(/\s+/g, ' ').slice(0, 150)}`);
+      const sent = send(...args);
+      if (!options.rls || text !== 'BEGIN' || !(sent instanceof Promise)) return sent;
+      statements++;
+      return sent.then(async (result) => {
+        await send("SELECT set_config('quell.tenant_id', $1, true)", [TENANT]);
+        return result;
+      });
+    };
+  });
+  return pool;
+}
+
+const prisma = createPrismaClient(database.url, { pool: countingPool() });
 const services = createServices(prisma, { executor: 'agent' });
+
+/** The other checkout's services (--baseline), on a counting pool of their own. */
+async function baselineServices(): Promise<{
+  services: Services;
+  close: () => Promise<void>;
+} | null> {
+  const index = process.argv.indexOf('--baseline');
+  if (index < 0) return null;
+  const dir = process.argv[index + 1]!;
+  const client = (await import(`${dir}/src/db/client.ts`)) as {
+    createPrismaClient: typeof createPrismaClient;
+  };
+  const index2 = (await import(`${dir}/src/services/index.ts`)) as {
+    createServices: typeof createServices;
+  };
+  const pool = countingPool();
+  const other = client.createPrismaClient(database.url, { pool });
+  return {
+    services: index2.createServices(other, { executor: 'agent' }),
+    close: () => other.$disconnect(),
+  };
+}
+const baseline = await baselineServices();
+const pool = countingPool({ rls: false }); // the raw side's statements count the same way
+const client = await pool.connect();
 const responder = {
   ...systemActor(TENANT, 'bench-writes'),
   roles: new Set(['responder' as const]),
@@ -97,15 +148,18 @@ interface Operation {
   prepare: () => Promise<() => Promise<unknown>>;
 }
 
-const operations = (side: 'quell' | 'raw'): Operation[] => [
+type Side = 'quell' | 'baseline' | 'raw';
+const servicesOf = (side: Side): Services => (side === 'baseline' ? baseline!.services : services);
+
+const operations = (side: Side): Operation[] => [
   ...[1, 50].map((n) => ({
     name: `approveRemediationActions, ${n} id${n > 1 ? 's' : ''}`,
     runs: n === 1 ? singles : bulks,
     prepare: async () => {
       const ids = take(n);
-      return side === 'quell'
-        ? () => services.approveRemediationActions(responder, { ids })
-        : () => rawApprove(client, TENANT, ids);
+      return side === 'raw'
+        ? () => rawApprove(client, TENANT, ids)
+        : () => servicesOf(side).approveRemediationActions(responder, { ids });
     },
   })),
   {
@@ -113,13 +167,13 @@ const operations = (side: 'quell' | 'raw'): Operation[] => [
     runs: findingRuns,
     prepare: async () => {
       const target = await freshInvestigation();
-      return side === 'quell'
-        ? () =>
-            services.submitInvestigationFindings(ingest, {
+      return side === 'raw'
+        ? () => rawSubmitFindings(client, TENANT, target, 100)
+        : () =>
+            servicesOf(side).submitInvestigationFindings(ingest, {
               investigationId: target.id,
               findings: findings(target.deviceId, 100),
-            })
-        : () => rawSubmitFindings(client, TENANT, target, 100);
+            });
     },
   },
 ];
@@ -154,41 +208,56 @@ async function measure(operation: Operation, print = false): Promise<Sample> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
-/** Interleaved rounds (Quell, raw, Quell, raw …) so both sides see the same machine. */
+/** Interleaved rounds (Quell, [baseline,] raw, Quell …) so every side sees the same machine. */
 async function compare(index: number) {
-  const quell = operations('quell')[index]!;
-  const raw = operations('raw')[index]!;
-  const samples: { quell: Sample; raw: Sample }[] = [];
-  await measure({ ...quell, runs: 1 }, process.argv.includes('--sql')); // warm-up: plans, JIT
-  await measure({ ...raw, runs: 1 });
-  for (let r = 0; r < rounds; r++)
-    samples.push({ quell: await measure(quell), raw: await measure(raw) });
-  const ratio = median(samples.map((s) => s.raw.ms / s.quell.ms));
-  const q = (pick: (s: Sample) => number) => median(samples.map((s) => pick(s.quell)));
-  const w = (pick: (s: Sample) => number) => median(samples.map((s) => pick(s.raw)));
-  console.log(
-    `${quell.name.padEnd(36)} Quell ${q((s) => s.ms)
-      .toFixed(1)
-      .padStart(6)} ms  raw ${w((s) => s.ms)
-      .toFixed(1)
-      .padStart(6)} ms  Quell ÷ raw rate ${ratio.toFixed(2)}×  ` +
-      `SQL/op ${q((s) => s.statements).toFixed(0)} (raw ${rawStatements[index]})  ` +
-      `CPU ms/op ${q((s) => s.cpuMs).toFixed(1)} (raw ${w((s) => s.cpuMs).toFixed(1)})`,
-  );
+  const sides: Side[] = baseline ? ['quell', 'baseline', 'raw'] : ['quell', 'raw'];
+  const ops = sides.map((side) => operations(side)[index]!);
+  const sql = process.argv.includes('--sql');
+  for (const [i, op] of ops.entries()) {
+    if (sql) console.log(`${sides[i]}, ${op.name}:`);
+    await measure({ ...op, runs: 1 }, sql); // warm-up: plans, JIT
+  }
+  const samples: Sample[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    const round: Sample[] = [];
+    for (const op of ops) round.push(await measure(op));
+    samples.push(round);
+  }
+  const raw = sides.length - 1;
+  const pick = (side: number, value: (s: Sample) => number) =>
+    median(samples.map((round) => value(round[side]!)));
+  for (const [i, side] of sides.entries()) {
+    const ratio = median(samples.map((round) => round[raw]!.ms / round[i]!.ms));
+    console.log(
+      `${ops[i]!.name.padEnd(36)} ${side.padEnd(8)} ${pick(i, (s) => s.ms)
+        .toFixed(1)
+        .padStart(6)} ms  ` +
+        `÷ raw rate ${ratio.toFixed(2)}×  SQL/op ${pick(i, (s) => s.statements).toFixed(0)}  ` +
+        `CPU ms/op ${pick(i, (s) => s.cpuMs).toFixed(1)}`,
+    );
+  }
 }
-
-// The raw transactions' statements, BEGIN and COMMIT included (Quell's count includes them too).
-const rawStatements = [10, 10, 12];
 
 try {
   console.log(
     `${incidents} incidents seeded (${pending.length} pending actions); ${rounds} interleaved rounds of ` +
-      `${singles} single, ${bulks} bulk approvals and ${findingRuns} submissions each; one call at a time`,
+      `${singles} single, ${bulks} bulk approvals and ${findingRuns} submissions each; one call at a time; ` +
+      `load average ${os
+        .loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
   );
   for (let i = 0; i < operations('raw').length; i++) await compare(i);
 } finally {
   client.release();
   await pool.end();
   await prisma.$disconnect();
+  await baseline?.close();
+  console.log(
+    `load average at the end ${os
+      .loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')}`,
+  );
   await database.stop();
 }

@@ -20,6 +20,15 @@ export function visibleActions(identity: Identity): Prisma.RemediationActionWher
   return { tenantId: identity.tenantId, device: visibleDevices(identity) };
 }
 
+/** visibleActions as the plain terms of a raw locking read (the same rule: groups, own device). */
+export function visibleActionTerms(identity: Identity): {
+  groupNames: 'all' | readonly string[];
+  deviceId: string | null;
+} {
+  const own = identity.deviceId && !identity.roles.has('viewer') ? identity.deviceId : null;
+  return { groupNames: identity.groups, deviceId: own };
+}
+
 export function visibleEvidence(identity: Identity): Prisma.EvidenceWhereInput {
   return { tenantId: identity.tenantId, device: visibleDevices(identity) };
 }

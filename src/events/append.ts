@@ -1,4 +1,4 @@
-import type { Transaction } from '../db/client.js';
+import { Prisma, type Transaction } from '../db/client.js';
 import { lockTenantLog } from '../db/store/index.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 
@@ -33,7 +33,18 @@ export async function appendActionEvents(
   for (const tenantId of tenants) await lockTenantLog(tx, tenantId);
   // A tenant's next positions: its largest id plus the row's place (the snapshot of this statement
   // is taken under the lock, so it sees every earlier writer's committed events).
-  await tx.$executeRaw`
+  await tx.$executeRaw(actionEventsInsert(changes));
+  for (const tenantId of tenants) {
+    await tx.$executeRaw`SELECT pg_notify(${STREAM_CHANNEL}, ${tenantId})`;
+  }
+}
+
+/**
+ * appendActionEvents' INSERT as a statement to run with others, for a caller that already holds
+ * the tenants' log locks (the kernel's closing steps): the ids come from the statement's snapshot.
+ */
+export function actionEventsInsert(changes: readonly ActionStatusChange[]): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO stream_events (id, "tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")
     SELECT (SELECT COALESCE(MAX(s.id), 0) FROM stream_events s WHERE s."tenantId" = t.tenant)
              + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
@@ -46,7 +57,9 @@ export async function appendActionEvents(
                 ${changes.map((c) => c.status)}::text[])
          WITH ORDINALITY AS t(tenant, action, grp, device, incident, type, prev, status, n)
     ORDER BY t.n`;
-  for (const tenantId of tenants) {
-    await tx.$executeRaw`SELECT pg_notify(${STREAM_CHANNEL}, ${tenantId})`;
-  }
+}
+
+/** The NOTIFY of each tenant with events, as a SELECT (delivered only if the transaction commits). */
+export function notifyTenants(tenantIds: readonly string[]): Prisma.Sql {
+  return Prisma.sql`SELECT pg_notify(${STREAM_CHANNEL}, t) FROM unnest(${[...tenantIds]}::text[]) AS t`;
 }

@@ -125,7 +125,7 @@ export async function reportActionOutcome(
     actor,
     { operation: 'reportActionOutcome', idempotencyKey, input: request, rescope },
     async (work) => {
-      const [row] = await lockActions(work, [input.actionId], { deviceId });
+      const [row] = await lockActions(work, [input.actionId], { groupNames: 'all', deviceId });
       if (!row || isServerSideActionType(row.type)) return notFoundOutcome(input.actionId);
       if (!isDispatchedStatus(row.status)) {
         return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { visibleActions } from '../auth/scope.js';
+import { visibleActions, visibleActionTerms } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { canTransition, decisionRefusal, InvalidTransitionError } from '../policy/index.js';
@@ -64,7 +64,7 @@ async function decide(
       // and this one sees its decision. The update below is conditional on the status read.
       const rows = await expireOverdue(
         work,
-        await lockActions(work, input.ids, visibleActions(actor)),
+        await lockActions(work, input.ids, visibleActionTerms(actor)),
       );
       const movable = rows.filter((row) => canTransition(row.status, decision.to));
       const patchDecision = (from: RemediationActionStatus) =>

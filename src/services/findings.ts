@@ -7,7 +7,7 @@ import {
   visibleInvestigations,
 } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
-import { investigationDeviceGroups, lockInvestigation } from '../db/store/index.js';
+import { investigationDeviceGroups, lockInvestigationForFindings } from '../db/store/index.js';
 import type { Plan } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel, runsAutomatedInvestigation, VERDICTS } from '../policy/index.js';
 import type { Actor } from './kernel/actor.js';
@@ -119,11 +119,8 @@ export async function submitInvestigationFindings(
         if (previous && previous !== investigation.id) work.investigationIds.add(previous);
       }
       const { planned, created } = await actOnFindings(work, sorted.findings);
-      // lastFindingsAt: the system timeout (SPEC §7.1) counts from the last submission.
-      await work.tx.investigation.update({
-        where: { id: investigation.id },
-        data: { lastFindingsAt: work.now, ...(input.complete ? { findingsComplete: true } : {}) },
-      });
+      // (lastFindingsAt was set when the investigation was locked.)
+      if (input.complete) await closeFindings(work.tx, investigation.id);
       work.investigationIds.add(investigation.id);
       work.incidentIds.add(investigation.incidentId);
       const actionIds = created.map((action) => action.id);
@@ -168,10 +165,19 @@ async function rescopeSubmission(
   return { ...stored, actionIds: stored.actionIds.filter((id) => shown.has(id)) };
 }
 
+/** `complete`: the investigation takes no more findings. */
+async function closeFindings(tx: Transaction, investigationId: string): Promise<void> {
+  await tx.investigation.update({
+    where: { id: investigationId },
+    data: { findingsComplete: true },
+  });
+}
+
 /** The investigation, locked, if the caller may see it and it still takes findings. */
 async function openInvestigation(work: Work, investigationId: string) {
   const { tx, actor } = work;
-  await lockInvestigation(tx, actor.tenantId, investigationId);
+  // lastFindingsAt: the system timeout (SPEC §7.1) counts from the last submission.
+  await lockInvestigationForFindings(tx, actor.tenantId, investigationId, work.now);
   const investigation = await tx.investigation.findFirst({
     where: { AND: [{ id: investigationId }, visibleInvestigations(actor)] },
     include: {

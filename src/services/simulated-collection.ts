@@ -47,13 +47,14 @@ export function withSimulatedUploads(
 ): Executor {
   return {
     mode: executor.mode,
-    async dispatched(tenantId, actionIds, requestId) {
+    async dispatched(tenantId, actions, requestId) {
       try {
-        await uploadRequested(deps(), storage, tenantId, actionIds, requestId);
+        const ids = actions.map((action) => action.id);
+        await uploadRequested(deps(), storage, tenantId, ids, requestId);
       } catch (error) {
         deps().onError(error, 'simulated collection upload');
       }
-      await executor.dispatched(tenantId, actionIds, requestId);
+      await executor.dispatched(tenantId, actions, requestId);
     },
   };
 }

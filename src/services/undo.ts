@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { visibleActions } from '../auth/scope.js';
+import { visibleActions, visibleActionTerms } from '../auth/scope.js';
 import type { Prisma, Transaction } from '../db/client.js';
 import {
   ALL_INSTANCES_ACTION_TYPES,
@@ -66,6 +66,7 @@ export async function undoRemediationActions(
   const input = parseInput(undoSchema, raw);
   const { idempotencyKey, ...request } = input;
   const scope = visibleActions(actor);
+  const lockScope = visibleActionTerms(actor);
   const rescope = (tx: Transaction, stored: BulkOutcomes) =>
     rescopeOutcomes(tx, scope, input.ids.length, stored);
   return runMutation(
@@ -81,7 +82,7 @@ export async function undoRemediationActions(
       const candidates = input.applyToAllInstances
         ? await otherInstances(work, requested, scope)
         : [];
-      const locked = await lockActions(work, [...input.ids, ...candidates], scope);
+      const locked = await lockActions(work, [...input.ids, ...candidates], lockScope);
       const rows = inRequestOrder(locked, input.ids);
       const check = checkUndoBatch(rows.map(candidate));
       if (!check.ok) {

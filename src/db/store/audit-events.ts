@@ -1,4 +1,4 @@
-import type { Transaction } from '../client.js';
+import { Prisma, type Transaction } from '../client.js';
 import { utc } from './sql.js';
 import { lockTenantLog } from './tenant-log-lock.js';
 
@@ -30,10 +30,18 @@ export async function insertAuditEvents(
   rows: readonly AuditEventRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(pick: (r: AuditEventRow) => T) => rows.map(pick);
-  for (const tenantId of [...new Set(col((e) => e.tenantId))].sort())
+  for (const tenantId of [...new Set(rows.map((e) => e.tenantId))].sort())
     await lockTenantLog(tx, tenantId);
-  await tx.$executeRaw`
+  await tx.$executeRaw(auditEventsInsert(rows));
+}
+
+/**
+ * The INSERT of insertAuditEvents as a statement to run with others (the caller holds the tenants'
+ * log locks: the ids are drawn from the statement's snapshot).
+ */
+export function auditEventsInsert(rows: readonly AuditEventRow[]): Prisma.Sql {
+  const col = <T>(pick: (r: AuditEventRow) => T) => rows.map(pick);
+  return Prisma.sql`
     INSERT INTO audit_events (id, "tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
                               "deviceGroupIds", before, after, comment, "requestId", outcome)
     SELECT (SELECT COALESCE(MAX(a.id), 0) FROM audit_events a WHERE a."tenantId" = t.tenant)

@@ -1,4 +1,5 @@
-import type { Transaction } from '../client.js';
+import type { RemediationAction } from '../../generated/prisma/client.js';
+import { Prisma, type Transaction } from '../client.js';
 import { utc } from './sql.js';
 
 /** One remediation action to insert in its entry status. */
@@ -62,12 +63,119 @@ export async function insertActionRows(
   return new Set(inserted.map((row) => row.id));
 }
 
-/** Locks the tenant's actions with these ids, in id order (concurrent deciders queue, never deadlock). */
-export async function lockActionRows(
+/**
+ * Which of a tenant's actions a locking read may return: those whose device is in one of the
+ * named groups ('all': every group), and only the one device's when `deviceId` is set.
+ */
+export interface ActionLockScope {
+  groupNames: 'all' | readonly string[];
+  deviceId: string | null;
+}
+
+export const EVERY_ACTION_OF_TENANT: ActionLockScope = { groupNames: 'all', deviceId: null };
+
+/**
+ * Locks the tenant's actions with these ids that are in `scope`, in id order (concurrent
+ * deciders queue, never deadlock), and returns them as they are once locked: under READ
+ * COMMITTED a row another transaction changed meanwhile is re-read (and re-checked against the
+ * scope) when its lock is granted, so one statement both locks and reads the current row.
+ */
+export async function lockScopedActions(
   tx: Transaction,
   tenantId: string,
   sortedIds: readonly string[],
-): Promise<void> {
-  await tx.$queryRaw`
-    SELECT id FROM remediation_actions WHERE "tenantId" = ${tenantId} AND id = ANY(${[...sortedIds]}::uuid[]) ORDER BY id FOR UPDATE`;
+  scope: ActionLockScope,
+): Promise<RemediationAction[]> {
+  const everyGroup = scope.groupNames === 'all';
+  const names = everyGroup ? [] : [...scope.groupNames];
+  return tx.$queryRaw<RemediationAction[]>`
+    SELECT a.* FROM remediation_actions a
+    WHERE a."tenantId" = ${tenantId} AND a.id = ANY(${[...sortedIds]}::uuid[])
+      AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
+      AND (${everyGroup} OR EXISTS (
+        SELECT 1 FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
+        WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
+          AND g.name = ANY(${names}::text[])))
+    ORDER BY a.id FOR UPDATE OF a`;
+}
+
+/** The columns a status change may write besides the status (each transition names its own). */
+export interface ActionStatusPatch {
+  decidedBy?: string | null;
+  decidedAt?: Date | null;
+  decisionComment?: string | null;
+  completedAt?: Date | null;
+  failureReason?: string | null;
+  undoRequestedBy?: string | null;
+  undoneBy?: string | null;
+  undoneAt?: Date | null;
+  undoFailure?: string | null;
+}
+
+const PATCH_COLUMNS: Record<keyof ActionStatusPatch, 'text' | 'timestamp'> = {
+  decidedBy: 'text',
+  decidedAt: 'timestamp',
+  decisionComment: 'text',
+  completedAt: 'timestamp',
+  failureReason: 'text',
+  undoRequestedBy: 'text',
+  undoneBy: 'text',
+  undoneAt: 'timestamp',
+  undoFailure: 'text',
+};
+
+function patchAssignments(patch: ActionStatusPatch): Prisma.Sql[] {
+  return (Object.keys(PATCH_COLUMNS) as (keyof ActionStatusPatch)[])
+    .filter((column) => patch[column] !== undefined)
+    .map((column) => {
+      const value = patch[column];
+      const name = Prisma.raw(`"${column}"`);
+      return PATCH_COLUMNS[column] === 'timestamp'
+        ? Prisma.sql`${name} = ${utc(value as Date | null)}::timestamp`
+        : Prisma.sql`${name} = ${value as string | null}`;
+    });
+}
+
+export interface ActionStatusMove {
+  tenantId: string;
+  ids: readonly string[];
+  from: string;
+  to: string;
+  now: Date;
+  patch: ActionStatusPatch;
+  /** Leaving the open statuses frees the target for another action. */
+  clearOpenTargetKey: boolean;
+  clearExpiresAt: boolean;
+  /** The remediation status the actions' evidence takes (the policy's, for `to`). */
+  evidenceStatus: string;
+}
+
+/**
+ * One status change as one statement: the conditional update (`status = from`, so an action
+ * someone else moved first is left out) and, in the same statement, the evidence's remediation
+ * status kept in step. Returns the actions as updated, in id order.
+ */
+export async function moveActionStatus(
+  tx: Transaction,
+  move: ActionStatusMove,
+): Promise<RemediationAction[]> {
+  const sets = [
+    Prisma.sql`status = ${move.to}::"RemediationActionStatus"`,
+    Prisma.sql`"updatedAt" = ${utc(move.now)}::timestamp`,
+    ...patchAssignments(move.patch),
+    ...(move.clearOpenTargetKey ? [Prisma.sql`"openTargetKey" = NULL`] : []),
+    ...(move.clearExpiresAt ? [Prisma.sql`"expiresAt" = NULL`] : []),
+  ];
+  return tx.$queryRaw<RemediationAction[]>`
+    WITH moved AS (
+      UPDATE remediation_actions SET ${Prisma.join(sets, ', ')}
+      WHERE "tenantId" = ${move.tenantId} AND id = ANY(${[...move.ids]}::uuid[])
+        AND status = ${move.from}::"RemediationActionStatus"
+      RETURNING *
+    ), evidence_status AS (
+      UPDATE evidence e SET "remediationStatus" = ${move.evidenceStatus}::"EvidenceRemediationStatus"
+      FROM moved WHERE e.id = moved."evidenceId"
+        AND e."remediationStatus" IS DISTINCT FROM ${move.evidenceStatus}::"EvidenceRemediationStatus"
+    )
+    SELECT * FROM moved ORDER BY id`;
 }

@@ -1,5 +1,8 @@
 import type { Transaction } from '../client.js';
 
+/** The lock's key is this prefix and the tenant's id, hashed. */
+export const TENANT_LOG_LOCK_PREFIX = 'quell-stream:';
+
 /**
  * Takes a tenant's log lock (transaction-scoped): the stream and the audit log draw a tenant's
  * next ids under it, so ids count per tenant and become visible in id order (src/events/README.md).
@@ -7,5 +10,5 @@ import type { Transaction } from '../client.js';
  * commit, and every other writer of the tenant's logs waits for it.
  */
 export async function lockTenantLog(tx: Transaction, tenantId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`quell-stream:${tenantId}`}, 0))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${TENANT_LOG_LOCK_PREFIX}${tenantId}`}, 0))`;
 }

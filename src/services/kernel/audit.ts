@@ -1,5 +1,5 @@
 import type { Transaction } from '../../db/client.js';
-import { insertAuditEvents } from '../../db/store/index.js';
+import { type AuditEventRow, insertAuditEvents } from '../../db/store/index.js';
 import { actorRoles } from './actor.js';
 import type { AuditEntry } from './audit-entry.js';
 import type { Work } from './work.js';
@@ -17,25 +17,27 @@ export async function writeAuditEvents(
   tx: Transaction,
   entries: readonly AuditEntry[],
 ): Promise<void> {
+  await insertAuditEvents(tx, auditRowsOf(entries));
+}
+
+/** The audit_events rows of these entries (an entry without a time takes the present). */
+export function auditRowsOf(entries: readonly AuditEntry[]): AuditEventRow[] {
   const now = new Date();
-  await insertAuditEvents(
-    tx,
-    entries.map((e) => ({
-      tenantId: e.tenantId,
-      occurredAt: e.occurredAt ?? now,
-      subject: e.subject,
-      roles: e.roles,
-      operation: e.operation,
-      targetType: e.targetType,
-      targetIds: e.targetIds,
-      deviceGroupIds: [...new Set(e.deviceGroupIds)].sort(),
-      before: json(e.before),
-      after: json(e.after),
-      comment: e.comment ?? null,
-      requestId: e.requestId ?? null,
-      outcome: e.outcome,
-    })),
-  );
+  return entries.map((e) => ({
+    tenantId: e.tenantId,
+    occurredAt: e.occurredAt ?? now,
+    subject: e.subject,
+    roles: e.roles,
+    operation: e.operation,
+    targetType: e.targetType,
+    targetIds: e.targetIds,
+    deviceGroupIds: [...new Set(e.deviceGroupIds)].sort(),
+    before: json(e.before),
+    after: json(e.after),
+    comment: e.comment ?? null,
+    requestId: e.requestId ?? null,
+    outcome: e.outcome,
+  }));
 }
 
 export type AuditInput = Omit<

@@ -1,9 +1,14 @@
 import type { Transaction } from '../../db/client.js';
+import {
+  auditEventsInsert,
+  runAsOneStatement,
+  updateDerivedStatesAndLockLogs,
+} from '../../db/store/index.js';
 import { ALL_TENANTS, scopedClient, tenantScope } from '../../db/tenant-scope.js';
-import { appendActionEvents } from '../../events/append.js';
-import { refreshDerivedStates } from '../remediation/derived-states.js';
+import { actionEventsInsert, notifyTenants } from '../../events/append.js';
+import { deriveStates } from '../remediation/derived-states.js';
 import type { Actor } from './actor.js';
-import { writeAuditEvents } from './audit.js';
+import { auditRowsOf } from './audit.js';
 import {
   checkIdempotencyKey,
   claimIdempotencyKey,
@@ -13,17 +18,36 @@ import {
   storeIdempotentResponse,
 } from './idempotency.js';
 import { runTransaction } from './transaction.js';
-import { createWork, type ServiceDeps, type Work } from './work.js';
+import { createWork, type DispatchedAction, type ServiceDeps, type Work } from './work.js';
 
-/** The closing steps of a transaction, in order; the stream append is the last statement. */
+/**
+ * The closing steps of a transaction, in order, in at most four statements: lock and read what
+ * the derived states come from; write the changed ones and take the tenants' log locks; then the
+ * audit rows, the stream events and the NOTIFY as one statement — last, under the lock, so the
+ * ids it draws are the next ones and a tenant's events commit in id order.
+ */
 export async function finishWork(work: Work): Promise<void> {
-  await refreshDerivedStates(work.tx, {
+  const { tx } = work;
+  const changes = await deriveStates(tx, {
     investigationIds: work.investigationIds,
     incidentIds: work.incidentIds,
     now: work.now,
   });
-  await writeAuditEvents(work.tx, work.audit);
-  await appendActionEvents(work.tx, work.events);
+  const eventTenants = [...new Set(work.events.map((event) => event.tenantId))];
+  const logTenants = [...new Set([...eventTenants, ...work.audit.map((entry) => entry.tenantId)])];
+  const changed = changes.investigations.length + changes.incidents.length > 0;
+  if (changed || logTenants.length > 0)
+    await updateDerivedStatesAndLockLogs(tx, changes, logTenants);
+  const writes = [
+    ...(work.audit.length > 0 ? [auditEventsInsert(auditRowsOf(work.audit))] : []),
+    ...(work.events.length > 0 ? [actionEventsInsert(work.events)] : []),
+  ];
+  if (writes.length > 0)
+    await runAsOneStatement(
+      tx,
+      writes,
+      eventTenants.length > 0 ? notifyTenants(eventTenants) : null,
+    );
 }
 
 export interface MutationSpec<R = unknown> {
@@ -39,6 +63,9 @@ export interface MutationSpec<R = unknown> {
    */
   rescope?: (tx: Transaction, stored: R) => Promise<R>;
 }
+
+const dispatchedOf = (work: Work): DispatchedAction[] =>
+  [...work.dispatch].map(([id, type]) => ({ id, type }));
 
 let mutationsSincePurge = 0;
 
@@ -74,14 +101,14 @@ export async function runMutation<R>(
         if (!claimed.claimed) {
           const stored = claimed.response as R;
           const result = spec.rescope ? await spec.rescope(tx, stored) : stored;
-          return { result, dispatch: [] as string[], replayed: true };
+          return { result, dispatch: [] as DispatchedAction[], replayed: true };
         }
       }
       const work = createWork(tx, actor, deps, spec.operation);
       const result = await body(work);
       await finishWork(work);
       if (claim) await storeIdempotentResponse(tx, claim, result);
-      return { result, dispatch: [...work.dispatch], replayed: false };
+      return { result, dispatch: dispatchedOf(work), replayed: false };
     },
     { timeoutMs: spec.timeoutMs },
   );
@@ -107,7 +134,7 @@ export async function runSystemWork<R>(
     const work = createWork(tx, actor, deps, operation);
     const result = await body(work);
     await finishWork(work);
-    return { result, dispatch: [...work.dispatch] };
+    return { result, dispatch: dispatchedOf(work) };
   });
   if (outcome.dispatch.length > 0)
     await deps.executor.dispatched(actor.tenantId, outcome.dispatch, actor.requestId);

@@ -1,7 +1,14 @@
 import type { PrismaClient, Transaction } from '../../db/client.js';
 import type { ActionStatusChange } from '../../events/append.js';
+import type { RemediationActionType } from '../../generated/prisma/enums.js';
 import type { Actor } from './actor.js';
 import type { AuditEntry } from './audit-entry.js';
+
+/** An action handed to the executor: its type says whether Quell itself carries it out. */
+export interface DispatchedAction {
+  id: string;
+  type: RemediationActionType;
+}
 
 /** Carries out actions once they are IN_PROGRESS or UNDO_IN_PROGRESS (SPEC §3.5). */
 export interface Executor {
@@ -9,7 +16,7 @@ export interface Executor {
   /** Called after the transaction that dispatched these actions committed. Never throws. */
   dispatched(
     tenantId: string,
-    actionIds: readonly string[],
+    actions: readonly DispatchedAction[],
     requestId: string | null,
   ): Promise<void>;
 }
@@ -40,8 +47,8 @@ export interface Work {
   audit: AuditEntry[];
   investigationIds: Set<string>;
   incidentIds: Set<string>;
-  /** Actions moved to IN_PROGRESS / UNDO_IN_PROGRESS: handed to the executor after commit. */
-  dispatch: Set<string>;
+  /** Actions moved to IN_PROGRESS / UNDO_IN_PROGRESS (by id): handed to the executor after commit. */
+  dispatch: Map<string, RemediationActionType>;
 }
 
 export function createWork(
@@ -60,6 +67,6 @@ export function createWork(
     audit: [],
     investigationIds: new Set(),
     incidentIds: new Set(),
-    dispatch: new Set(),
+    dispatch: new Map(),
   };
 }

@@ -1,5 +1,10 @@
-import type { Prisma } from '../../db/client.js';
-import { lockActionRows, setEvidenceRemediationStatuses } from '../../db/store/index.js';
+import {
+  type ActionLockScope,
+  type ActionStatusPatch,
+  EVERY_ACTION_OF_TENANT,
+  lockScopedActions,
+  moveActionStatus,
+} from '../../db/store/index.js';
 import type { RemediationAction } from '../../generated/prisma/client.js';
 import type { RemediationActionStatus } from '../../generated/prisma/enums.js';
 import {
@@ -23,19 +28,16 @@ export type ActionRow = RemediationAction;
 export async function lockActions(
   work: Work,
   ids: readonly string[],
-  scope: Prisma.RemediationActionWhereInput = {},
+  scope: ActionLockScope = EVERY_ACTION_OF_TENANT,
 ): Promise<ActionRow[]> {
   const unique = [...new Set(ids)].sort();
   if (unique.length === 0) return [];
-  await lockActionRows(work.tx, work.actor.tenantId, unique);
-  return work.tx.remediationAction.findMany({
-    where: { AND: [{ tenantId: work.actor.tenantId, id: { in: unique } }, scope] },
-  });
+  return lockScopedActions(work.tx, work.actor.tenantId, unique, scope);
 }
 
 export interface TransitionOptions {
   /** Extra columns to write, by the status the action leaves. */
-  patch?: (from: RemediationActionStatus) => Prisma.RemediationActionUpdateManyMutationInput;
+  patch?: (from: RemediationActionStatus) => ActionStatusPatch;
   /** The comment recorded in the audit events. */
   comment?: string | null;
   /** Audit outcome (default SUCCEEDED). */
@@ -75,29 +77,22 @@ export async function transitionActions(
   const result: Transitioned[] = [];
   for (const [from, group] of byFrom) {
     const before = new Map(group.map((row) => [row.id, row]));
-    const updated = await work.tx.remediationAction.updateManyAndReturn({
-      where: { tenantId: work.actor.tenantId, id: { in: [...before.keys()] }, status: from },
-      data: {
-        ...(options.patch?.(from) ?? {}),
-        status: to,
-        updatedAt: work.now,
-        ...(isOpenStatus(to) ? {} : { openTargetKey: null }),
-        ...(from === 'PENDING_APPROVAL' && to !== 'EXPIRED' ? { expiresAt: null } : {}),
-      },
+    const updated = await moveActionStatus(work.tx, {
+      tenantId: work.actor.tenantId,
+      ids: [...before.keys()],
+      from,
+      to,
+      now: work.now,
+      patch: options.patch?.(from) ?? {},
+      clearOpenTargetKey: !isOpenStatus(to),
+      clearExpiresAt: from === 'PENDING_APPROVAL' && to !== 'EXPIRED',
+      evidenceStatus: evidenceRemediationStatusFor(to),
     });
     for (const after of updated) result.push({ before: before.get(after.id)!, after });
   }
   result.sort((a, b) => (a.after.id < b.after.id ? -1 : 1));
 
   for (const { before, after } of result) recordTransition(work, before, after, options);
-  await setEvidenceRemediationStatuses(
-    work.tx,
-    result.flatMap(({ after }) =>
-      after.evidenceId
-        ? [{ evidenceId: after.evidenceId, status: evidenceRemediationStatusFor(after.status) }]
-        : [],
-    ),
-  );
   const completed = result
     .filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED')
     .map(({ after }) => after);
@@ -117,7 +112,7 @@ function recordTransition(
   work.events.push(statusChangeOf(work.actor.tenantId, after, before.status, after.status));
   if (after.investigationId) work.investigationIds.add(after.investigationId);
   if (after.incidentId) work.incidentIds.add(after.incidentId);
-  if (isDispatchedStatus(after.status)) work.dispatch.add(after.id);
+  if (isDispatchedStatus(after.status)) work.dispatch.set(after.id, after.type);
   audit(work, {
     targetType: 'RemediationAction',
     targetIds: [after.id],

@@ -116,7 +116,7 @@ function recordCreation(work: Work, action: CreatedAction): void {
   work.events.push(statusChangeOf(work.actor.tenantId, action, null, action.status));
   if (action.investigationId) work.investigationIds.add(action.investigationId);
   if (action.incidentId) work.incidentIds.add(action.incidentId);
-  if (action.status === 'IN_PROGRESS') work.dispatch.add(action.id);
+  if (action.status === 'IN_PROGRESS') work.dispatch.set(action.id, action.type);
   audit(work, {
     targetType: 'RemediationAction',
     targetIds: [action.id],

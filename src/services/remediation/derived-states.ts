@@ -1,11 +1,10 @@
 import type { Transaction } from '../../db/client.js';
 import {
-  incidentFacts,
-  investigationFacts,
-  lockIncidents,
-  lockInvestigations,
-  updateIncidentStates,
-  updateInvestigationStates,
+  type DerivedStateChanges,
+  derivedStateFacts,
+  type IncidentFactsByInvestigation,
+  type InvestigationFactsRow,
+  lockDerivedStateRows,
 } from '../../db/store/index.js';
 import {
   deriveIncidentRemediationStatus,
@@ -23,10 +22,14 @@ export interface DerivedStateTargets {
   now: Date;
 }
 
+type InvestigationChange = DerivedStateChanges['investigations'][number];
+type IncidentChange = DerivedStateChanges['incidents'][number];
+
 /**
  * Recomputes the stored derived states (SPEC §3.6) of the given investigations and incidents —
  * and of the incidents those investigations belong to — with the policy engine's derive
- * functions, set-based: one lock statement, one facts query and one update per table.
+ * functions, set-based: one lock statement and one facts query; returns what changed, which the
+ * closing steps write (updateDerivedStatesAndLockLogs) in the statement that takes the log lock.
  *
  * The rows are locked (in id order, investigations before incidents) before their facts are
  * read — FOR NO KEY UPDATE, which does not block rows that merely reference them (new evidence,
@@ -34,25 +37,27 @@ export interface DerivedStateTargets {
  * recompute one after the other, and the second reads the first one's committed actions: the
  * stored state can never be computed from a stale view.
  */
-export async function refreshDerivedStates(
+export async function deriveStates(
   tx: Transaction,
   targets: DerivedStateTargets,
-): Promise<void> {
+): Promise<DerivedStateChanges> {
   const investigationIds = [...new Set(targets.investigationIds)].sort();
-  const incidentIds = new Set(targets.incidentIds);
-  if (investigationIds.length > 0) {
-    for (const row of await lockInvestigations(tx, investigationIds))
-      incidentIds.add(row.incidentId);
-  }
-  const incidents = [...incidentIds].sort();
-  if (incidents.length > 0) await lockIncidents(tx, incidents);
-  if (investigationIds.length > 0) await refreshInvestigations(tx, investigationIds, targets.now);
-  if (incidents.length > 0) await refreshIncidents(tx, incidents, targets.now);
+  const given = [...new Set(targets.incidentIds)];
+  if (investigationIds.length === 0 && given.length === 0)
+    return { investigations: [], incidents: [], now: targets.now };
+  const incidentIds = await lockDerivedStateRows(tx, investigationIds, given);
+  const facts = await derivedStateFacts(tx, investigationIds, incidentIds);
+  const investigations = changedInvestigations(facts.investigations, targets.now);
+  const incidents = changedIncidents(facts.incidents, investigations);
+  return { investigations, incidents, now: targets.now };
 }
 
-async function refreshInvestigations(tx: Transaction, ids: readonly string[], now: Date) {
-  const changed: { id: string; state: InvestigationState; endedAt: Date | null }[] = [];
-  for (const row of await investigationFacts(tx, ids)) {
+function changedInvestigations(
+  rows: readonly InvestigationFactsRow[],
+  now: Date,
+): InvestigationChange[] {
+  const changed: InvestigationChange[] = [];
+  for (const row of rows) {
     const state = deriveInvestigationState({
       complete: row.findingsComplete,
       terminal: row.terminalState as InvestigationTerminal | null,
@@ -63,16 +68,24 @@ async function refreshInvestigations(tx: Transaction, ids: readonly string[], no
     if (state !== row.state || (endedAt?.getTime() ?? null) !== (row.endedAt?.getTime() ?? null))
       changed.push({ id: row.id, state, endedAt });
   }
-  await updateInvestigationStates(tx, changed);
+  return changed;
 }
 
-async function refreshIncidents(tx: Transaction, ids: readonly string[], now: Date) {
-  const changed: { id: string; status: string; state: InvestigationState | null }[] = [];
-  for (const row of await incidentFacts(tx, ids)) {
+/** An incident's states from its actions and its investigations' states as this refresh leaves them. */
+function changedIncidents(
+  rows: readonly IncidentFactsByInvestigation[],
+  investigations: readonly InvestigationChange[],
+): IncidentChange[] {
+  const refreshed = new Map(investigations.map((row) => [row.id, row.state]));
+  const changed: IncidentChange[] = [];
+  for (const row of rows) {
+    const states = row.investigationIds.map(
+      (id, i) => (refreshed.get(id) ?? row.investigationStates[i]) as InvestigationState,
+    );
     const status = deriveIncidentRemediationStatus(row.statuses as RemediationActionStatus[]);
-    const state = mostUrgentInvestigationState(row.states as InvestigationState[]);
+    const state = mostUrgentInvestigationState([...new Set(states)]);
     if (status !== row.remediationStatus || state !== row.automatedInvestigationState)
       changed.push({ id: row.id, status, state });
   }
-  await updateIncidentStates(tx, changed, now);
+  return changed;
 }

@@ -3,13 +3,15 @@ import type { RemediationActionType } from '../../generated/prisma/enums.js';
 import { DISPATCHED_STATUSES, SERVER_SIDE_ACTION_TYPES } from '../../policy/index.js';
 import { systemActor } from '../kernel/actor.js';
 import { runSystemWork } from '../kernel/run-mutation.js';
-import type { Executor, ServiceDeps, Work } from '../kernel/work.js';
+import type { DispatchedAction, Executor, ServiceDeps, Work } from '../kernel/work.js';
 import {
   type ActionRow,
   lockActions,
   type Transitioned,
   transitionActions,
 } from './action-transitions.js';
+
+const idsOf = (actions: readonly DispatchedAction[]) => actions.map((action) => action.id);
 
 /** Actions Quell carries out itself whatever the executor (the policy's server-side types). */
 const SERVER_SIDE: ReadonlySet<RemediationActionType> = new Set(SERVER_SIDE_ACTION_TYPES);
@@ -94,9 +96,9 @@ export async function completeDispatched(
 export function createSimulatedExecutor(deps: () => ServiceDeps): Executor {
   return {
     mode: 'simulated',
-    async dispatched(tenantId, actionIds, requestId) {
+    async dispatched(tenantId, actions, requestId) {
       try {
-        await completeDispatched(deps(), tenantId, actionIds, {
+        await completeDispatched(deps(), tenantId, idsOf(actions), {
           subject: 'executor:simulated',
           requestId,
         });
@@ -115,9 +117,13 @@ export function createSimulatedExecutor(deps: () => ServiceDeps): Executor {
 export function createAgentExecutor(deps: () => ServiceDeps): Executor {
   return {
     mode: 'agent',
-    async dispatched(tenantId, actionIds, requestId) {
+    async dispatched(tenantId, actions, requestId) {
+      // An action's type never changes: when none is Quell's own, there is nothing to open a
+      // transaction for (the agents fetch the rest).
+      const serverSide = actions.filter((action) => SERVER_SIDE.has(action.type));
+      if (serverSide.length === 0) return;
       try {
-        await completeDispatched(deps(), tenantId, actionIds, {
+        await completeDispatched(deps(), tenantId, idsOf(serverSide), {
           subject: 'executor:quell',
           requestId,
           onlyTypes: SERVER_SIDE,
