@@ -7,12 +7,12 @@ import { type FindManyArgs, findManyAsJson } from '../db/store/reads/index.js';
  * scope included, so they return the same rows (test/graphql/sql-read-path.test.ts).
  */
 export async function readList<Rows extends readonly unknown[]>(
-  client: Pick<PrismaClient, '$queryRaw'>,
+  ctx: { prisma: Pick<PrismaClient, '$queryRaw'>; sqlReadPath: boolean },
   model: string,
   args: FindManyArgs,
   prisma: () => Promise<Rows>,
 ): Promise<Rows> {
-  const rows = await findManyAsJson(client, model, args);
+  const rows = ctx.sqlReadPath ? await findManyAsJson(ctx.prisma, model, args) : null;
   // The rows have Prisma's shape for this `select` (dates as ISO text, which DateTime serialises).
   return rows ? (rows as unknown as Rows) : prisma();
 }

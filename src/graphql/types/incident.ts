@@ -145,7 +145,7 @@ builder.queryField('incidents', (t) =>
           orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
         };
         // One statement that builds the JSON in PostgreSQL; else Prisma's LATERAL join.
-        return readList(ctx.prisma, 'Incident', find, () =>
+        return readList(ctx, 'Incident', find, () =>
           ctx.prisma.incident.findMany({ ...find, relationLoadStrategy: 'join' }),
         );
       },

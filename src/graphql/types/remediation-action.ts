@@ -137,7 +137,7 @@ builder.queryField('remediationActions', (t) =>
           orderBy: actionOrder,
         };
         // One statement that builds the JSON in PostgreSQL; else Prisma's LATERAL join.
-        return readList(ctx.prisma, 'RemediationAction', find, () =>
+        return readList(ctx, 'RemediationAction', find, () =>
           ctx.prisma.remediationAction.findMany({ ...find, relationLoadStrategy: 'join' }),
         );
       },
