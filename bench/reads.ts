@@ -1,7 +1,8 @@
 // Read-path benchmark (issue 11): the action center's two hot reads, in-process, on load-free
 // figures — SQL statements per request and server CPU ms per request — so a regression shows
 // without the peer harness.
-//   npm run bench:reads -- [--incidents 2000] [--requests 30] [--rls off]
+//   npm run bench:reads -- [--incidents 2000] [--requests 30] [--rls off] [--prisma-path] [--sql]
+// (--prisma-path: QUELL_SQL_READ_PATH=off, the hot reads through Prisma, to compare both paths.)
 // Seeds Quell's own tables with the peer harness's shape (bench/support/reads-seed.sql: 10
 // groups, 2,000 devices, N incidents × 5 evidence × 4 actions), starts Quell in this process on
 // a throwaway embedded PostgreSQL (or DATABASE_URL) and sends N sequential requests per workload
@@ -20,6 +21,7 @@ import { seedReadsData } from './support/reads-data.js';
 
 const incidents = option('incidents', 2000);
 const requests = option('requests', 30);
+const sqlReadPath = !process.argv.includes('--prisma-path');
 
 const NESTED = `query NestedIncidents($first: Int!) {
   incidents(first: $first) { edges { node {
@@ -72,6 +74,7 @@ const server = await startQuell({
   rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
   runRuleWorker: false,
   runWebhookDelivery: false,
+  sqlReadPath,
   onQuery: (sql) => {
     if (!recording) return;
     if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) transactionControl++;
@@ -101,7 +104,8 @@ try {
   };
   console.log(
     `${incidents} incidents × 5 evidence × 4 actions; ${requests} sequential requests each; ` +
-      `row-level security ${serving.rowSecurity ? 'on (app role)' : 'off (superuser)'}`,
+      `row-level security ${serving.rowSecurity ? 'on (app role)' : 'off (superuser)'}` +
+      `; hot reads through ${sqlReadPath ? 'the SQL read path' : 'Prisma'}`,
   );
   for (const workload of workloads) {
     for (let i = 0; i < 5; i++) await call(workload); // warm-up: provisioning, JIT, plans

@@ -223,6 +223,12 @@ export const VARIABLES = {
     shown: '`off` in production, else `on`',
     meaning: 'serve `__schema` / `__type` (schema introspection)',
   },
+  QUELL_SQL_READ_PATH: {
+    schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).default('on'),
+    shown: '`on`',
+    meaning:
+      '`off` answers the hot list reads through Prisma instead of the one-statement SQL path',
+  },
   NODE_ENV: {
     schema: z.string().optional(),
     shown: '—',
@@ -285,6 +291,8 @@ export interface QuellConfig {
   /** Origins allowed to call with CORS (normalized); empty: same origin only. */
   corsOrigins: string[];
   rateLimits: RateLimitSettings;
+  /** The hot list reads through the SQL read path (QUELL_SQL_READ_PATH). */
+  sqlReadPath: boolean;
   log: { level: string; pretty: boolean };
 }
 
@@ -405,6 +413,7 @@ export function loadConfig(
     metricsToken: v.QUELL_METRICS_TOKEN ?? null,
     corsOrigins: v.QUELL_CORS_ORIGINS,
     rateLimits: rateLimitsOf(v),
+    sqlReadPath: v.QUELL_SQL_READ_PATH === 'on',
     // Pretty only for a person at a terminal, never into a pipe or file (collectors want JSON).
     log: { level: v.LOG_LEVEL, pretty: terminal && v.LOG_FORMAT !== 'json' },
   };

@@ -37,6 +37,7 @@ async function start(config: QuellConfig, logger: Logger, database: ResolvedData
     metricsToken: config.metricsToken,
     corsOrigins: config.corsOrigins,
     rateLimits: config.rateLimits,
+    sqlReadPath: config.sqlReadPath,
     logger,
     graphiqlToken: token,
   });

@@ -12,4 +12,6 @@ export interface QuellContext {
   services: Services;
   /** The action streams of this server process (subscriptions read through it). */
   streams: StreamHub;
+  /** Hot list reads through the SQL read path (src/db/store/reads) where it applies; else Prisma. */
+  sqlReadPath: boolean;
 }

@@ -49,6 +49,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Budgets per subject and tenant, and the WebSocket cap (default: DEFAULT_RATE_LIMITS). */
   rateLimits?: RateLimitSettings;
+  /** The hot list reads through the SQL read path (default true; false: Prisma only). */
+  sqlReadPath?: boolean;
 }
 
 /** Builds the HTTP + WebSocket server. Listening and shutdown are the caller's. */

@@ -36,6 +36,8 @@ export interface QuellYogaOptions {
   graphiqlToken?: string;
   /** Origins allowed to call with CORS; none: same origin only. */
   corsOrigins?: readonly string[];
+  /** The hot list reads through the SQL read path (default true; false: Prisma only). */
+  sqlReadPath?: boolean;
 }
 
 /** Domain errors keep their code; anything unexpected is logged and masked as INTERNAL_SERVER_ERROR. */
@@ -53,6 +55,7 @@ export function createMaskError(logger: Logger) {
 /** The request's identity and id, as resolvers see them; the caller goes into the request's log line. */
 function contextFactory(options: QuellYogaOptions) {
   const { prisma, services, tokens, streams } = options;
+  const sqlReadPath = options.sqlReadPath ?? true;
   return async (initial: InitialContext): Promise<QuellContext> => {
     // Over WebSocket there is no Fetch request, only the upgrade request (`req`, Node headers).
     const record = recordOf(initial.req);
@@ -69,7 +72,7 @@ function contextFactory(options: QuellYogaOptions) {
     // is its own short batch transaction that sets the scope first, so no request holds a pooled
     // connection between reads, nor while a mutation's service transaction waits for one.
     const tenantPrisma = scopedClient(prisma, tenantScope(identity.tenantId));
-    return { requestId, identity, prisma: tenantPrisma, services, streams };
+    return { requestId, identity, prisma: tenantPrisma, services, streams, sqlReadPath };
   };
 }
 

@@ -43,6 +43,8 @@ export interface StartOptions extends ServiceOptions {
   runWebhookDelivery?: boolean;
   /** Origins allowed to call with CORS (default: none, same origin only). */
   corsOrigins?: readonly string[];
+  /** The hot list reads through the SQL read path (default true; false: Prisma only). */
+  sqlReadPath?: boolean;
 }
 
 /** Starts one stateless server process on a database: migrations, services, HTTP + WS. */

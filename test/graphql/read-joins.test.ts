@@ -83,7 +83,7 @@ describe('the nested incidents read', () => {
     expect(huge.node.evidence.edges[0].node.device.deviceGroup.name).toBe('Workstations');
     expect(statements).toHaveLength(1);
     // the evidence sub-select of the one statement carries its own LIMIT (20 + 1 for hasNextPage)
-    expect(statements[0]).toMatch(/"public"\."evidence"[\s\S]*LIMIT/);
+    expect(statements[0]).toMatch(/"evidence"[\s\S]*LIMIT/);
   });
 });
 

@@ -10,6 +10,7 @@ import type { Services } from '../../services/index.js';
 import { builder } from '../builder.js';
 import { asUuid, databaseId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
+import { readList } from '../sql-reads.js';
 import { AlertConnection } from './alert.js';
 import { DeviceRef } from './device.js';
 import {
@@ -137,14 +138,17 @@ builder.queryField('incidents', (t) =>
       cursor: 'id',
       authScopes: { viewer: true },
       args: { filter: t.arg({ type: IncidentFilter }) },
-      resolve: (query, _root, args, ctx) =>
-        ctx.prisma.incident.findMany({
+      resolve: (query, _root, args, ctx) => {
+        const find = {
           ...query,
-          // The whole nested selection in one LATERAL statement, nested pages LIMITed in SQL.
-          relationLoadStrategy: 'join',
           where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        }),
+          orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
+        };
+        // One statement that builds the JSON in PostgreSQL; else Prisma's LATERAL join.
+        return readList(ctx, 'Incident', find, () =>
+          ctx.prisma.incident.findMany({ ...find, relationLoadStrategy: 'join' }),
+        );
+      },
       totalCount: (_root, args, ctx) =>
         ctx.prisma.incident.count({
           where: { AND: [visibleIncidents(ctx.identity), incidentWhere(args.filter)] },

@@ -6,6 +6,7 @@ import { builder } from '../builder.js';
 import { bulkActionMutation, bulkPayload } from '../bulk-mutation.js';
 import { asUuid, databaseId, databaseIds, type GlobalId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
+import { readList } from '../sql-reads.js';
 import { filterListSchema } from '../validation.js';
 import { decisionGroupIdShown, decisionGroupNameShown } from './decision-device-group.js';
 import {
@@ -129,14 +130,17 @@ builder.queryField('remediationActions', (t) =>
       cursor: 'id',
       authScopes: { viewer: true },
       args: { filter: t.arg({ type: RemediationActionFilter }) },
-      resolve: (query, _root, args, ctx) =>
-        ctx.prisma.remediationAction.findMany({
+      resolve: (query, _root, args, ctx) => {
+        const find = {
           ...query,
-          // The whole nested selection in one LATERAL statement, nested pages LIMITed in SQL.
-          relationLoadStrategy: 'join',
           where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
           orderBy: actionOrder,
-        }),
+        };
+        // One statement that builds the JSON in PostgreSQL; else Prisma's LATERAL join.
+        return readList(ctx, 'RemediationAction', find, () =>
+          ctx.prisma.remediationAction.findMany({ ...find, relationLoadStrategy: 'join' }),
+        );
+      },
       totalCount: (_root, args, ctx) =>
         ctx.prisma.remediationAction.count({
           where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },

@@ -1,0 +1,1 @@
+export { type FindManyArgs, findManyAsJson, findManySql } from './find-many.js';
