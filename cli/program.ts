@@ -24,7 +24,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
   // Flags (before or after the command's name) and environment, read once when a command runs.
   const currentSettings = (flags: ConnectionFlags): CliSettings =>
     settingsFrom({ ...program.opts(), ...definedOnly(flags) }, env);
-  addTokenCommand(program);
+  addTokenCommand(program, env);
   addDatabaseCommands(program);
   addExportCommand(program, currentSettings);
   addDecideCommands(program, currentSettings);

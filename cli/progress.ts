@@ -1,10 +1,10 @@
 import { Presets, SingleBar } from 'cli-progress';
 
 /** A bar on stderr for long batches: only on a terminal unless `force` (stdout stays data). */
-export function progressBar(total: number, label: string, force: boolean) {
+export function progressBar(total: number, label: string, force: boolean, unit = 'actions') {
   const bar = new SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} actions`,
+      format: `${label} [{bar}] {value}/{total} ${unit}`,
       stream: process.stderr,
       noTTYOutput: force,
       notTTYSchedule: 200,
@@ -15,6 +15,7 @@ export function progressBar(total: number, label: string, force: boolean) {
   bar.start(total, 0);
   return {
     advance: (count: number) => bar.increment(count),
+    update: (value: number) => bar.update(value),
     stop: () => bar.stop(),
   };
 }

@@ -114,19 +114,37 @@ function evidenceFor(i: number, platform: 'WINDOWS' | 'LINUX' | 'MACOS') {
   return [file, process, extra, { kind: 'IP_ADDRESS' as const, value: `203.0.113.${i % 250}` }];
 }
 
+/** Told after each device registered and each incident reported (a CLI draws a bar from it). */
+export type SeedProgress = (stage: 'devices' | 'incidents', done: number, total: number) => void;
+
+export interface SeedOptions {
+  tenant: string;
+  devices: number;
+  /** Incidents to open, one per device, spread over the fleet (default: every third device). */
+  incidents?: number;
+  webhook?: { url: string; secret: string };
+  progress?: SeedProgress;
+}
+
+/** The default incident count: an alert on every third device. */
+export const defaultIncidents = (devices: number) => Math.ceil(devices / 3);
+
 interface Seeding {
   services: Services;
   tenant: string;
   identity: Identity;
   /** A person of the SOC who approves, undoes and responds. */
   responder: Actor;
+  progress: SeedProgress;
 }
 
 /** Fills a tenant with demo data through the services; returns the count of actions by status. */
-export async function seedDemoTenant(
-  servingServices: Services,
-  options: { tenant: string; devices: number; webhook?: { url: string; secret: string } },
-) {
+export async function seedDemoTenant(servingServices: Services, options: SeedOptions) {
+  const incidents = options.incidents ?? defaultIncidents(options.devices);
+  if (incidents > options.devices) {
+    // Alerts on a device join its open incident: more incidents than devices cannot be opened.
+    throw new RangeError(`incidents (${incidents}) cannot exceed devices (${options.devices})`);
+  }
   // The seed's own reads run in the tenant's scope, as the database's row-level security asks.
   const services = {
     ...servingServices,
@@ -140,14 +158,15 @@ export async function seedDemoTenant(
     deviceId: null,
   };
   const responder = actorFrom({ ...identity, subject: 'alice@soc' }, 'seed-approve');
-  const seeding: Seeding = { services, tenant: options.tenant, identity, responder };
+  const progress = options.progress ?? (() => undefined);
+  const seeding: Seeding = { services, tenant: options.tenant, identity, responder, progress };
   await services.ensureTenant(options.tenant);
   if ((await services.prisma.incident.count({ where: { tenantId: options.tenant } })) > 0) {
     console.log(`Tenant "${options.tenant}" already has incidents: nothing to seed.`);
     return null;
   }
   const devices = await seedFleet(seeding, options.devices);
-  await seedIncidents(seeding, devices);
+  await seedIncidents(seeding, devices, incidents);
   await seedDecisions(seeding, devices);
   await seedAgentStatuses(seeding);
   await seedTriage(services, options.tenant, responder);
@@ -161,7 +180,7 @@ export async function seedDemoTenant(
 }
 
 /** Groups at every automation level, and devices registered into them by their rules. */
-async function seedFleet({ services, tenant, identity }: Seeding, count: number) {
+async function seedFleet({ services, tenant, identity, progress }: Seeding, count: number) {
   const actor = actorFrom(identity, 'seed');
   const { prisma } = services;
   for (const group of GROUPS) {
@@ -178,6 +197,7 @@ async function seedFleet({ services, tenant, identity }: Seeding, count: number)
   for (let i = 0; i < count; i++) {
     const { deviceId } = await services.deviceGroups.registerDevice(actor, deviceSpec(i));
     devices.push(await prisma.device.findUniqueOrThrow({ where: { id: deviceId } }));
+    progress('devices', i + 1, count);
   }
   console.log(`${devices.length} devices in ${GROUPS.length + 1} groups`);
   return devices;
@@ -192,13 +212,18 @@ const TITLES = [
   'Cryptominer detected',
 ];
 
-/** An alert on every third device, and its investigation's verdicts on the alert's evidence. */
-async function seedIncidents({ services, identity }: Seeding, devices: SeededDevice[]) {
+/**
+ * An alert on `count` devices spread evenly over the fleet (each opens its own incident), and its
+ * investigation's verdicts on the alert's evidence.
+ */
+async function seedIncidents(seeding: Seeding, devices: SeededDevice[], count: number) {
+  const { services, identity, progress } = seeding;
   const actor = actorFrom(identity, 'seed');
   const severities = ['LOW', 'MEDIUM', 'HIGH', 'HIGH'] as const;
   const verdicts = ['MALICIOUS', 'MALICIOUS', 'SUSPICIOUS', 'NO_THREATS_FOUND'] as const;
   let alerts = 0;
-  for (let i = 0; i < devices.length; i += 3) {
+  for (let n = 0; n < count; n++) {
+    const i = Math.floor((n * devices.length) / count);
     const device = devices[i]!;
     const report = await services.reportAlert(actor, {
       deviceId: device.id,
@@ -208,6 +233,7 @@ async function seedIncidents({ services, identity }: Seeding, devices: SeededDev
       evidence: evidenceFor(i, device.osPlatform),
     });
     alerts++;
+    progress('incidents', alerts, count);
     if (!report.investigationId) continue; // NO_AUTOMATED_RESPONSE: nothing automated
     const evidence = await services.prisma.evidence.findMany({
       where: { alertId: report.alertId },
@@ -241,17 +267,19 @@ async function seedDecisions(seeding: Seeding, devices: SeededDevice[]) {
     orderBy: { createdAt: 'asc' },
   });
   const third = Math.floor(pending.length / 3);
-  await services.approveRemediationActions(responder, {
-    ids: pending.slice(0, third).map((a) => a.id),
-    comment: 'Confirmed malicious',
-  });
-  await services.rejectRemediationActions(
-    actorFrom({ ...identity, subject: 'bob@soc' }, 'seed-reject'),
-    {
-      ids: pending.slice(third, third + Math.floor(third / 2)).map((a) => a.id),
-      comment: 'Known admin tool',
-    },
-  );
+  const approved = pending.slice(0, third).map((a) => a.id);
+  const rejected = pending.slice(third, third + Math.floor(third / 2)).map((a) => a.id);
+  // A small seed (--incidents) may leave too few pending actions for a batch.
+  if (approved.length > 0)
+    await services.approveRemediationActions(responder, {
+      ids: approved,
+      comment: 'Confirmed malicious',
+    });
+  if (rejected.length > 0)
+    await services.rejectRemediationActions(
+      actorFrom({ ...identity, subject: 'bob@soc' }, 'seed-reject'),
+      { ids: rejected, comment: 'Known admin tool' },
+    );
   const quarantines = await prisma.remediationAction.findMany({
     where: { tenantId: tenant, status: 'COMPLETED', type: 'QUARANTINE_FILE' },
     take: 5,

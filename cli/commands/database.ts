@@ -1,55 +1,36 @@
 import type { Command } from 'commander';
-import { seedDemoTenant } from '../../scripts/seed-demo.js';
-import { createPrismaClient } from '../../src/db/client.js';
-import { resolveDatabase } from '../../src/db/database.js';
-import { applyMigrations } from '../../src/db/migrate.js';
-import { createServices } from '../../src/services/index.js';
 import { CliError } from '../settings.js';
 
-/** `quell migrate`: the database `npm start` uses (DATABASE_URL or the embedded one), migrated. */
-async function migrate() {
-  const database = await resolveDatabase();
-  try {
-    const applied = await applyMigrations(database.migrationUrl);
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
-  } finally {
-    await database.stop();
-  }
+/** A whole number of at least `least`, or the option named in a usage error (exit 2). */
+function wholeNumber(option: string, least: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < least) {
+      throw new CliError(`${option}: a whole number of at least ${least} (got "${value}").`, 2);
+    }
+    return parsed;
+  };
 }
 
-/** `quell seed`: the demo tenant through the seed's own function, on a migrated database. */
-async function seed(flags: { tenant: string; devices: string }) {
-  const devices = Number(flags.devices);
-  if (!Number.isInteger(devices) || devices < 1) {
-    throw new CliError('--devices: a positive whole number.', 2);
-  }
-  const database = await resolveDatabase();
-  try {
-    await applyMigrations(database.migrationUrl);
-    const prisma = createPrismaClient(database.url);
-    try {
-      const byStatus = await seedDemoTenant(createServices(prisma), {
-        tenant: flags.tenant,
-        devices,
-      });
-      if (byStatus) console.log(`Tenant "${flags.tenant}" seeded; actions by status:`, byStatus);
-    } finally {
-      await prisma.$disconnect();
-    }
-  } finally {
-    await database.stop();
-  }
-}
+// The database code (Prisma, the services, the seed) loads only when one of these runs, so the
+// other commands and `--help` start without it.
+const actions = () => import('./database-actions.js');
 
 export function addDatabaseCommands(program: Command): void {
   program
     .command('migrate')
     .description('apply the migrations to the database (DATABASE_URL, else the embedded one)')
-    .action(migrate);
+    .action(async () => (await actions()).migrate());
   program
     .command('seed')
     .description('fill a tenant with demo data (nothing when it already has incidents)')
     .option('--tenant <id>', 'tenant id', 'demo')
-    .option('--devices <n>', 'number of devices', '300')
-    .action(seed);
+    .option('--devices <n>', 'number of devices', wholeNumber('--devices', 1), 300)
+    .option(
+      '--incidents <n>',
+      'number of incidents, one per device (default: a third of the devices)',
+      wholeNumber('--incidents', 0),
+    )
+    .option('--progress', 'show the progress bar even when stderr is not a terminal')
+    .action(async (flags) => (await actions()).seed(flags));
 }

@@ -1,28 +1,29 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-
-const TOKEN_SCRIPT = new URL('../../src/auth/print-token.ts', import.meta.url).pathname;
-const TSX_LOADER = createRequire(import.meta.url).resolve('tsx');
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 /**
- * `quell token …` is `npm run token -- …`: the token command is the auth room's (its options,
- * validation and help); this forwards every argument and its exit code unchanged.
+ * `quell token …` is `npm run token -- …` (src/auth/print-token.ts), run in this process: the
+ * token command is the auth room's (its options, validation and help); every argument goes to
+ * it unchanged, and its output and exit code come back unchanged.
  */
-function runTokenCommand(args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, TOKEN_SCRIPT, ...args], {
-      stdio: 'inherit',
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      process.exitCode = code ?? 1;
-      resolve();
-    });
-  });
+async function runTokenCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let tokens: ReturnType<typeof loadConfig>['tokens'];
+  try {
+    tokens = loadConfig(env).tokens;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`token: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { runTokenCommand: run } = await import('../../src/auth/token-command.js');
+  const result = await run(args, tokens.secret, tokens.lifetime);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
 }
 
-export function addTokenCommand(program: Command): void {
+export function addTokenCommand(program: Command, env: NodeJS.ProcessEnv): void {
   program
     .command('token')
     .description('mint a development token (options: quell token --help)')
@@ -31,5 +32,5 @@ export function addTokenCommand(program: Command): void {
     .allowExcessArguments()
     .passThroughOptions()
     .argument('[options...]')
-    .action((args: string[]) => runTokenCommand(args));
+    .action((args: string[]) => runTokenCommand(args, env));
 }

@@ -103,6 +103,37 @@ describe('quell', { timeout: 240_000 }, () => {
     );
   });
 
+  it('seed --incidents opens that many incidents over --devices devices, with a progress bar', async () => {
+    const env = { DATABASE_URL: server.databaseUrl };
+    const tenant = 'cli-sized';
+    const tooMany = await quell(
+      ['seed', '--tenant', tenant, '--devices', '4', '--incidents', '5'],
+      env,
+    );
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toBe(
+      'quell: --incidents: at most --devices (4): a device has one open incident.\n',
+    );
+    const notANumber = await quell(['seed', '--tenant', tenant, '--incidents', 'many'], env);
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.stderr).toContain('--incidents: a whole number of at least 0 (got "many")');
+    expect(await server.prisma.tenant.count({ where: { id: tenant } })).toBe(0);
+
+    const sized = ['seed', '--tenant', tenant, '--devices', '12', '--incidents', '5', '--progress'];
+    const seeded = await quell(sized, env);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toContain(`Tenant "${tenant}" seeded`);
+    expect(seeded.stderr).toMatch(/seed devices \[.*\] 12\/12 devices/);
+    expect(seeded.stderr).toMatch(/seed incidents \[.*\] 5\/5 incidents/);
+    expect(await server.prisma.device.count({ where: { tenantId: tenant } })).toBe(12);
+    const incidents = await server.prisma.incident.findMany({
+      where: { tenantId: tenant },
+      select: { primaryDeviceId: true },
+    });
+    expect(incidents).toHaveLength(5);
+    expect(new Set(incidents.map((i) => i.primaryDeviceId)).size).toBe(5);
+  });
+
   it('export writes the CSV of the filter to a file or stdout; a bad filter names it, exit 2', async () => {
     const token = await adminToken();
     const dir = mkdtempSync(join(tmpdir(), 'quell-cli-'));

@@ -1,5 +1,5 @@
 // A Quell server in its own process (the second instance of the two-instance test):
-// `node --import tsx test/support/child-server.ts` with DATABASE_URL. Prints one JSON line
+// `node scripts/run-cached.mjs test/support/child-server.ts` with DATABASE_URL. Prints one JSON line
 // with its URL once listening; SIGTERM shuts it down gracefully.
 import { startQuell } from '../../src/server/start.js';
 
