@@ -65,7 +65,8 @@ describe('authentication at connection init', () => {
     const tenant = 'tenant-h-expiry'; // its own tenant: the subscriber counts below are exact
     // Provision the tenant first, so both subscribers go live well before the token expires.
     await server.gqlData('{ __typename }', {}, await server.token({ tid: tenant }));
-    const token = await tokenExpiringIn(5, tenant);
+    // Long enough for both subscribers to go live on a loaded 2-core machine running 3 test files.
+    const token = await tokenExpiringIn(8, tenant);
     let code = 0;
     const client = server.wsClient(
       { authorization: `Bearer ${token}` },
@@ -76,9 +77,9 @@ describe('authentication at connection init', () => {
     await waitFor(
       () => server.streams.stats(tenant).liveSubscribers === 2,
       'the subscribers',
-      4_500,
+      7_000,
     );
-    await sub.untilError(6_000);
+    await sub.untilError(9_000);
     expect(code).toBe(4403);
     await sse.done;
     expect(sse.received).toMatchObject({ ended: true, completed: false });
