@@ -8,8 +8,9 @@ checkout=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf /tmp/pb-reads && cp -r "$checkout/../shared/peerbench" /tmp/pb-reads && cd /tmp/pb-reads
 # Quell migrates as the tables' owner and serves as a member of quell_app under row-level security
 # (issue 10): the copy's db.sh makes pb_owner own the database and run the migrations, and pb_ours
-# (whose statements the harness counts) a quell_app member that owns nothing.
-perl -0pi -e 's/(    if \[ "\$SCHEMA" = quell \]; then\n)/$1      psql_su -d postgres -c "DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname=\x27pb_owner\x27) THEN CREATE ROLE pb_owner LOGIN; END IF; IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname=\x27quell_app\x27) THEN CREATE ROLE quell_app NOLOGIN; END IF; END\\\$\\\$" -c "GRANT quell_app TO pb_ours"\n/; s/CREATE DATABASE \$PGDB OWNER pb_ours/CREATE DATABASE \$PGDB OWNER pb_owner/; s{DATABASE_URL="postgres://pb_ours\@127.0.0.1:\$PGPORT/\$PGDB" \\\n        node --import tsx "\$HERE/quell/migrate.mjs"}{DATABASE_URL="postgres://pb_owner\@127.0.0.1:\$PGPORT/\$PGDB" \\\n        node --import tsx "\$HERE/quell/migrate.mjs"}' db.sh
+# (whose statements the harness counts) a quell_app member that owns nothing. The peers have no
+# tenant scope of their own, so they read past Quell's row security (BYPASSRLS).
+perl -0pi -e 's/(    if \[ "\$SCHEMA" = quell \]; then\n)/$1      psql_su -d postgres -c "DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname=\x27pb_owner\x27) THEN CREATE ROLE pb_owner LOGIN; END IF; IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname=\x27quell_app\x27) THEN CREATE ROLE quell_app NOLOGIN; END IF; END\\\$\\\$" -c "GRANT quell_app TO pb_ours" -c "ALTER ROLE pb_raw BYPASSRLS" -c "ALTER ROLE pb_pgl BYPASSRLS"\n/; s/CREATE DATABASE \$PGDB OWNER pb_ours/CREATE DATABASE \$PGDB OWNER pb_owner/; s{DATABASE_URL="postgres://pb_ours\@127.0.0.1:\$PGPORT/\$PGDB" \\\n        node --import tsx "\$HERE/quell/migrate.mjs"}{DATABASE_URL="postgres://pb_owner\@127.0.0.1:\$PGPORT/\$PGDB" \\\n        node --import tsx "\$HERE/quell/migrate.mjs"}' db.sh
 grep -q 'pb_owner' db.sh || { echo "peerbench-reads: could not adapt db.sh for the owner role" >&2; exit 2; }
 sed -e 's/^        evidence {/        evidence(first: 5) {/' \
   -e 's/^        remediationActions {/        remediationActions(first: 5) {/' \

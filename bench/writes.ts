@@ -34,14 +34,18 @@ const findingRuns = option('findings', 4);
 const database = await throwawayDatabase();
 let statements = 0;
 let printing = false; // --sql: the statements of each side's warm-up call of each operation
-await applyMigrations(database.url);
-await seedReadsData(database.url, incidents);
+await applyMigrations(database.migrationUrl);
+await seedReadsData(database.adminUrl, incidents);
 
 const rlsStatement = process.argv.includes('--rls-statement');
 
 /** A pool whose connections count (and with --sql print) every statement sent, BEGIN included. */
 function countingPool(options: { rls: boolean } = { rls: rlsStatement }): pg.Pool {
-  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // Every side on the superuser's URL: the raw transaction sets no tenant scope, so under the app
+  // role row security would hide its rows. Quell's side still sends its scope statement (each
+  // service transaction begins with it), so the ratio includes what row-level security adds
+  // in statements; the policies' own checks are what `bench:reads --rls off` measures.
+  const pool = new pg.Pool({ connectionString: database.adminUrl, max: 4 });
   // Idle connections see the database stop at the end: not an error of the bench.
   pool.on('error', () => {});
   pool.on('connect', (connection) => {
@@ -62,7 +66,7 @@ function countingPool(options: { rls: boolean } = { rls: rlsStatement }): pg.Poo
   return pool;
 }
 
-const prisma = createPrismaClient(database.url, { pool: countingPool() });
+const prisma = createPrismaClient(database.adminUrl, { pool: countingPool() });
 const services = createServices(prisma, { executor: 'agent' });
 
 /** The other checkout's services (--baseline), on a counting pool of their own. */
@@ -80,7 +84,7 @@ async function baselineServices(): Promise<{
     createServices: typeof createServices;
   };
   const pool = countingPool();
-  const other = client.createPrismaClient(database.url, { pool });
+  const other = client.createPrismaClient(database.adminUrl, { pool });
   return {
     services: index2.createServices(other, { executor: 'agent' }),
     close: () => other.$disconnect(),
