@@ -1,4 +1,9 @@
 // What `quell migrate` and `quell seed` do (loaded by commands/database.ts only when they run).
+import {
+  DEMO_WEBHOOK_SECRET,
+  DEMO_WEBHOOK_URL,
+  seedAutomationExamples,
+} from '../../scripts/seed-automation.js';
 import { defaultIncidents, type SeedProgress, seedDemoTenant } from '../../scripts/seed-demo.js';
 import { createPrismaClient } from '../../src/db/client.js';
 import { resolveDatabase } from '../../src/db/database.js';
@@ -25,7 +30,11 @@ export interface SeedFlags {
   progress?: boolean;
 }
 
-/** `quell seed`: the demo tenant through the seed's own function, on a migrated database. */
+/**
+ * `quell seed` (and `npm run seed`): the demo tenant through the seed's own function, on a
+ * migrated database, then the automation examples (a webhook and a rule acting on what arrives
+ * from now on; the receiver's URL and secret from QUELL_SEED_WEBHOOK_URL / _SECRET).
+ */
 export async function seed(flags: SeedFlags) {
   const incidents = flags.incidents ?? defaultIncidents(flags.devices);
   if (incidents > flags.devices) {
@@ -40,14 +49,20 @@ export async function seed(flags: SeedFlags) {
     const prisma = createPrismaClient(database.url);
     const bars = seedProgressBars(!!flags.progress);
     try {
-      const byStatus = await seedDemoTenant(createServices(prisma), {
+      const services = createServices(prisma);
+      const byStatus = await seedDemoTenant(services, {
         tenant: flags.tenant,
         devices: flags.devices,
         incidents,
         progress: bars.progress,
+        webhook: {
+          url: process.env.QUELL_SEED_WEBHOOK_URL ?? DEMO_WEBHOOK_URL,
+          secret: process.env.QUELL_SEED_WEBHOOK_SECRET ?? DEMO_WEBHOOK_SECRET,
+        },
       });
       bars.stop();
       if (byStatus) console.log(`Tenant "${flags.tenant}" seeded; actions by status:`, byStatus);
+      await seedAutomationExamples(services, { tenant: flags.tenant });
     } finally {
       bars.stop();
       await prisma.$disconnect();
