@@ -6,7 +6,6 @@ import { builder } from '../builder.js';
 import { bulkActionMutation, bulkPayload } from '../bulk-mutation.js';
 import { asUuid, databaseId, databaseIds, type GlobalId } from '../global-id.js';
 import { actorOf, withInputFields } from '../mutation-support.js';
-import { readList } from '../sql-reads.js';
 import { filterListSchema } from '../validation.js';
 import { decisionGroupIdShown, decisionGroupNameShown } from './decision-device-group.js';
 import {
@@ -136,10 +135,10 @@ builder.queryField('remediationActions', (t) =>
           where: { AND: [visibleActions(ctx.identity), remediationActionWhere(args.filter)] },
           orderBy: actionOrder,
         };
-        // One statement that builds the JSON in PostgreSQL; else Prisma's LATERAL join.
-        return readList(ctx, 'RemediationAction', find, () =>
-          ctx.prisma.remediationAction.findMany({ ...find, relationLoadStrategy: 'join' }),
-        );
+        // Through Prisma, not the SQL read path: for this flat list its JSON statement cost more
+        // than Prisma's rows (peer benchmark, Pending: 32.6 vs 41.2 req/s, PostgreSQL 20 vs 15 ms
+        // per request; bench:reads 21.0 vs 17.8 CPU ms), unlike the nested incidents read.
+        return ctx.prisma.remediationAction.findMany({ ...find, relationLoadStrategy: 'join' });
       },
       totalCount: (_root, args, ctx) =>
         ctx.prisma.remediationAction.count({
