@@ -111,7 +111,9 @@ describe('the SQL read path against the Prisma path', () => {
     expect(hostnames(a).some((h) => h.includes('sales'))).toBe(true);
   });
 
-  it('answers the Pending tab the same, with totalCount, page after page, under each scope', async () => {
+  // The Pending list reads through Prisma on both servers (its JSON statement was slower), so
+  // this holds the switch to no difference and the scope of every page, not two paths' equality.
+  it('answers the Pending tab alike with the switch on and off, page after page, in scope', async () => {
     const a = await allPages(PENDING, 'remediationActions', tokens.tenantA!, 4);
     const finance = await allPages(PENDING, 'remediationActions', tokens.financeAnalyst!, 5);
     const b = await allPages(PENDING, 'remediationActions', tokens.tenantB!, 50);
