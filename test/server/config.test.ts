@@ -71,7 +71,8 @@ describe('npm start with a bad value', () => {
         'quell: QUELL_DATA_DIR cannot be created (ENOENT): /proc/quell/data\n',
       ],
     ];
-    const runs = cases.map(([env]) => spawnMain(env));
+    // Any free port unless the case sets one: files run side by side, and another may hold 4000.
+    const runs = cases.map(([env]) => spawnMain({ PORT: '0', ...env }));
     for (const [index, run] of runs.entries()) {
       expect(await run.exited).toBe(2);
       expect(run.stderr()).toBe(cases[index]![1]);
