@@ -12,7 +12,12 @@ let workstationsToken: string;
 const expected = new Map<string, string | null>();
 
 beforeAll(async () => {
-  server = await startTestServer({ onQuery: (sql) => recording?.push(sql) });
+  // No background workers: their polling would land in the per-request statement counts.
+  server = await startTestServer({
+    onQuery: (sql) => recording?.push(sql),
+    runRuleWorker: false,
+    runWebhookDelivery: false,
+  });
   workstationsToken = await server.token({ roles: ['viewer'], groups: ['Workstations'] });
   const a = fixtures(server.prisma, 'tenant-a');
   await a.tenant();

@@ -15,7 +15,9 @@ export interface Received<T> {
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
-  timeoutMs = 5_000,
+  // A deadline, not a pause: it ends as soon as the check holds. Generous, because three test
+  // files share two cores and a subscriber may take seconds to go live under that load.
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
