@@ -219,7 +219,12 @@ export function connectionSql(
     }),
   );
   if (object === UNSUPPORTED) return UNSUPPORTED;
-  return Prisma.sql`(SELECT ${object} FROM (${rows}) AS p)`;
+  // The page's aggregates make one row of any number of rows; a connection asked only for its
+  // totalCount (or __typename) reads no rows at all.
+  const readsRows = plan.fields.some((f) => f.kind === 'edges' || f.kind === 'pageInfo');
+  return readsRows
+    ? Prisma.sql`(SELECT ${object} FROM (${rows}) AS p)`
+    : Prisma.sql`(SELECT ${object})`;
 }
 
 /** The statement answering the whole plan: one row, `body`, the `data` object as JSON text. */
