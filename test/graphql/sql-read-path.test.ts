@@ -200,6 +200,18 @@ describe('the SQL read path against the Prisma path', () => {
     expect(JSON.stringify(viaSql)).toBe(JSON.stringify(viaPrisma));
   });
 
+  it('leaves a caller without the viewer role to the normal path and its error', async () => {
+    const agent = await sql.token({ roles: ['agent'] });
+    recording = [];
+    const viaSql = await sql.gql(NESTED, { first: 2 }, agent);
+    const statements = recording;
+    recording = null;
+    const viaPrisma = await prisma.gql(NESTED, { first: 2 }, agent);
+    expect(viaSql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(viaSql)).toBe(JSON.stringify(viaPrisma));
+    expect(statements.some(isWholeResponse)).toBe(false);
+  });
+
   it('leaves a selection it does not translate to Prisma, with the same answer', async () => {
     // Device.tags is an array column: the SQL path does not return it, Prisma does.
     const query = `{ remediationActions(first: 3) { edges { node { id device { hostname tags } } } } }`;
