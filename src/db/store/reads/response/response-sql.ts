@@ -106,6 +106,15 @@ function toOneSql(
   return Prisma.sql`(SELECT ${object} FROM ${Prisma.raw(`"${target.table}"`)} AS ${Prisma.raw(inner)} WHERE ${column(inner, 'id')} = ${column(alias, relation.localKey)})`;
 }
 
+function wantsCursors(plan: ConnectionPlan): boolean {
+  return plan.fields.some(
+    (f) =>
+      (f.kind === 'edges' && f.fields.some((e) => e.kind === 'cursor')) ||
+      (f.kind === 'pageInfo' &&
+        f.fields.some((i) => i.kind === 'startCursor' || i.kind === 'endCursor')),
+  );
+}
+
 /** The rows of the page: each one's node JSON, cursor and place, plus one row to tell a next page. */
 function pageRowsSql(
   model: ReadModel,
@@ -137,7 +146,10 @@ function pageRowsSql(
     cursor = Prisma.sql`(${mine}) ${Prisma.raw(direction ? '<=' : '>=')} (SELECT ${its} FROM ${Prisma.raw(`"${model.table}"`)} AS c WHERE c."id" = ${page.cursorId}::uuid)`;
   }
   const skip = page.cursorId === null ? 0 : 1;
-  const cursorText = base64(Prisma.sql`'GPC:S:' || ${column(alias, 'id')}::text`);
+  // Each row's cursor only when an edge's cursor or pageInfo's start/end cursor is asked for.
+  const cursorText = wantsCursors(plan)
+    ? base64(Prisma.sql`'GPC:S:' || ${column(alias, 'id')}::text`)
+    : Prisma.sql`NULL::text`;
   return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${skip}::int AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${page.size + 1}::int OFFSET ${skip}::int`;
 }
 
