@@ -227,7 +227,7 @@ export const VARIABLES = {
     schema: z.enum(['on', 'off'], { error: 'must be `on` or `off`' }).default('on'),
     shown: '`on`',
     meaning:
-      '`off` answers the hot list reads through Prisma instead of the one-statement SQL path',
+      '`off` answers the hot reads through graphql-js and Prisma instead of one statement that builds the whole response in PostgreSQL',
   },
   NODE_ENV: {
     schema: z.string().optional(),

@@ -1,4 +1,4 @@
-import type { PrismaClient, Transaction } from './client.js';
+import type { Prisma, PrismaClient, Transaction } from './client.js';
 
 /**
  * Whose rows a transaction may see under the database's row-level security (migration
@@ -74,4 +74,25 @@ function extendWithScope(base: PrismaClient, scope: TenantScope): PrismaClient {
   });
   // The extension adds no method and changes no result type: the client keeps its shape.
   return scoped as unknown as PrismaClient;
+}
+
+/**
+ * One read statement and its scope in a single round trip: `SELECT set_config(…), set_config(…),
+ * (<statement>)` outside any transaction block, so the statement is its own transaction and the
+ * transaction-local settings end with it (a pooled connection carries nothing over). PostgreSQL
+ * evaluates the select list left to right and the sub-select (an InitPlan) only when it reaches
+ * it, so the policies read the scope just set; were it ever otherwise they would read an unset
+ * scope, which matches no tenant's rows (fail closed), never another tenant's.
+ */
+export async function queryInScope<Row>(
+  prisma: PrismaClient,
+  scope: TenantScope,
+  statement: Prisma.Sql,
+): Promise<Row | undefined> {
+  const tenantId = scope === ALL_TENANTS ? '' : scope.tenantId;
+  const allTenants = scope === ALL_TENANTS ? 'on' : 'off';
+  const [row] = await unscopedClient(prisma).$queryRaw<
+    Row[]
+  >`SELECT set_config('quell.tenant_id', ${tenantId}, true) AS "tenantScope", set_config('quell.all_tenants', ${allTenants}, true) AS "allTenants", (${statement}) AS "result"`;
+  return row;
 }

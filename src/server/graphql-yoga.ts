@@ -16,6 +16,7 @@ import type { Services } from '../services/index.js';
 import { DomainError } from '../services/index.js';
 import { authenticate } from './authenticate.js';
 import { corsPolicy, useBrowserCsrfPrevention } from './browser-security.js';
+import { useFastReads } from './fast-reads-plugin.js';
 import { type Logger, yogaLogger } from './logger.js';
 import { recordOf, requestIdFrom } from './request-log.js';
 
@@ -98,6 +99,8 @@ export function createQuellYoga(options: QuellYogaOptions) {
       useBrowserCsrfPrevention(),
       ...operationLimits({ production, introspection }),
       ...options.plugins,
+      // Last: it answers only operations every check above has let through.
+      useFastReads(options.logger),
     ],
     healthCheckEndpoint: '/health',
     maskedErrors: { maskError: createMaskError(options.logger) },

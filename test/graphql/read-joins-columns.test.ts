@@ -41,7 +41,9 @@ async function recorded(query: string, variables: Record<string, unknown> = {}) 
   // Each read also sends its row-level security scope (src/db/tenant-scope.ts): not a read statement.
   const statements = recording.filter(
     (sql) =>
-      !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql) && !sql.includes("set_config('quell.tenant_id'"),
+      !/^(BEGIN|COMMIT|ROLLBACK)/i.test(sql) &&
+      // A batch's scope is not a read; the statement that carries its own scope is one.
+      (!sql.includes("set_config('quell.tenant_id'") || sql.includes('AS "result"')),
   );
   recording = null;
   return { data, statements };

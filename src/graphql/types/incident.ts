@@ -28,7 +28,7 @@ import {
   scopedActionsQuery,
 } from './remediation-action.js';
 
-const oldestFirst = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+export const oldestFirst = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
 export const IncidentRef = builder.prismaNode('Incident', {
   id: { field: 'id' },
@@ -116,7 +116,7 @@ export const IncidentFilter = builder.inputType('IncidentFilter', {
   }),
 });
 
-function incidentWhere(
+export function incidentWhere(
   filter: typeof IncidentFilter.$inferInput | null | undefined,
 ): Prisma.IncidentWhereInput {
   return {

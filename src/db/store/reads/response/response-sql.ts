@@ -1,0 +1,253 @@
+import { Prisma } from '../../../client.js';
+import { type ReadModel, readModel } from '../models.js';
+import { Aliases, column, UNSUPPORTED, type Unsupported } from '../sql-parts.js';
+import { whereSql } from '../where.js';
+import type {
+  ConnectionField,
+  ConnectionPlan,
+  EdgeField,
+  NodeField,
+  PageInfoField,
+  ResponsePlan,
+} from './plan.js';
+
+// A response plan as one statement in which PostgreSQL builds the operation's whole `data` as
+// JSON text: global ids, cursors, DateTime text, pages with their pageInfo and totalCount, the way
+// PostGraphile and the raw peer do. Nothing of it is computed per field in JavaScript.
+
+const ISO_INSTANT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+/** json_build_object takes at most 100 arguments: 50 keys. A larger selection goes the normal way. */
+const MAX_KEYS = 50;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+type Sql = Prisma.Sql;
+
+/** A response key or typename as an SQL literal: GraphQL names only, so no quoting can break. */
+function literal(text: string): Sql | Unsupported {
+  return GRAPHQL_NAME.test(text) ? Prisma.raw(`'${text}'`) : UNSUPPORTED;
+}
+
+function objectOf(pairs: readonly (readonly [string, Sql | Unsupported])[]): Sql | Unsupported {
+  if (pairs.length > MAX_KEYS) return UNSUPPORTED;
+  const parts: Sql[] = [];
+  for (const [key, value] of pairs) {
+    const name = literal(key);
+    if (name === UNSUPPORTED || value === UNSUPPORTED) return UNSUPPORTED;
+    parts.push(Prisma.sql`${name}, ${value}`);
+  }
+  return parts.length === 0
+    ? Prisma.sql`'{}'::json`
+    : Prisma.sql`json_build_object(${Prisma.join(parts)})`;
+}
+
+/** base64 without the line breaks PostgreSQL puts every 76 characters. */
+const base64 = (text: Sql) =>
+  Prisma.sql`translate(encode(convert_to(${text}, 'UTF8'), 'base64'), E'\\n', '')`;
+
+function nodeFieldSql(model: ReadModel, alias: string, field: NodeField, aliases: Aliases) {
+  const known = (name: string) => (name in model.columns ? column(alias, name) : UNSUPPORTED);
+  switch (field.kind) {
+    case 'value':
+      return known(field.column);
+    case 'instant': {
+      const ref = known(field.column);
+      return ref === UNSUPPORTED ? ref : Prisma.sql`to_char(${ref}, ${Prisma.raw(ISO_INSTANT)})`;
+    }
+    case 'text':
+      return literal(field.value);
+    case 'globalId': {
+      const prefix = literal(`${field.typename}`);
+      if (prefix === UNSUPPORTED) return prefix;
+      return base64(
+        Prisma.sql`${Prisma.raw(`'${field.typename}:'`)} || ${column(alias, 'id')}::text`,
+      );
+    }
+    case 'valueIfIn': {
+      const ref = known(field.column);
+      if (ref === UNSUPPORTED) return ref;
+      return Prisma.sql`CASE WHEN ${ref}::text = ANY(${[...field.allowed]}::text[]) THEN ${ref} END`;
+    }
+    case 'one':
+      return toOneSql(model, alias, field.relation, field.fields, aliases);
+    case 'connection': {
+      const relation = model.relations[field.relation];
+      if (relation?.kind !== 'many') return UNSUPPORTED;
+      return connectionSql(
+        field.connection,
+        aliases,
+        (inner) => Prisma.sql`${column(inner, relation.foreignKey)} = ${column(alias, 'id')}`,
+      );
+    }
+  }
+}
+
+export function nodeObjectSql(
+  model: ReadModel,
+  alias: string,
+  fields: readonly NodeField[],
+  aliases: Aliases,
+): Sql | Unsupported {
+  return objectOf(fields.map((f) => [f.key, nodeFieldSql(model, alias, f, aliases)] as const));
+}
+
+function toOneSql(
+  model: ReadModel,
+  alias: string,
+  name: string,
+  fields: readonly NodeField[],
+  aliases: Aliases,
+): Sql | Unsupported {
+  const relation = model.relations[name];
+  const target = relation?.kind === 'one' ? readModel(relation.model) : undefined;
+  if (relation?.kind !== 'one' || !target) return UNSUPPORTED;
+  const inner = aliases.next();
+  const object = nodeObjectSql(target, inner, fields, aliases);
+  if (object === UNSUPPORTED) return UNSUPPORTED;
+  return Prisma.sql`(SELECT ${object} FROM ${Prisma.raw(`"${target.table}"`)} AS ${Prisma.raw(inner)} WHERE ${column(inner, 'id')} = ${column(alias, relation.localKey)})`;
+}
+
+function wantsCursors(plan: ConnectionPlan): boolean {
+  return plan.fields.some(
+    (f) =>
+      (f.kind === 'edges' && f.fields.some((e) => e.kind === 'cursor')) ||
+      (f.kind === 'pageInfo' &&
+        f.fields.some((i) => i.kind === 'startCursor' || i.kind === 'endCursor')),
+  );
+}
+
+/** The rows of the page: each one's node JSON, cursor and place, plus one row to tell a next page. */
+function pageRowsSql(
+  model: ReadModel,
+  plan: ConnectionPlan,
+  nodeFields: readonly NodeField[],
+  aliases: Aliases,
+  link: (alias: string) => Sql,
+): Sql | Unsupported {
+  const alias = aliases.next();
+  const where = whereSql(model, alias, plan.where, aliases);
+  const node = nodeObjectSql(model, alias, nodeFields, aliases);
+  if (where === UNSUPPORTED || node === UNSUPPORTED || plan.order.length === 0) return UNSUPPORTED;
+  if (plan.order.some((o) => !(o.column in model.columns))) return UNSUPPORTED;
+  const { page } = plan;
+  // Backward pages read the order reversed and are turned back when aggregated, as Prisma does.
+  const descending = (o: { descending: boolean }) => o.descending !== page.backward;
+  const orderSql = Prisma.join(
+    plan.order.map(
+      (o) => Prisma.sql`${column(alias, o.column)} ${Prisma.raw(descending(o) ? 'DESC' : 'ASC')}`,
+    ),
+  );
+  let cursor = Prisma.sql`TRUE`;
+  if (page.cursorId !== null) {
+    const direction = descending(plan.order[0]!);
+    if (plan.order.some((o) => descending(o) !== direction)) return UNSUPPORTED;
+    const mine = Prisma.join(plan.order.map((o) => column(alias, o.column)));
+    const its = Prisma.join(plan.order.map((o) => column('c', o.column)));
+    // Prisma's cursor: from the cursor row on (inclusive), the row itself skipped by OFFSET 1.
+    cursor = Prisma.sql`(${mine}) ${Prisma.raw(direction ? '<=' : '>=')} (SELECT ${its} FROM ${Prisma.raw(`"${model.table}"`)} AS c WHERE c."id" = ${page.cursorId}::uuid)`;
+  }
+  const skip = page.cursorId === null ? 0 : 1;
+  // Each row's cursor only when an edge's cursor or pageInfo's start/end cursor is asked for.
+  const cursorText = wantsCursors(plan)
+    ? base64(Prisma.sql`'GPC:S:' || ${column(alias, 'id')}::text`)
+    : Prisma.sql`NULL::text`;
+  return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${skip}::int AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${page.size + 1}::int OFFSET ${skip}::int`;
+}
+
+function pageInfoSql(plan: ConnectionPlan, fields: readonly PageInfoField[]) {
+  const { page } = plan;
+  const full = Prisma.sql`(count(*) > ${page.size}::int)`;
+  const kept = Prisma.sql`FILTER (WHERE p.ord <= ${page.size}::int)`;
+  const first = Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(page.backward ? 'DESC' : 'ASC')}) ${kept})[1]`;
+  const last = Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(page.backward ? 'ASC' : 'DESC')}) ${kept})[1]`;
+  const bool = (value: boolean) => Prisma.raw(value ? 'true' : 'false');
+  // plugin-prisma's pageInfo (wrapConnectionResult): a cursor on the side asked from means more.
+  const next = page.hasBefore ? bool(true) : page.backward ? bool(false) : full;
+  const previous = page.hasAfter ? bool(true) : page.backward ? full : bool(false);
+  return objectOf(
+    fields.map((f) => {
+      if (f.kind === 'text') return [f.key, literal(f.value)] as const;
+      const value = {
+        hasNextPage: next,
+        hasPreviousPage: previous,
+        startCursor: first,
+        endCursor: last,
+      }[f.kind];
+      return [f.key, value] as const;
+    }),
+  );
+}
+
+function edgesSql(plan: ConnectionPlan, fields: readonly EdgeField[]) {
+  const edge = objectOf(
+    fields.map((f) => {
+      const value =
+        f.kind === 'text'
+          ? literal(f.value)
+          : f.kind === 'cursor'
+            ? Prisma.sql`p.cursor`
+            : Prisma.sql`p.node`;
+      return [f.key, value] as const;
+    }),
+  );
+  if (edge === UNSUPPORTED) return UNSUPPORTED;
+  const direction = Prisma.raw(plan.page.backward ? 'DESC' : 'ASC');
+  return Prisma.sql`COALESCE(json_agg(${edge} ORDER BY p.ord ${direction}) FILTER (WHERE p.ord <= ${plan.page.size}::int), '[]'::json)`;
+}
+
+function totalCountSql(
+  model: ReadModel,
+  plan: ConnectionPlan,
+  aliases: Aliases,
+  link: (alias: string) => Sql,
+) {
+  const alias = aliases.next();
+  const where = whereSql(model, alias, plan.where, aliases);
+  if (where === UNSUPPORTED) return UNSUPPORTED;
+  return Prisma.sql`(SELECT count(*)::int FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where})`;
+}
+
+/** A connection's JSON: a scalar sub-select over its page (`link` ties it to its parent row). */
+export function connectionSql(
+  plan: ConnectionPlan,
+  aliases: Aliases,
+  link: (alias: string) => Sql,
+): Sql | Unsupported {
+  const model = readModel(plan.model);
+  if (!model || !Number.isInteger(plan.page.size) || plan.page.size < 0) return UNSUPPORTED;
+  const nodeFields = plan.fields.flatMap((f) =>
+    f.kind === 'edges' ? f.fields.flatMap((e) => (e.kind === 'node' ? [e.fields] : [])) : [],
+  );
+  // Two `node` selections under one connection would need merging: the normal path does that.
+  if (nodeFields.length > 1) return UNSUPPORTED;
+  const rows = pageRowsSql(model, plan, nodeFields[0] ?? [], aliases, link);
+  if (rows === UNSUPPORTED) return UNSUPPORTED;
+  const object = objectOf(
+    plan.fields.map((f: ConnectionField) => {
+      if (f.kind === 'text') return [f.key, literal(f.value)] as const;
+      if (f.kind === 'totalCount')
+        return [f.key, totalCountSql(model, plan, aliases, link)] as const;
+      if (f.kind === 'pageInfo') return [f.key, pageInfoSql(plan, f.fields)] as const;
+      return [f.key, edgesSql(plan, f.fields)] as const;
+    }),
+  );
+  if (object === UNSUPPORTED) return UNSUPPORTED;
+  // The page's aggregates make one row of any number of rows; a connection asked only for its
+  // totalCount (or __typename) reads no rows at all.
+  const readsRows = plan.fields.some((f) => f.kind === 'edges' || f.kind === 'pageInfo');
+  return readsRows
+    ? Prisma.sql`(SELECT ${object} FROM (${rows}) AS p)`
+    : Prisma.sql`(SELECT ${object})`;
+}
+
+/** The statement answering the whole plan: one row, `body`, the `data` object as JSON text. */
+export function responseSql(plan: ResponsePlan): Sql | null {
+  const aliases = new Aliases();
+  const object = objectOf(
+    plan.map((root) => {
+      if (root.text !== undefined) return [root.key, literal(root.text)] as const;
+      if (!root.connection) return [root.key, UNSUPPORTED] as const;
+      return [root.key, connectionSql(root.connection, aliases, () => Prisma.sql`TRUE`)] as const;
+    }),
+  );
+  return object === UNSUPPORTED ? null : Prisma.sql`SELECT (${object})::text AS body`;
+}

@@ -1,0 +1,49 @@
+import type { Plugin } from 'graphql-yoga';
+import { hasRole } from '../auth/identity.js';
+import { responseSql } from '../db/store/reads/response/response-sql.js';
+import { queryInScope, tenantScope } from '../db/tenant-scope.js';
+import type { QuellContext } from '../graphql/context.js';
+import { planOperation } from '../graphql/fast-reads/plan-operation.js';
+import { MAX_COST } from '../graphql/limits/index.js';
+import type { Logger } from './logger.js';
+import { operationCost } from './operation-cost.js';
+
+/**
+ * The hot reads answered whole by PostgreSQL (issue 11): when the SQL read path covers every
+ * field of a query operation, one statement (its tenant scope in the same round trip) builds the
+ * response's `data` as JSON and graphql-js resolves nothing. It runs after validation and the
+ * operation limits (last among the plugins); whatever it does not cover — another field, a
+ * directive, a caller without the viewer role every covered type requires, an operation over the
+ * cost limit, any error — takes the normal path, which answers as before.
+ */
+export function useFastReads(logger: Logger): Plugin {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const ctx = args.contextValue as Partial<QuellContext>;
+      if (!ctx.sqlReadPath || !ctx.identity || !ctx.prisma || !hasRole(ctx.identity, 'viewer'))
+        return;
+      const plan = planOperation({
+        schema: args.schema,
+        document: args.document,
+        operationName: args.operationName,
+        variables: args.variableValues,
+        identity: ctx.identity,
+      });
+      const statement = plan && responseSql(plan);
+      if (!statement) return;
+      const cost = operationCost({ ...args, variables: args.variableValues, context: ctx });
+      if (cost === null || cost > MAX_COST) return;
+      try {
+        const row = await queryInScope<{ result: string }>(
+          ctx.prisma,
+          tenantScope(ctx.identity.tenantId),
+          statement,
+        );
+        if (typeof row?.result === 'string')
+          setResultAndStopExecution({ data: JSON.parse(row.result) });
+      } catch (err) {
+        logger.warn({ err }, 'the SQL read path failed; the normal path answers');
+      }
+    },
+  };
+}
