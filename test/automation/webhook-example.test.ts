@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedNotifyRule } from '../../scripts/seed-automation.js';
@@ -17,16 +17,39 @@ beforeAll(async () => {
 });
 afterAll(() => a?.close());
 
-/** Resolves with the first stdout line matching `pattern`. */
-function lineMatching(output: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    output.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const line = text.split('\n').find((l) => pattern.test(l));
-      if (line) resolve(line);
-    });
+/** The example's output so far, and the first stdout line matching a pattern, failing with its
+ * stderr if the process ends first (a crash would otherwise show only as a timeout). */
+function watch(child: ChildProcess) {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
   });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', (code) => reject(new Error(`example exited (${code}): ${stderr}`))),
+  );
+  exited.catch(() => {});
+  return (pattern: RegExp): Promise<string> =>
+    Promise.race([
+      exited,
+      new Promise<string>((resolve) => {
+        const look = () => {
+          const line = stdout.split('\n').find((l) => pattern.test(l));
+          if (line === undefined) return false;
+          resolve(line);
+          return true;
+        };
+        if (!look()) {
+          const onData = () => {
+            if (look()) child.stdout?.off('data', onData);
+          };
+          child.stdout?.on('data', onData);
+        }
+      }),
+    ]);
 }
 
 describe('README "Automating Quell"', () => {
@@ -42,10 +65,11 @@ describe('README "Automating Quell"', () => {
       PORT: '0',
     };
     const example = spawn(process.execPath, [EXAMPLE, 'Servers'], { env });
+    const lineMatching = watch(example);
     try {
-      await lineMatching(example.stdout, /^listening on/);
+      await lineMatching(/^listening on/);
       await t.reportAlert(srv.id, [suspiciousFile(sha())]);
-      const line = await lineMatching(example.stdout, /^verified delivery/);
+      const line = await lineMatching(/^verified delivery/);
       const [action] = await a.prisma.remediationAction.findMany({ where: { tenantId: t.tid } });
       expect(line).toContain('QUARANTINE_FILE is PENDING_APPROVAL');
       expect(line).toContain(Buffer.from(`RemediationAction:${action!.id}`).toString('base64'));

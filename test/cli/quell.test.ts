@@ -91,12 +91,12 @@ describe('quell', { timeout: 240_000 }, () => {
 
   it('seed fills a tenant through the seed function; a second run leaves it alone', async () => {
     const env = { DATABASE_URL: server.databaseUrl };
-    const first = await quell(['seed', '--tenant', 'cli-seeded', '--devices', '40'], env);
+    const first = await quell(['seed', '--tenant', 'cli-seeded', '--devices', '12'], env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Tenant "cli-seeded" seeded');
     const incidents = await server.prisma.incident.count({ where: { tenantId: 'cli-seeded' } });
     expect(incidents).toBeGreaterThan(0);
-    const again = await quell(['seed', '--tenant', 'cli-seeded', '--devices', '40'], env);
+    const again = await quell(['seed', '--tenant', 'cli-seeded', '--devices', '12'], env);
     expect(again.stdout).toContain('nothing to seed');
     expect(await server.prisma.incident.count({ where: { tenantId: 'cli-seeded' } })).toBe(
       incidents,
