@@ -1,7 +1,7 @@
 import type { RemediationAction } from '../../generated/prisma/client.js';
 import { Prisma, type Transaction } from '../client.js';
 import type { DerivedRowLocks } from './derived-states.js';
-import { utc } from './sql.js';
+import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One remediation action to insert in its entry status. */
 export interface ActionRow {
@@ -37,7 +37,7 @@ export async function insertActionRows(
   rows: readonly ActionRow[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const col = <T>(pick: (r: ActionRow) => T) => rows.map(pick);
+  const col = (pick: (r: ActionRow) => ArrayElement) => sqlArray(rows.map(pick));
   const inserted = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO remediation_actions (id, "tenantId", "deviceId", "deviceGroupId", type, source, status, "evidenceId",
       "investigationId", "incidentId", sha256, "openTargetKey", decision, explanation, "requestedBy", comment,
