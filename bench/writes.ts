@@ -1,10 +1,12 @@
 // Write-path benchmark (issue 11): Quell's use cases against a hand-written SQL transaction making
 // the same writes (bench/support/raw-writes.ts) on the same database, interleaved, sequential.
 //   npm run bench:writes -- [--incidents 5000] [--rounds 5] [--singles 20] [--bulks 3] [--findings 4]
-//                           [--baseline <checkout>] [--sql] [--rls-statement]
+//                           [--baseline <checkout>] [--sql] [--rls-statement] [--profile <dir>]
 // --baseline runs another checkout's services (e.g. a `git worktree` of the commit before a change,
 // with node_modules linked and src/generated copied) in the same rounds, on the same database, so
 // before and after are measured side by side. --sql prints each side's statements of one call.
+// --profile <dir> records a CPU profile of the Quell side's calls only (`<dir>/<operation>.cpuprofile`,
+// `rounds` × runs extra calls after the measured rounds): where its CPU per operation goes.
 // --rls-statement sends one `set_config` after every BEGIN of the Quell sides, as row-level
 // security's tenant scope will: the ratio with that statement more.
 // Operations: approveRemediationActions of 1 id and of 50 ids, submitInvestigationFindings of 100
@@ -19,6 +21,7 @@ import pg from 'pg';
 import { createPrismaClient } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createServices, type Services, systemActor } from '../src/services/index.js';
+import { withCpuProfile } from './support/cpu-profile.js';
 import { throwawayDatabase } from './support/database.js';
 import { numericOption as option } from './support/options.js';
 import { type RawInvestigation, rawApprove, rawSubmitFindings } from './support/raw-writes.js';
@@ -210,6 +213,22 @@ async function measure(operation: Operation, print = false): Promise<Sample> {
   return { ms: ms / runs, cpuMs: cpuMs / runs, statements: sql / runs };
 }
 
+const profileDir = process.argv.includes('--profile')
+  ? process.argv[process.argv.indexOf('--profile') + 1]!
+  : null;
+
+/** --profile: the Quell side's calls of one operation again, under the CPU profiler. */
+async function profileQuell(operation: Operation): Promise<void> {
+  if (!profileDir) return;
+  const file = `${profileDir}/${operation.name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
+  // Fixtures first (findings' come from reportAlert, Quell too): the profile holds the calls only.
+  const calls: (() => Promise<unknown>)[] = [];
+  for (let i = 0; i < rounds * operation.runs; i++) calls.push(await operation.prepare());
+  await withCpuProfile(file, async () => {
+    for (const call of calls) await call();
+  });
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /** Interleaved rounds (Quell, [baseline,] raw, Quell …) so every side sees the same machine. */
@@ -230,6 +249,7 @@ async function compare(index: number) {
   const raw = sides.length - 1;
   const pick = (side: number, value: (s: Sample) => number) =>
     median(samples.map((round) => value(round[side]!)));
+  await profileQuell(ops[0]!);
   for (const [i, side] of sides.entries()) {
     const ratio = median(samples.map((round) => round[raw]!.ms / round[i]!.ms));
     console.log(

@@ -23,14 +23,23 @@ export interface PrismaOptions {
  */
 const WAITS = { maxWait: 30_000, timeout: 60_000 };
 
+/**
+ * 'minimal' (production's default) in every environment: any other format makes Prisma capture a
+ * stack trace (`new Error()`) on every query for the code frame of an error message, and Quell
+ * turns the database's errors into its own anyway.
+ */
+const ERROR_FORMAT = 'minimal';
+
 export function createPrismaClient(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg(
     options.pool ?? { connectionString: databaseUrl, max: options.poolSize ?? 10 },
   );
-  if (!options.onQuery) return new PrismaClient({ adapter, transactionOptions: WAITS });
+  if (!options.onQuery)
+    return new PrismaClient({ adapter, transactionOptions: WAITS, errorFormat: ERROR_FORMAT });
   const client = new PrismaClient({
     adapter,
     transactionOptions: WAITS,
+    errorFormat: ERROR_FORMAT,
     log: [{ emit: 'event', level: 'query' }],
   });
   const onQuery = options.onQuery;

@@ -1,5 +1,5 @@
 import { Prisma, type Transaction } from '../db/client.js';
-import { lockTenantLog } from '../db/store/index.js';
+import { lockTenantLog, sqlArray } from '../db/store/index.js';
 import type { RemediationActionStatus, RemediationActionType } from '../generated/prisma/enums.js';
 
 /** One change of an action's status, as the stream tells it (SPEC §4). */
@@ -44,17 +44,19 @@ export async function appendActionEvents(
  * the tenants' log locks (the kernel's closing steps): the ids come from the statement's snapshot.
  */
 export function actionEventsInsert(changes: readonly ActionStatusChange[]): Prisma.Sql {
+  // One array literal per column (sqlArray: Prisma's per-element cost).
+  const col = (pick: (c: ActionStatusChange) => string | null) => sqlArray(changes.map(pick));
   return Prisma.sql`
     INSERT INTO stream_events (id, "tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")
     SELECT (SELECT COALESCE(MAX(s.id), 0) FROM stream_events s WHERE s."tenantId" = t.tenant)
              + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
            t.tenant, t.action::uuid, t.grp::uuid, t.device::uuid, t.incident::uuid, t.type::"RemediationActionType",
            t.prev::"RemediationActionStatus", t.status::"RemediationActionStatus"
-    FROM unnest(${changes.map((c) => c.tenantId)}::text[], ${changes.map((c) => c.actionId)}::text[],
-                ${changes.map((c) => c.deviceGroupId)}::text[], ${changes.map((c) => c.deviceId)}::text[],
-                ${changes.map((c) => c.incidentId)}::text[],
-                ${changes.map((c) => c.actionType)}::text[], ${changes.map((c) => c.previousStatus)}::text[],
-                ${changes.map((c) => c.status)}::text[])
+    FROM unnest(${col((c) => c.tenantId)}::text[], ${col((c) => c.actionId)}::text[],
+                ${col((c) => c.deviceGroupId)}::text[], ${col((c) => c.deviceId)}::text[],
+                ${col((c) => c.incidentId)}::text[],
+                ${col((c) => c.actionType)}::text[], ${col((c) => c.previousStatus)}::text[],
+                ${col((c) => c.status)}::text[])
          WITH ORDINALITY AS t(tenant, action, grp, device, incident, type, prev, status, n)
     ORDER BY t.n`;
 }

@@ -62,9 +62,10 @@ async function decide(
     async (work) => {
       // Locked in id order, then re-read: a concurrent decider that got there first has committed,
       // and this one sees its decision. The update below is conditional on the status read.
+      // The derived-state rows are locked with them: a decision locks nothing else.
       const rows = await expireOverdue(
         work,
-        await lockActions(work, input.ids, visibleActionTerms(actor)),
+        await lockActions(work, input.ids, visibleActionTerms(actor), { lockDerivedRows: true }),
       );
       const movable = rows.filter((row) => canTransition(row.status, decision.to));
       const patchDecision = (from: RemediationActionStatus) =>

@@ -2,12 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   visibleActions,
-  visibleDevices,
+  visibleActionTerms,
   visibleEvidence,
   visibleInvestigations,
 } from '../auth/scope.js';
 import type { Transaction } from '../db/client.js';
-import { investigationDeviceGroups, lockInvestigationForFindings } from '../db/store/index.js';
+import {
+  type FindingsDeviceRow,
+  investigationDeviceGroups,
+  lockInvestigationForFindings,
+  readInvestigationForFindings,
+} from '../db/store/index.js';
 import type { Plan } from '../generated/prisma/enums.js';
 import { effectiveAutomationLevel, runsAutomatedInvestigation, VERDICTS } from '../policy/index.js';
 import type { Actor } from './kernel/actor.js';
@@ -105,11 +110,11 @@ export async function submitInvestigationFindings(
       rescope,
     },
     async (work) => {
-      const investigation = await openInvestigation(work, input.investigationId);
+      const investigation = await openInvestigation(work, input.investigationId, input.findings);
       const plan = investigation.tenant.plan;
       const defaultDeviceId = investigation.devices[0]?.deviceId ?? null;
       const known = await readKnownEvidence(work, input.findings);
-      const devices = await readNewEvidenceDevices(work, input.findings, defaultDeviceId);
+      const devices = new Map(investigation.evidenceDevices.map((d) => [d.id, d]));
       const { pendingActionTtlHours } = investigation.tenant;
       const context = { investigation, plan, defaultDeviceId, pendingActionTtlHours };
       const sorted = sortFindings(input.findings, context, { known, devices });
@@ -173,24 +178,31 @@ async function closeFindings(tx: Transaction, investigationId: string): Promise<
   });
 }
 
-/** The investigation, locked, if the caller may see it and it still takes findings. */
-async function openInvestigation(work: Work, investigationId: string) {
+/**
+ * The investigation, locked, if the caller may see it and it still takes findings; with the
+ * devices of new evidence (default: the first device it covers that the caller may see), in scope.
+ */
+async function openInvestigation(
+  work: Work,
+  investigationId: string,
+  findings: readonly Finding[],
+) {
   const { tx, actor } = work;
   // lastFindingsAt: the system timeout (SPEC §7.1) counts from the last submission.
   await lockInvestigationForFindings(tx, actor.tenantId, investigationId, work.now);
-  const investigation = await tx.investigation.findFirst({
-    where: { AND: [{ id: investigationId }, visibleInvestigations(actor)] },
-    include: {
-      // The default device of new evidence: the first one the investigation covers that the caller may see.
-      devices: {
-        where: { device: visibleDevices(actor) },
-        orderBy: [{ joinedAt: 'asc' }, { deviceId: 'asc' }],
-        select: { deviceId: true },
-      },
-      tenant: { select: { plan: true, pendingActionTtlHours: true } },
+  const newEvidence = findings.filter((f) => f.evidence);
+  const investigation = await readInvestigationForFindings(
+    tx,
+    actor.tenantId,
+    investigationId,
+    visibleActionTerms(actor),
+    {
+      deviceIds: [...new Set(newEvidence.flatMap((f) => (f.deviceId ? [f.deviceId] : [])))],
+      withDefaultDevice: newEvidence.some((f) => !f.deviceId),
     },
-  });
-  if (!investigation) throw missing('Investigation', 'investigationId');
+  );
+  if (!investigation || investigation.devices.length === 0)
+    throw missing('Investigation', 'investigationId');
   if (investigation.terminalState || investigation.findingsComplete) {
     throw new DomainError(
       'CONFLICT',
@@ -227,26 +239,8 @@ async function readKnownEvidence(work: Work, findings: readonly Finding[]) {
   return new Map(rows.map((e) => [e.id, e]));
 }
 
-/** The devices of new evidence (default: the investigation's first device), in scope, by id. */
-async function readNewEvidenceDevices(
-  work: Work,
-  findings: readonly Finding[],
-  defaultDeviceId: string | null,
-) {
-  const ids = [
-    ...new Set(findings.flatMap((f) => (f.evidence ? [f.deviceId ?? defaultDeviceId ?? ''] : []))),
-  ].filter(Boolean);
-  const rows = ids.length
-    ? await work.tx.device.findMany({
-        where: { AND: [{ id: { in: ids } }, visibleDevices(work.actor)] },
-        select: { id: true, ...DEVICE_FACTS },
-      })
-    : [];
-  return new Map(rows.map((d) => [d.id, d]));
-}
-
 type KnownEvidence = Awaited<ReturnType<typeof readKnownEvidence>>;
-type NewEvidenceDevices = Awaited<ReturnType<typeof readNewEvidenceDevices>>;
+type NewEvidenceDevices = ReadonlyMap<string, FindingsDeviceRow>;
 
 interface SortContext {
   investigation: InvestigationRef;

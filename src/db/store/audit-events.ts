@@ -1,5 +1,5 @@
 import { Prisma, type Transaction } from '../client.js';
-import { utc } from './sql.js';
+import { type ArrayElement, sqlArray, utc } from './sql.js';
 import { lockTenantLog } from './tenant-log-lock.js';
 
 /** One audit_events row; `before`/`after` are JSON texts or null. */
@@ -40,7 +40,7 @@ export async function insertAuditEvents(
  * log locks: the ids are drawn from the statement's snapshot).
  */
 export function auditEventsInsert(rows: readonly AuditEventRow[]): Prisma.Sql {
-  const col = <T>(pick: (r: AuditEventRow) => T) => rows.map(pick);
+  const col = (pick: (r: AuditEventRow) => ArrayElement) => sqlArray(rows.map(pick));
   return Prisma.sql`
     INSERT INTO audit_events (id, "tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
                               "deviceGroupIds", before, after, comment, "requestId", outcome)

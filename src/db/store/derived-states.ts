@@ -1,10 +1,16 @@
-import type { Transaction } from '../client.js';
+import { Prisma, type Transaction } from '../client.js';
 import { utc } from './sql.js';
 import { TENANT_LOG_LOCK_PREFIX } from './tenant-log-lock.js';
 
 /** Locks incidents (in id order, FOR NO KEY UPDATE). */
 export async function lockIncidents(tx: Transaction, sortedIds: readonly string[]): Promise<void> {
   await tx.$queryRaw`SELECT id FROM incidents WHERE id = ANY(${[...sortedIds]}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+}
+
+/** Investigations (with their incident) and incidents a transaction locked FOR NO KEY UPDATE. */
+export interface DerivedRowLocks {
+  incidentOfInvestigation: ReadonlyMap<string, string>;
+  incidentIds: ReadonlySet<string>;
 }
 
 /** What an investigation's state is derived from (SPEC §3.6), as stored now. */
@@ -58,13 +64,24 @@ interface FactsRow extends InvestigationFactsRow, IncidentFactsByInvestigation {
  * investigationFacts and incidentFacts in one statement (read after the rows were locked, so it
  * sees every earlier writer's committed actions). An incident lists its investigations' states as
  * stored before this transaction's refresh: the caller puts the new ones in.
+ *
+ * The same statement takes the log locks of `logTenantIds` (pg_advisory_xact_lock, see
+ * tenant-log-lock.ts), after the row locks the transaction already holds: the closing statement
+ * that follows (derivedStateWrites with the audit and stream inserts) draws its ids from a
+ * snapshot taken under them. The facts need no fresher snapshot than this one: every other writer
+ * of these rows waits for their locks before it recomputes, so it cannot commit in between.
  */
 export async function derivedStateFacts(
   tx: Transaction,
   investigationIds: readonly string[],
   incidentIds: readonly string[],
+  logTenantIds: readonly string[] = [],
 ): Promise<{ investigations: InvestigationFactsRow[]; incidents: IncidentFactsByInvestigation[] }> {
   const rows = await tx.$queryRaw<FactsRow[]>`
+    WITH log_locks AS MATERIALIZED (
+      SELECT pg_advisory_xact_lock(hashtextextended(${TENANT_LOG_LOCK_PREFIX} || t, 0))
+      FROM (SELECT t FROM unnest(${[...logTenantIds].sort()}::text[]) AS t ORDER BY t) AS tenants
+    )
     SELECT 'investigation' AS kind, i.id::text, i.state::text AS state, i."findingsComplete",
            i."terminalState"::text AS "terminalState", i."endedAt",
            EXISTS (SELECT 1 FROM evidence e WHERE e."investigationId" = i.id AND e.verdict IN ('MALICIOUS', 'SUSPICIOUS')) AS threat,
@@ -78,7 +95,11 @@ export async function derivedStateFacts(
            n."remediationStatus"::text, n."automatedInvestigationState"::text,
            ARRAY(SELECT i.id::text FROM investigations i WHERE i."incidentId" = n.id ORDER BY i.id),
            ARRAY(SELECT i.state::text FROM investigations i WHERE i."incidentId" = n.id ORDER BY i.id)
-    FROM incidents n WHERE n.id = ANY(${[...incidentIds]}::uuid[])`;
+    FROM incidents n WHERE n.id = ANY(${[...incidentIds]}::uuid[])
+    UNION ALL
+    -- One row however many tenants: the one-time filter runs the locks even when there are no facts.
+    SELECT 'log-locks', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    WHERE (SELECT count(*) FROM log_locks) >= 0`;
   return {
     investigations: rows.filter((row) => row.kind === 'investigation'),
     incidents: rows.filter((row) => row.kind === 'incident'),
@@ -92,30 +113,25 @@ export interface DerivedStateChanges {
 }
 
 /**
- * Writes the changed derived states and takes the tenants' log locks (pg_advisory_xact_lock, see
- * tenant-log-lock.ts) in one statement: the closing steps' first round trip. The audit and stream
- * inserts that follow draw their ids under the lock.
+ * The changed derived states as data-modifying statements, to run as one statement with the audit
+ * and stream inserts (runAsOneStatement): the closing steps' last round trip. Empty: nothing changed.
  */
-export async function updateDerivedStatesAndLockLogs(
-  tx: Transaction,
-  changes: DerivedStateChanges,
-  logTenantIds: readonly string[],
-): Promise<void> {
+export function derivedStateWrites(changes: DerivedStateChanges): Prisma.Sql[] {
   const { investigations: inv, incidents: inc } = changes;
-  await tx.$executeRaw`
-    WITH investigation_states AS (
+  const writes: Prisma.Sql[] = [];
+  if (inv.length > 0)
+    writes.push(Prisma.sql`
       UPDATE investigations i SET state = c.state::"InvestigationState", "endedAt" = c.ended
       FROM unnest(${inv.map((c) => c.id)}::uuid[], ${inv.map((c) => c.state)}::text[],
                   ${inv.map((c) => utc(c.endedAt))}::timestamp[]) AS c(id, state, ended)
-      WHERE i.id = c.id
-    ), incident_states AS (
+      WHERE i.id = c.id`);
+  if (inc.length > 0)
+    writes.push(Prisma.sql`
       UPDATE incidents n SET "remediationStatus" = c.status::"IncidentRemediationStatus",
                              "automatedInvestigationState" = c.state::"InvestigationState",
                              "updatedAt" = ${utc(changes.now)}::timestamp
       FROM unnest(${inc.map((c) => c.id)}::uuid[], ${inc.map((c) => c.status)}::text[],
                   ${inc.map((c) => c.state)}::text[]) AS c(id, status, state)
-      WHERE n.id = c.id
-    )
-    SELECT pg_advisory_xact_lock(hashtextextended(${TENANT_LOG_LOCK_PREFIX} || t, 0))
-    FROM (SELECT t FROM unnest(${[...logTenantIds].sort()}::text[]) AS t ORDER BY t) AS tenants`;
+      WHERE n.id = c.id`);
+  return writes;
 }

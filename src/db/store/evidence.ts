@@ -1,5 +1,5 @@
 import type { Transaction } from '../client.js';
-import { utc } from './sql.js';
+import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One evidence row to insert, its location already classified by the policy engine. */
 export interface EvidenceRow {
@@ -30,7 +30,7 @@ export async function insertEvidenceRows(
   rows: readonly EvidenceRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(pick: (r: EvidenceRow) => T) => rows.map(pick);
+  const col = (pick: (r: EvidenceRow) => ArrayElement) => sqlArray(rows.map(pick));
   await tx.$executeRaw`
     INSERT INTO evidence (id, "tenantId", "deviceId", "alertId", "incidentId", "investigationId", kind, path, sha256, "processId",
                           "commandLine", "registryKey", name, value, verdict, "locationClasses", "pathUnderstood", "remediationStatus", "createdAt")

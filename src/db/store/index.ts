@@ -14,7 +14,7 @@ export * from './indicators.js';
 export * from './investigations.js';
 export * from './rate-limit-buckets.js';
 export * from './remediation-actions.js';
-export { runAsOneStatement, utc } from './sql.js';
+export { type ArrayElement, runAsOneStatement, sqlArray, utc } from './sql.js';
 export * from './tenant-log-lock.js';
 export * from './tenants.js';
 export * from './webhook-deliveries.js';

@@ -1,4 +1,5 @@
-import type { Transaction } from '../client.js';
+import type { AutomationLevel, OsPlatform, Plan } from '../../generated/prisma/enums.js';
+import { Prisma, type Transaction } from '../client.js';
 import { utc } from './sql.js';
 
 /** Locks an investigation of the tenant (FOR NO KEY UPDATE), so submissions to it queue. */
@@ -65,4 +66,94 @@ export async function investigationDeviceGroups(
     SELECT DISTINCT d."deviceGroupId"::text AS id FROM investigation_devices i JOIN devices d ON d.id = i."deviceId"
     WHERE i."investigationId" = ${investigationId}::uuid`;
   return rows.map((row) => row.id);
+}
+
+/** Which devices a caller may see: those of the named groups ('all': every group), or one device. */
+export interface DeviceScopeTerms {
+  groupNames: 'all' | readonly string[];
+  deviceId: string | null;
+}
+
+/** A device of new evidence, with what the findings' policy reads of it. */
+export interface FindingsDeviceRow {
+  id: string;
+  osPlatform: OsPlatform;
+  deviceGroupId: string;
+  deviceGroup: { automationLevel: AutomationLevel };
+}
+
+/** An investigation as a submission of findings reads it (after locking it). */
+export interface FindingsInvestigationRow {
+  id: string;
+  incidentId: string;
+  terminalState: string | null;
+  findingsComplete: boolean;
+  tenant: { plan: Plan; pendingActionTtlHours: number | null };
+  /** The devices it covers that the caller may see, first joined first (none: not visible). */
+  devices: { deviceId: string }[];
+  /** The devices of new evidence (`deviceIds`, and the first of `devices` if asked), in scope. */
+  evidenceDevices: FindingsDeviceRow[];
+}
+
+interface FindingsInvestigationResult
+  extends Omit<FindingsInvestigationRow, 'devices' | 'tenant' | 'evidenceDevices'> {
+  plan: Plan;
+  pendingActionTtlHours: number | null;
+  deviceIds: string[];
+  evidenceDevices:
+    | (Omit<FindingsDeviceRow, 'deviceGroup'> & { automationLevel: AutomationLevel })[]
+    | null;
+}
+
+/**
+ * One read of what a submission needs (the investigation locked by lockInvestigationForFindings
+ * just before, so this snapshot sees every earlier submission): the investigation, its tenant's
+ * plan and pending TTL, the devices it covers in the caller's scope, and the devices of the new
+ * evidence in that scope — `evidenceDeviceIds`, plus the first covered device when
+ * `withDefaultDevice` (new evidence without a device goes there). Null: no such investigation of
+ * the tenant; no covered device in scope: the caller may not see it.
+ */
+export async function readInvestigationForFindings(
+  tx: Transaction,
+  tenantId: string,
+  id: string,
+  scope: DeviceScopeTerms,
+  evidenceDevices: { deviceIds: readonly string[]; withDefaultDevice: boolean },
+): Promise<FindingsInvestigationRow | null> {
+  const everyGroup = scope.groupNames === 'all';
+  const names = everyGroup ? [] : [...scope.groupNames];
+  const inScope = Prisma.sql`d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
+    AND (${everyGroup} OR g.name = ANY(${names}::text[]))
+    AND (${scope.deviceId}::uuid IS NULL OR d.id = ${scope.deviceId}::uuid)`;
+  const [row] = await tx.$queryRaw<FindingsInvestigationResult[]>`
+    WITH covered AS MATERIALIZED (
+      SELECT v."deviceId" AS id, v."joinedAt" FROM investigation_devices v
+      JOIN devices d ON d.id = v."deviceId" JOIN device_groups g ON g.id = d."deviceGroupId"
+      WHERE v."investigationId" = ${id}::uuid AND ${inScope}
+    ), evidence_devices AS (
+      SELECT d.id::text, d."osPlatform"::text AS "osPlatform", d."deviceGroupId"::text AS "deviceGroupId",
+             g."automationLevel"::text AS "automationLevel"
+      FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
+      WHERE (d.id = ANY(${[...evidenceDevices.deviceIds]}::uuid[])
+             OR (${evidenceDevices.withDefaultDevice}
+                 AND d.id = (SELECT c.id FROM covered c ORDER BY c."joinedAt", c.id LIMIT 1)))
+        AND ${inScope}
+    )
+    SELECT i.id::text, i."incidentId"::text AS "incidentId", i."terminalState"::text AS "terminalState",
+           i."findingsComplete", t.plan::text AS plan, t."pendingActionTtlHours",
+           ARRAY(SELECT c.id::text FROM covered c ORDER BY c."joinedAt", c.id) AS "deviceIds",
+           (SELECT json_agg(e) FROM evidence_devices e) AS "evidenceDevices"
+    FROM investigations i JOIN tenants t ON t.id = i."tenantId"
+    WHERE i.id = ${id}::uuid AND i."tenantId" = ${tenantId}`;
+  if (!row) return null;
+  const { plan, pendingActionTtlHours, deviceIds, evidenceDevices: found, ...investigation } = row;
+  return {
+    ...investigation,
+    tenant: { plan, pendingActionTtlHours },
+    devices: deviceIds.map((deviceId) => ({ deviceId })),
+    evidenceDevices: (found ?? []).map(({ automationLevel, ...device }) => ({
+      ...device,
+      deviceGroup: { automationLevel },
+    })),
+  };
 }

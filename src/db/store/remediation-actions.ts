@@ -1,6 +1,7 @@
 import type { RemediationAction } from '../../generated/prisma/client.js';
 import { Prisma, type Transaction } from '../client.js';
-import { utc } from './sql.js';
+import type { DerivedRowLocks } from './derived-states.js';
+import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One remediation action to insert in its entry status. */
 export interface ActionRow {
@@ -36,7 +37,7 @@ export async function insertActionRows(
   rows: readonly ActionRow[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const col = <T>(pick: (r: ActionRow) => T) => rows.map(pick);
+  const col = (pick: (r: ActionRow) => ArrayElement) => sqlArray(rows.map(pick));
   const inserted = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO remediation_actions (id, "tenantId", "deviceId", "deviceGroupId", type, source, status, "evidenceId",
       "investigationId", "incidentId", sha256, "openTargetKey", decision, explanation, "requestedBy", comment,
@@ -97,6 +98,66 @@ export async function lockScopedActions(
         WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
           AND g.name = ANY(${names}::text[])))
     ORDER BY a.id FOR UPDATE OF a`;
+}
+
+/** lockScopedActions' rows, and the derived-state rows it locked after them. */
+export interface ActionsWithDerivedRowLocks {
+  actions: RemediationAction[];
+  locks: DerivedRowLocks;
+}
+
+/**
+ * lockScopedActions, and in the same statement — after the actions, in the closing steps' order —
+ * the investigations (id order) and incidents (id order, those of the actions and of their
+ * investigations) whose derived states a change of these actions recomputes, FOR NO KEY UPDATE:
+ * the closing steps then read their facts without a lock statement of their own. For a use case
+ * that locks nothing else afterwards (a row locked after these would break the order).
+ */
+export async function lockScopedActionsWithDerivedRows(
+  tx: Transaction,
+  tenantId: string,
+  sortedIds: readonly string[],
+  scope: ActionLockScope,
+): Promise<ActionsWithDerivedRowLocks> {
+  const everyGroup = scope.groupNames === 'all';
+  const names = everyGroup ? [] : [...scope.groupNames];
+  const rows = await tx.$queryRaw<
+    (RemediationAction & { investigationIncidentId: string | null })[]
+  >`
+    WITH locked AS MATERIALIZED (
+      SELECT a.* FROM remediation_actions a
+      WHERE a."tenantId" = ${tenantId} AND a.id = ANY(${[...sortedIds]}::uuid[])
+        AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
+        AND (${everyGroup} OR EXISTS (
+          SELECT 1 FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
+          WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
+            AND g.name = ANY(${names}::text[])))
+      ORDER BY a.id FOR UPDATE OF a
+    ), locked_investigations AS MATERIALIZED (
+      SELECT i.id, i."incidentId" FROM investigations i
+      WHERE i.id IN (SELECT l."investigationId" FROM locked l)
+      ORDER BY i.id FOR NO KEY UPDATE
+    ), locked_incidents AS MATERIALIZED (
+      SELECT n.id FROM incidents n
+      WHERE n.id IN (SELECT l."incidentId" FROM locked l UNION SELECT li."incidentId" FROM locked_investigations li)
+      ORDER BY n.id FOR NO KEY UPDATE
+    )
+    SELECT l.*, li."incidentId"::text AS "investigationIncidentId"
+    FROM locked l LEFT JOIN locked_investigations li ON li.id = l."investigationId"
+    -- The one-time filter runs after both lock steps (it counts the incidents' locks).
+    WHERE (SELECT count(*) FROM locked_incidents) >= 0
+    ORDER BY l.id`;
+  const incidentOfInvestigation = new Map<string, string>();
+  const incidentIds = new Set<string>();
+  const actions = rows.map(({ investigationIncidentId, ...action }) => {
+    if (action.investigationId && investigationIncidentId) {
+      incidentOfInvestigation.set(action.investigationId, investigationIncidentId);
+      incidentIds.add(investigationIncidentId);
+    }
+    if (action.incidentId) incidentIds.add(action.incidentId);
+    return action;
+  });
+  return { actions, locks: { incidentOfInvestigation, incidentIds } };
 }
 
 /** The columns a status change may write besides the status (each transition names its own). */

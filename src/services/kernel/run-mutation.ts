@@ -1,9 +1,5 @@
 import type { Transaction } from '../../db/client.js';
-import {
-  auditEventsInsert,
-  runAsOneStatement,
-  updateDerivedStatesAndLockLogs,
-} from '../../db/store/index.js';
+import { auditEventsInsert, derivedStateWrites, runAsOneStatement } from '../../db/store/index.js';
 import { ALL_TENANTS, scopedClient, tenantScope } from '../../db/tenant-scope.js';
 import { actionEventsInsert, notifyTenants } from '../../events/append.js';
 import { deriveStates } from '../remediation/derived-states.js';
@@ -21,24 +17,27 @@ import { runTransaction } from './transaction.js';
 import { createWork, type DispatchedAction, type ServiceDeps, type Work } from './work.js';
 
 /**
- * The closing steps of a transaction, in order, in at most four statements: lock and read what
- * the derived states come from; write the changed ones and take the tenants' log locks; then the
- * audit rows, the stream events and the NOTIFY as one statement — last, under the lock, so the
- * ids it draws are the next ones and a tenant's events commit in id order.
+ * The closing steps of a transaction, in order, in at most three statements: lock what the
+ * derived states come from (unless the work locked it already); read its facts and take the
+ * tenants' log locks; then the changed derived states, the audit rows, the stream events and the
+ * NOTIFY as one statement — last, under the log lock, so the ids it draws are the next ones and a
+ * tenant's events commit in id order.
  */
 export async function finishWork(work: Work): Promise<void> {
   const { tx } = work;
+  const eventTenants = [...new Set(work.events.map((event) => event.tenantId))];
+  const logTenantIds = [
+    ...new Set([...eventTenants, ...work.audit.map((entry) => entry.tenantId)]),
+  ];
   const changes = await deriveStates(tx, {
     investigationIds: work.investigationIds,
     incidentIds: work.incidentIds,
     now: work.now,
+    locked: work.derivedRowLocks,
+    logTenantIds,
   });
-  const eventTenants = [...new Set(work.events.map((event) => event.tenantId))];
-  const logTenants = [...new Set([...eventTenants, ...work.audit.map((entry) => entry.tenantId)])];
-  const changed = changes.investigations.length + changes.incidents.length > 0;
-  if (changed || logTenants.length > 0)
-    await updateDerivedStatesAndLockLogs(tx, changes, logTenants);
   const writes = [
+    ...derivedStateWrites(changes),
     ...(work.audit.length > 0 ? [auditEventsInsert(auditRowsOf(work.audit))] : []),
     ...(work.events.length > 0 ? [actionEventsInsert(work.events)] : []),
   ];

@@ -1,4 +1,5 @@
 import type { PrismaClient, Transaction } from '../../db/client.js';
+import type { DerivedRowLocks } from '../../db/store/index.js';
 import type { ActionStatusChange } from '../../events/append.js';
 import type { RemediationActionType } from '../../generated/prisma/enums.js';
 import type { Actor } from './actor.js';
@@ -47,6 +48,8 @@ export interface Work {
   audit: AuditEntry[];
   investigationIds: Set<string>;
   incidentIds: Set<string>;
+  /** Derived-state rows locked early (with the actions, lockActions): finishWork need not lock them again. */
+  derivedRowLocks: DerivedRowLocks | null;
   /** Actions moved to IN_PROGRESS / UNDO_IN_PROGRESS (by id): handed to the executor after commit. */
   dispatch: Map<string, RemediationActionType>;
 }
@@ -67,6 +70,7 @@ export function createWork(
     audit: [],
     investigationIds: new Set(),
     incidentIds: new Set(),
+    derivedRowLocks: null,
     dispatch: new Map(),
   };
 }

@@ -3,6 +3,7 @@ import {
   type ActionStatusPatch,
   EVERY_ACTION_OF_TENANT,
   lockScopedActions,
+  lockScopedActionsWithDerivedRows,
   moveActionStatus,
 } from '../../db/store/index.js';
 import type { RemediationAction } from '../../generated/prisma/client.js';
@@ -24,15 +25,28 @@ export type ActionRow = RemediationAction;
  * Locks the actions (in id order, so concurrent deciders never deadlock on each other) and
  * returns them as they are now — after any concurrent change committed — limited to the
  * caller's tenant and `scope`. Ids that are missing or out of scope are simply absent.
+ * `lockDerivedRows`: the same statement also locks the investigations and incidents whose derived
+ * states their changes recompute (recorded in the work, so finishWork does not lock them again):
+ * for a use case that locks nothing else after the actions.
  */
 export async function lockActions(
   work: Work,
   ids: readonly string[],
   scope: ActionLockScope = EVERY_ACTION_OF_TENANT,
+  options: { lockDerivedRows?: boolean } = {},
 ): Promise<ActionRow[]> {
   const unique = [...new Set(ids)].sort();
   if (unique.length === 0) return [];
-  return lockScopedActions(work.tx, work.actor.tenantId, unique, scope);
+  if (!options.lockDerivedRows)
+    return lockScopedActions(work.tx, work.actor.tenantId, unique, scope);
+  const locked = await lockScopedActionsWithDerivedRows(
+    work.tx,
+    work.actor.tenantId,
+    unique,
+    scope,
+  );
+  work.derivedRowLocks = locked.locks;
+  return locked.actions;
 }
 
 export interface TransitionOptions {

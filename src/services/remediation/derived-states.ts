@@ -1,5 +1,6 @@
 import type { Transaction } from '../../db/client.js';
 import {
+  type DerivedRowLocks,
   type DerivedStateChanges,
   derivedStateFacts,
   type IncidentFactsByInvestigation,
@@ -20,6 +21,10 @@ export interface DerivedStateTargets {
   investigationIds: Iterable<string>;
   incidentIds: Iterable<string>;
   now: Date;
+  /** Rows this transaction locked already, in the lock order (lockActions' `lockDerivedRows`). */
+  locked?: DerivedRowLocks | null;
+  /** Tenants whose log locks the closing statement needs (taken with the facts read). */
+  logTenantIds?: readonly string[];
 }
 
 type InvestigationChange = DerivedStateChanges['investigations'][number];
@@ -28,8 +33,9 @@ type IncidentChange = DerivedStateChanges['incidents'][number];
 /**
  * Recomputes the stored derived states (SPEC §3.6) of the given investigations and incidents —
  * and of the incidents those investigations belong to — with the policy engine's derive
- * functions, set-based: one lock statement and one facts query; returns what changed, which the
- * closing steps write (updateDerivedStatesAndLockLogs) in the statement that takes the log lock.
+ * functions, set-based: one lock statement (none when `locked` covers them) and one facts query,
+ * which also takes the log locks; returns what changed, which the closing statement writes
+ * (derivedStateWrites) with the audit and stream inserts.
  *
  * The rows are locked (in id order, investigations before incidents) before their facts are
  * read — FOR NO KEY UPDATE, which does not block rows that merely reference them (new evidence,
@@ -43,13 +49,41 @@ export async function deriveStates(
 ): Promise<DerivedStateChanges> {
   const investigationIds = [...new Set(targets.investigationIds)].sort();
   const given = [...new Set(targets.incidentIds)];
-  if (investigationIds.length === 0 && given.length === 0)
+  const logTenantIds = targets.logTenantIds ?? [];
+  const none = investigationIds.length === 0 && given.length === 0;
+  if (none && logTenantIds.length === 0)
     return { investigations: [], incidents: [], now: targets.now };
-  const incidentIds = await lockDerivedStateRows(tx, investigationIds, given);
-  const facts = await derivedStateFacts(tx, investigationIds, incidentIds);
+  const incidentIds = none
+    ? []
+    : (alreadyLocked(targets.locked, investigationIds, given) ??
+      (await lockDerivedStateRows(tx, investigationIds, given)));
+  const facts = await derivedStateFacts(tx, investigationIds, incidentIds, logTenantIds);
   const investigations = changedInvestigations(facts.investigations, targets.now);
   const incidents = changedIncidents(facts.incidents, investigations);
   return { investigations, incidents, now: targets.now };
+}
+
+/**
+ * The incidents to refresh when every target row is locked already (given ones and those of the
+ * investigations), else null: the rows are then locked now, in the usual order.
+ */
+function alreadyLocked(
+  locked: DerivedRowLocks | null | undefined,
+  investigationIds: readonly string[],
+  incidentIds: readonly string[],
+): string[] | null {
+  if (!locked) return null;
+  const incidents = new Set<string>();
+  for (const id of incidentIds) {
+    if (!locked.incidentIds.has(id)) return null;
+    incidents.add(id);
+  }
+  for (const id of investigationIds) {
+    const incidentId = locked.incidentOfInvestigation.get(id);
+    if (incidentId === undefined) return null;
+    incidents.add(incidentId);
+  }
+  return [...incidents].sort();
 }
 
 function changedInvestigations(
