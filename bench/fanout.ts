@@ -244,6 +244,7 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     expected: result.expected,
     lost,
     duplicatesOrErrors: errors,
+    firstError: result.reports.find((r) => r.firstError !== null)?.firstError ?? null,
     latencyMs: {
       median: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),

@@ -8,6 +8,9 @@ export interface ResultSink {
   send(result: ExecutionResult): boolean;
   /** Calls back once, when the receiver can take more after `send` returned false. */
   whenWritable(callback: () => void): void;
+  /** Holds what is sent until release(): several messages then leave in one write. */
+  hold(): void;
+  release(): void;
 }
 
 /** What an event becomes for a group: the shared result, or null when it is not delivered. */
@@ -15,6 +18,8 @@ export type ResolveEvent = (event: LoggedEvent) => Promise<ExecutionResult | nul
 
 /** Sockets written before the loop lets timers and I/O run: a group of 5,000 is 10 slices. */
 const WRITES_PER_SLICE = 500;
+/** At most this many events go out in one write to a socket (a pass): bounds what is held. */
+const MAX_EVENTS_PER_PASS = 16;
 
 interface Entry {
   event: LoggedEvent;
@@ -43,6 +48,11 @@ export class FanoutGroup {
   private readonly byEvent = new Map<bigint, Entry>();
   private seq = 0;
   private writing = false;
+  /** Members whose writes are held in this pass, released at its end. */
+  private readonly held: FanoutMember[] = [];
+  /** Entries of the current pass not yet written, and whether the pass holds writes. */
+  private passLeft = 0;
+  private holding = false;
   private members = 0;
 
   /** `onEmpty`: its last member left (the group may be forgotten). */
@@ -89,22 +99,65 @@ export class FanoutGroup {
     if (!this.writing) this.writeReady();
   }
 
-  /** Writes the settled entries at the head of the queue, yielding between slices of sockets. */
+  /**
+   * Writes the settled entries at the head of the queue, yielding between slices of sockets, a
+   * pass at a time: a pass is the entries settled when it starts. When a pass has several (the
+   * loop is behind), each member's writes are held and released together at the end of the pass:
+   * one write per socket for several events, so the cost per delivery falls as the backlog grows
+   * instead of feeding it.
+   */
   private writeReady(): void {
     this.writing = true;
-    let budget = WRITES_PER_SLICE;
-    for (let entry = this.queue[0]; entry?.settled; entry = this.queue[0]) {
-      while (entry.written < entry.members.length) {
-        if (budget-- === 0) {
-          setImmediate(() => this.writeReady());
+    const budget = { left: WRITES_PER_SLICE };
+    for (;;) {
+      if (this.passLeft === 0) {
+        if (!this.releaseHeld(budget)) {
+          this.continueLater();
           return;
         }
-        entry.members[entry.written++]!.deliver(entry.event, entry.result, entry.error);
+        this.passLeft = this.settledAtHead();
+        this.holding = this.passLeft > 1;
+        if (this.passLeft === 0) break;
       }
-      this.queue.shift();
-      if (this.byEvent.get(entry.event.id) === entry) this.byEvent.delete(entry.event.id);
+      if (!this.writeHead(budget)) {
+        this.continueLater();
+        return;
+      }
+      this.passLeft--;
     }
     this.writing = false;
+  }
+
+  private settledAtHead(): number {
+    let count = 0;
+    while (count < MAX_EVENTS_PER_PASS && this.queue[count]?.settled) count++;
+    return count;
+  }
+
+  /** The head entry to its remaining members; false when the slice ran out first. */
+  private writeHead(budget: { left: number }): boolean {
+    const entry = this.queue[0]!;
+    while (entry.written < entry.members.length) {
+      if (budget.left-- === 0) return false;
+      const member = entry.members[entry.written++]!;
+      if (this.holding && member.hold()) this.held.push(member);
+      member.deliver(entry.event, entry.result, entry.error);
+    }
+    this.queue.shift();
+    if (this.byEvent.get(entry.event.id) === entry) this.byEvent.delete(entry.event.id);
+    return true;
+  }
+
+  private releaseHeld(budget: { left: number }): boolean {
+    while (this.held.length > 0) {
+      if (budget.left-- === 0) return false;
+      this.held.pop()!.release();
+    }
+    return true;
+  }
+
+  private continueLater(): void {
+    setImmediate(() => this.writeReady());
   }
 }
 
@@ -119,6 +172,7 @@ export class FanoutMember implements EventSink {
   lastSeq = 0;
   private handled: bigint;
   private paused = false;
+  private held = false;
   private writable = false;
   private ended = false;
   private idleWaiters: (() => void)[] = [];
@@ -165,6 +219,19 @@ export class FanoutMember implements EventSink {
       }
     }
     if (this.pending === 0) this.settled();
+  }
+
+  /** Holds this member's writes; false when they are held already. */
+  hold(): boolean {
+    if (this.held) return false;
+    this.held = true;
+    this.sink.hold();
+    return true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.sink.release();
   }
 
   private pause(): void {

@@ -135,6 +135,8 @@ function nextFrames(
       return withinBound(socket, limits, stats);
     },
     whenWritable: (callback) => whenWritable(socket, limits, callback),
+    hold: () => tcpSocketOf(socket)?.cork(),
+    release: () => tcpSocketOf(socket)?.uncork(),
   };
 }
 
