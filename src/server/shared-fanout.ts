@@ -1,6 +1,15 @@
 import type { ExecutionResult } from 'graphql';
 import type { LoggedEvent } from '../events/event-log.js';
-import type { EventSink, EventSubscription } from '../events/subscription.js';
+import type { EventSink } from '../events/subscription.js';
+
+/** What a member needs of its subscription (an EventSubscription in push mode). */
+export interface PushedSubscription {
+  readonly position: bigint;
+  /** Forget everything after `handled` and stop taking events until resume(). */
+  pause(handled: bigint): void;
+  resume(): void;
+  close(): void;
+}
 
 /** A subscriber's end of a transport: one socket's `next` messages of one subscription. */
 export interface ResultSink {
@@ -179,7 +188,7 @@ export class FanoutMember implements EventSink {
 
   constructor(
     private readonly group: FanoutGroup,
-    private readonly subscription: EventSubscription<unknown>,
+    private readonly subscription: PushedSubscription,
     private readonly sink: ResultSink,
     /** This subscriber's own load and execution of an event (the group's, as it shares them). */
     readonly resolve: ResolveEvent,

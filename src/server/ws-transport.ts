@@ -35,18 +35,18 @@ export interface Extra {
 }
 
 /**
- * graphql-ws on a `ws` server, as `graphql-ws/use/ws` does it, with three differences that
- * matter when one event goes to thousands of sockets:
+ * graphql-ws on a `ws` server, as `graphql-ws/use/ws` does it, with these differences that
+ * matter when one event goes to thousands of sockets (see src/events/README.md):
  *
- * - `send` does not wait for the bytes to reach the kernel. use/ws resolves each send in the
- *   socket's write callback, so every delivery costs a callback and a promise, and a peer that
- *   stops reading parks its subscription forever. Here a send returns at once and the backlog is
- *   bounded instead: past `maxBufferedBytes` the socket is cut with SLOW_CONSUMER.
  * - A subscription's results are pushed to its socket (SharedResultStream.pushTo), not pulled
- *   through graphql-ws's `for await` and message stringify. A result that shared-execution.ts
- *   serialised (one per group of identical subscribers and event) is encoded once, and each
- *   subscriber's frame is its own id prefix plus those bytes.
+ *   through graphql-ws's `for await` and message stringify; those of a sharing group are written
+ *   in one loop per event (shared-fanout.ts), each frame in one write to the TCP socket.
+ * - `send` does not wait for the bytes to reach the kernel (use/ws resolves each send in the
+ *   socket's write callback: a callback and a promise per delivery). The backlog is bounded
+ *   instead: past `maxBufferedBytes` a subscription pauses, and a socket that stays there
+ *   reading nothing is cut with SLOW_CONSUMER.
  * - Per-message deflate stays off: frames are small and compressing each costs more than it saves.
+ * - One keep-alive timer for all sockets (ws-keep-alive.ts).
  */
 export function useWsTransport<
   P extends Record<string, unknown>,
