@@ -20,7 +20,13 @@ import { type DeviceRef, streamWriter } from '../test/support/stream-writer.js';
 import { throwawayDatabase } from './support/database.js';
 import type { ClientReport, ClientStatus, SubscriberPlan } from './support/fanout-client.js';
 import { numericOption as option } from './support/options.js';
-import { cpuSeconds, forkChild, type IpcChild, rssMb } from './support/processes.js';
+import {
+  cpuSeconds,
+  forkChild,
+  type IpcChild,
+  rssMb,
+  systemAndUserSeconds,
+} from './support/processes.js';
 
 const settings = {
   subscribers: option('subscribers', 1_000),
@@ -194,6 +200,7 @@ async function measure(
   const pids = { servers: servers.map((s) => s.child.pid), clients: clients.map((c) => c.pid) };
   const cpu = (list: number[]) => list.map(cpuSeconds);
   const before = { servers: cpu(pids.servers), clients: cpu(pids.clients) };
+  const systemBefore = pids.servers.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0);
   const statsBefore = await serverStats(servers);
   const baseline = (await statuses(clients)).received;
   const started = performance.now();
@@ -209,6 +216,8 @@ async function measure(
   const serverCpuAfter = cpu(pids.servers);
   const serverCpu = share(serverCpuAfter, before.servers);
   const serverCpuSeconds = serverCpuAfter.reduce((sum, c, i) => sum + c - before.servers[i]!, 0);
+  const serverSystemSeconds =
+    pids.servers.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0) - systemBefore;
   const clientCpu = share(cpu(pids.clients), before.clients);
   const statsAfter = await serverStats(servers);
   const reports = await Promise.all(
@@ -216,7 +225,15 @@ async function measure(
   );
   // The machine's 1-minute load average around the window: figures from a busy machine say so.
   const load = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10);
-  const result = { expected, reports, serverCpu, clientCpu, serverCpuSeconds, load };
+  const result = {
+    expected,
+    reports,
+    serverCpu,
+    clientCpu,
+    serverCpuSeconds,
+    serverSystemSeconds,
+    load,
+  };
   return { ...result, statsBefore, statsAfter, pids };
 }
 
@@ -244,6 +261,7 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     expected: result.expected,
     lost,
     duplicatesOrErrors: errors,
+    firstError: result.reports.find((r) => r.firstError !== null)?.firstError ?? null,
     latencyMs: {
       median: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
@@ -255,6 +273,10 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     cpu: { servers: result.serverCpu, clientProcesses: result.clientCpu },
     // Server CPU time (all instances) per delivered message: the figure least bent by a busy machine.
     serverCpuMicrosPerDelivery: Math.round((result.serverCpuSeconds * 1e6) / latencies.length),
+    // Of which in the kernel (system time): on loopback mostly TCP send and the receiver's side.
+    serverSystemCpuMicrosPerDelivery: Math.round(
+      (result.serverSystemSeconds * 1e6) / latencies.length,
+    ),
     serverRssMb: { end: result.pids.servers.map((pid) => rssMb(pid)), peak: peaks },
     // SELECTs on stream_events per instance during the window, whatever the subscriber count.
     streamLogReadsPerInstance: reads,

@@ -23,6 +23,8 @@ export interface ClientReport {
   latencies: number[];
   lost: number;
   duplicatesOrErrors: number;
+  /** What the first error said (a GraphQL error, a close code), so a failed run explains itself. */
+  firstError: string | null;
 }
 
 export const QUERY = `subscription($after: String) {
@@ -42,6 +44,18 @@ const arrivals = new Map<string, number[]>();
 const closers: (() => void)[] = [];
 let received = 0;
 let errors = 0;
+let firstError: string | null = null;
+function failed(error: unknown) {
+  errors++;
+  firstError ??= describe(error);
+}
+function describe(error: unknown): string {
+  if (Array.isArray(error)) return error.map(describe).join('; ');
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'code' in error)
+    return `close ${(error as { code: unknown; reason?: unknown }).code} ${String((error as { reason?: unknown }).reason ?? '')}`;
+  return JSON.stringify(error);
+}
 const now = () => performance.timeOrigin + performance.now();
 
 function onPayload(subscriber: Subscriber, data: Payload | undefined) {
@@ -73,7 +87,7 @@ function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
       { query: QUERY, variables: { after: plan.after } },
       {
         next: (result) => onPayload(subscriber, result.data ?? undefined),
-        error: () => errors++,
+        error: failed,
         complete: () => undefined,
       },
     );
@@ -117,7 +131,7 @@ async function open(plans: SubscriberPlan[], transport: Transport): Promise<void
         if (transport === 'ws') return openWs(plan, subscriber);
         return openSse(plan, QUERY, {
           onData: (data) => onPayload(subscriber, data as Payload),
-          onError: () => errors++,
+          onError: failed,
           track: (close) => closers.push(close),
         });
       }),
@@ -137,7 +151,13 @@ function report(commits: Record<string, number>, expectedByTenant: Record<string
     (sum, s) => sum + Math.max(0, (expectedByTenant[s.tenant] ?? 0) + 1 - s.count),
     0,
   );
-  const message: ClientReport = { type: 'report', latencies, lost, duplicatesOrErrors: errors };
+  const message: ClientReport = {
+    type: 'report',
+    latencies,
+    lost,
+    duplicatesOrErrors: errors,
+    firstError,
+  };
   return message;
 }
 

@@ -3,8 +3,13 @@ import { readFileSync } from 'node:fs';
 
 /** CPU seconds (user + system) a process has used, from /proc (clock ticks of 10 ms). */
 export function cpuSeconds(pid: number): number {
+  return systemAndUserSeconds(pid).reduce((sum, s) => sum + s, 0);
+}
+
+/** [user, system] CPU seconds: system is mostly the kernel's TCP work for the socket writes. */
+export function systemAndUserSeconds(pid: number): [number, number] {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return [Number(fields[11]) / 100, Number(fields[12]) / 100];
 }
 
 /** Resident memory of a process in MB; `VmHWM` is its peak. */

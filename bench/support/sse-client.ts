@@ -6,7 +6,7 @@ export function openSse(
   query: string,
   handlers: {
     onData: (data: unknown) => void;
-    onError: () => void;
+    onError: (error: unknown) => void;
     track: (close: () => void) => void;
   },
 ): Promise<void> {
@@ -35,7 +35,7 @@ export function openSse(
           const data = /^data: (.*)$/m.exec(message)?.[1];
           if (!data) continue;
           const payload = JSON.parse(data) as { data?: unknown; errors?: unknown[] };
-          if (payload.errors) handlers.onError();
+          if (payload.errors) handlers.onError(payload.errors);
           else if (payload.data) handlers.onData(payload.data);
         }
       });

@@ -12,6 +12,19 @@ export interface SubscriptionSettings<T> {
   prefetch?: (events: readonly LoggedEvent[]) => void;
 }
 
+/**
+ * Where a subscriber in push mode hands its events (instead of queueing them for `next()`):
+ * a transport that delivers the events of many subscribers in one loop.
+ */
+export interface EventSink {
+  /** An event this subscriber accepted, in log order; called synchronously, as it is accepted. */
+  take(event: LoggedEvent): void;
+  /** Resolves once everything taken so far was delivered or dropped: bounds a catch-up to a page. */
+  idle(): Promise<void>;
+  /** The stream ended: with the error that ended it, or none when it was closed. */
+  end(error?: unknown): void;
+}
+
 export interface SubscriptionRuntime {
   feed: TenantFeed;
   log: EventLog;
@@ -36,6 +49,11 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
   private live = false;
   private closed = false;
   private signal: (() => void) | null = null;
+  /** Push mode (see pushTo): accepted events go here instead of the queue. */
+  private sink: EventSink | null = null;
+  private paused = false;
+  /** Bumped by pause(), so a catch-up read begun before it is dropped. */
+  private epoch = 0;
 
   constructor(
     private readonly settings: SubscriptionSettings<T>,
@@ -62,7 +80,9 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
   }
 
   offer(events: readonly LoggedEvent[]): void {
+    if (this.paused) return;
     this.accept(events);
+    if (this.sink) return;
     if (this.queue.length > this.runtime.maxQueued) {
       // A slow consumer must not hold an unbounded backlog in memory: it drains what it has,
       // then reads the rest from the log at its own pace (catch-up mode) and rejoins.
@@ -113,31 +133,89 @@ export class EventSubscription<T> implements AsyncIterableIterator<T>, FeedMembe
     return this;
   }
 
+  /** What `event` is delivered as (null: skip it), as the transform of this subscriber says. */
+  load(event: LoggedEvent): Promise<T | null> {
+    return this.settings.transform(event);
+  }
+
+  /**
+   * Push mode: every accepted event goes to `sink`, synchronously, in order, and the subscription
+   * catches up with its own reads by itself; nobody calls `next()`. One loop per event can then
+   * serve thousands of subscribers, with no promise per subscriber and event.
+   */
+  pushTo(sink: EventSink): void {
+    this.sink = sink;
+    for (const event of this.queue.splice(0)) sink.take(event);
+    if (!this.live) void this.pushCatchUp();
+  }
+
+  /**
+   * Push mode, for a consumer that cannot take more now: forget everything after `handled` (the
+   * last event it delivered or dropped) and leave the feed, so the backlog stays in the log, not in
+   * memory. resume() reads on from there.
+   */
+  pause(handled: bigint): void {
+    if (this.closed || this.paused) return;
+    this.paused = true;
+    this.epoch++;
+    this.runtime.feed.detach(this);
+    this.live = false;
+    this.position = handled;
+  }
+
+  resume(): void {
+    if (this.closed || !this.paused) return;
+    this.paused = false;
+    void this.pushCatchUp();
+  }
+
+  /** Push mode's catch-up: a page at a time, each delivered before the next is read. */
+  private async pushCatchUp(): Promise<void> {
+    const epoch = this.epoch;
+    const sink = this.sink!;
+    try {
+      while (!this.live && !this.closed && epoch === this.epoch) {
+        await this.catchUp(epoch);
+        if (!this.live) await sink.idle();
+      }
+    } catch (error) {
+      sink.end(error);
+      this.close();
+    }
+  }
+
   /** Ends the stream: a pending `next()` resolves as done. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
     this.signal?.();
+    this.sink?.end();
     this.runtime.feed.leave(this);
     this.runtime.onClose(this as EventSubscription<unknown>);
   }
 
-  private async catchUp(): Promise<void> {
+  private async catchUp(epoch = this.epoch): Promise<void> {
     const { log, pageSize, feed } = this.runtime;
     const events = await log.readAfter(this.settings.tenantId, this.position, pageSize);
-    if (this.closed) return;
-    const queued = this.queue.length;
+    // Paused meanwhile: its position went back; what this read brought is read again on resume.
+    if (this.closed || epoch !== this.epoch) return;
+    if (this.settings.prefetch) {
+      const fresh = events.filter((e) => e.id > this.position && this.settings.matches(e));
+      if (fresh.length > 0) this.settings.prefetch(fresh);
+    }
     this.accept(events);
-    if (this.queue.length > queued) this.settings.prefetch?.(this.queue.slice(queued));
     this.live = feed.attach(this, events.length < pageSize);
   }
 
   private accept(events: readonly LoggedEvent[]): void {
+    const { sink } = this;
     for (const event of events) {
       if (event.id <= this.position) continue;
       this.position = event.id;
-      if (this.settings.matches(event)) this.queue.push(event);
+      if (!this.settings.matches(event)) continue;
+      if (sink) sink.take(event);
+      else this.queue.push(event);
     }
   }
 }

@@ -12,6 +12,9 @@ import {
 } from 'graphql';
 import { digest } from '../events/digest.js';
 import { EVENT_KEY } from '../events/event-key.js';
+import type { LoggedEvent } from '../events/event-log.js';
+import { EventSubscription } from '../events/subscription.js';
+import { FanoutGroup, FanoutMember, type ResultSink } from './shared-fanout.js';
 
 export interface SharedSubscribeOptions {
   /** What, besides document, variables and event, a result may depend on: the caller's scope. */
@@ -34,6 +37,18 @@ export interface SharedSubscribeOptions {
  */
 export function createSharedSubscribe(options: SharedSubscribeOptions) {
   const results = new TwoGenerationCache<Promise<ExecutionResult>>(options.keepMs ?? 2_000);
+  const groups = new Map<string, FanoutGroup>();
+  const groupOf = (key: string) => () => {
+    let group = groups.get(key);
+    if (!group) {
+      const created = new FanoutGroup(() => {
+        if (groups.get(key) === created) groups.delete(key);
+      });
+      groups.set(key, created);
+      group = created;
+    }
+    return group;
+  };
 
   return async function subscribe(
     args: ExecutionArgs,
@@ -45,11 +60,15 @@ export function createSharedSubscribe(options: SharedSubscribeOptions) {
       Promise.resolve(execute({ ...args, rootValue: payload }))
         .then(options.mask)
         .then(compact);
-    return new SharedResultStream(source[Symbol.asyncIterator](), (payload) => {
-      const eventKey = eventKeyOf(payload);
-      if (groupKey === null || eventKey === null) return run(payload);
-      return results.getOrCreate(`${groupKey}|${eventKey}`, () => run(payload));
-    });
+    return new SharedResultStream(
+      source[Symbol.asyncIterator](),
+      (payload) => {
+        const eventKey = eventKeyOf(payload);
+        if (groupKey === null || eventKey === null) return run(payload);
+        return results.getOrCreate(`${groupKey}|${eventKey}`, () => run(payload));
+      },
+      groupKey === null ? null : groupOf(groupKey),
+    );
   };
 }
 
@@ -133,11 +152,7 @@ function isAsyncIterable(
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-/**
- * What a transport does with each result pushed to it: send it. A promise means "wait before the
- * next one" (the socket is over its bound), so the backlog stays in the log, not in memory.
- */
-export type DeliverResult = (result: ExecutionResult) => Promise<void> | undefined;
+export type { ResultSink } from './shared-fanout.js';
 
 /**
  * A subscriber's results. A consumer may pull them (`for await`, as graphql-ws and yoga do), or a
@@ -150,6 +165,8 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
   constructor(
     private readonly source: AsyncIterator<unknown>,
     private readonly map: (payload: unknown) => Promise<ExecutionResult>,
+    /** The sharing group's fan-out, for a source that can push (null: results are not shared). */
+    private readonly group: (() => FanoutGroup) | null = null,
   ) {}
 
   async next(): Promise<IteratorResult<ExecutionResult, undefined>> {
@@ -179,12 +196,17 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
   }
 
   /**
-   * Hands every result to `deliver` as soon as it is ready. The iterator returned yields nothing:
+   * Hands every result to `sink` as soon as it is ready. The iterator returned yields nothing:
    * it ends when the stream ends (or rejects with its error), and its return() ends the stream,
    * so the consumer that holds it still completes and cancels the subscription as before.
+   * A shared subscription of the event log joins its group's fan-out (shared-fanout.ts): one loop
+   * per event over the group's sockets; anything else is pulled here, result by result.
    */
-  pushTo(deliver: DeliverResult): AsyncIterableIterator<never> {
-    const pushed = this.push(deliver);
+  pushTo(sink: ResultSink): AsyncIterableIterator<never> {
+    const pushed =
+      this.group && this.source instanceof EventSubscription
+        ? this.fanOut(this.source, this.group(), sink)
+        : this.push(sink);
     return {
       next: async () => {
         await pushed;
@@ -204,12 +226,25 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
     };
   }
 
-  private async push(deliver: DeliverResult): Promise<void> {
+  private fanOut(
+    subscription: EventSubscription<unknown>,
+    group: FanoutGroup,
+    sink: ResultSink,
+  ): Promise<void> {
+    const resolve = (event: LoggedEvent) =>
+      subscription.load(event).then((payload) => (payload === null ? null : this.map(payload)));
+    return new Promise<void>((done, fail) =>
+      subscription.pushTo(
+        new FanoutMember(group, subscription, sink, resolve, { resolve: done, reject: fail }),
+      ),
+    );
+  }
+
+  private async push(sink: ResultSink): Promise<void> {
     for (;;) {
       const step = await this.next();
       if (step.done) return;
-      const wait = deliver(step.value);
-      if (wait) await wait;
+      if (!sink.send(step.value)) await new Promise<void>((resume) => sink.whenWritable(resume));
     }
   }
 

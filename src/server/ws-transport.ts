@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { type DeliverResult, SharedResultStream, serializedResult } from './shared-execution.js';
+import { type ResultSink, SharedResultStream } from './shared-execution.js';
+import { payloadTail, tcpSocketOf, textFrame, writeFrame } from './ws-frames.js';
+import { createKeepAlive } from './ws-keep-alive.js';
 
 /**
  * graphql-ws clients retry on 1013 (Try Again Later); a slow consumer cut with it reconnects and
@@ -33,18 +35,18 @@ export interface Extra {
 }
 
 /**
- * graphql-ws on a `ws` server, as `graphql-ws/use/ws` does it, with three differences that
- * matter when one event goes to thousands of sockets:
+ * graphql-ws on a `ws` server, as `graphql-ws/use/ws` does it, with these differences that
+ * matter when one event goes to thousands of sockets (see src/events/README.md):
  *
- * - `send` does not wait for the bytes to reach the kernel. use/ws resolves each send in the
- *   socket's write callback, so every delivery costs a callback and a promise, and a peer that
- *   stops reading parks its subscription forever. Here a send returns at once and the backlog is
- *   bounded instead: past `maxBufferedBytes` the socket is cut with SLOW_CONSUMER.
  * - A subscription's results are pushed to its socket (SharedResultStream.pushTo), not pulled
- *   through graphql-ws's `for await` and message stringify. A result that shared-execution.ts
- *   serialised (one per group of identical subscribers and event) is encoded once, and each
- *   subscriber's frame is its own id prefix plus those bytes.
+ *   through graphql-ws's `for await` and message stringify; those of a sharing group are written
+ *   in one loop per event (shared-fanout.ts), each frame in one write to the TCP socket.
+ * - `send` does not wait for the bytes to reach the kernel (use/ws resolves each send in the
+ *   socket's write callback: a callback and a promise per delivery). The backlog is bounded
+ *   instead: past `maxBufferedBytes` a subscription pauses, and a socket that stays there
+ *   reading nothing is cut with SLOW_CONSUMER.
  * - Per-message deflate stays off: frames are small and compressing each costs more than it saves.
+ * - One keep-alive timer for all sockets (ws-keep-alive.ts).
  */
 export function useWsTransport<
   P extends Record<string, unknown>,
@@ -69,6 +71,7 @@ export function useWsTransport<
         ? result.pushTo(nextFrames(ctx.extra.socket, id, limits, stats))
         : undefined),
   });
+  const keepAlive = createKeepAlive(transport.keepAliveMs);
   wsServer.options.handleProtocols = handleProtocols;
   wsServer.options.perMessageDeflate = false;
   wsServer.on('connection', (socket, request) => {
@@ -82,7 +85,7 @@ export function useWsTransport<
       },
       { socket, request } as Extra & Partial<E>,
     );
-    const stopKeepAlive = keepAlive(socket, transport.keepAliveMs);
+    const stopKeepAlive = keepAlive.watch(socket);
     socket.once('close', (code, reason) => {
       stopKeepAlive();
       void closed(code, String(reason));
@@ -91,6 +94,7 @@ export function useWsTransport<
   return {
     stats,
     async dispose(): Promise<void> {
+      keepAlive.stop();
       for (const client of wsServer.clients) client.close(1001, 'Going away');
       wsServer.removeAllListeners();
       await new Promise<void>((resolve, reject) =>
@@ -111,86 +115,83 @@ const TEXT_FRAME = { binary: false } as const;
 /**
  * The `next` messages of one subscription, as graphql-ws would write them
  * (`{"id":…,"type":"next","payload":…}`). The bytes after the id are the same for every subscriber
- * of a sharing group, so they are built once per group and event (payloadTail) and only the
- * subscriber's own prefix is added.
+ * of a sharing group, so they are built once per group and event (payloadTail), and each frame is
+ * the subscriber's own prefix plus those bytes, written to the TCP socket in one piece.
  */
 function nextFrames(
   socket: WebSocket,
   id: string,
   limits: Limits,
   stats: WsTransportStats,
-): DeliverResult {
+): ResultSink {
   const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-  return (result) => {
-    const tail = payloadTail(result);
-    if (!tail)
-      return sendBounded(
-        socket,
-        JSON.stringify({ id, type: 'next', payload: result }),
-        limits,
-        stats,
-      );
-    const frame = Buffer.allocUnsafe(prefix.length + tail.length);
-    frame.set(prefix, 0);
-    frame.set(tail, prefix.length);
-    return sendBounded(socket, frame, limits, stats);
+  return {
+    send(result) {
+      if (socket.readyState !== socket.OPEN) return true; // it ends with the socket
+      const tail = payloadTail(result);
+      const tcp = tcpSocketOf(socket);
+      if (tail && tcp) writeFrame(tcp, textFrame(prefix, tail));
+      else socket.send(JSON.stringify({ id, type: 'next', payload: result }), TEXT_FRAME);
+      return withinBound(socket, limits, stats);
+    },
+    whenWritable: (callback) => whenWritable(socket, limits, callback),
+    hold: () => tcpSocketOf(socket)?.cork(),
+    release: () => tcpSocketOf(socket)?.uncork(),
   };
 }
 
-const tails = new WeakMap<object, Buffer>();
-
-/** `<result JSON>}` for a result shared by a group, encoded once; undefined for any other. */
-function payloadTail(result: object): Buffer | undefined {
-  let tail = tails.get(result);
-  if (tail) return tail;
-  const json = serializedResult(result);
-  if (json === undefined) return undefined;
-  tail = Buffer.from(`${json}}`);
-  tails.set(result, tail);
-  return tail;
-}
-
-/**
- * Sends without waiting while the socket keeps up: no callback, no promise. A message that takes
- * the socket's unsent bytes past the bound makes its subscription wait until it is written before
- * pulling the next event, so the backlog stays in the log (the subscription falls back to its own
- * reads) and not in memory; if the socket is still over the bound after the grace period, it is cut.
- */
+/** Messages other than `next` (graphql-ws's own), with the same bound. */
 function sendBounded(
   socket: WebSocket,
-  frame: Buffer | string,
+  data: string,
   limits: Limits,
   stats: WsTransportStats,
 ): Promise<void> | undefined {
   if (socket.readyState !== socket.OPEN) return;
-  if (socket.bufferedAmount + frame.length <= limits.maxBufferedBytes) {
-    socket.send(frame, TEXT_FRAME);
-    return;
-  }
-  watchSlowConsumer(socket, limits, stats);
-  return new Promise<void>((resolve) =>
-    // Called once the bytes reach the kernel, or with an error when the socket goes away.
-    socket.send(frame, TEXT_FRAME, () => {
-      flushed.set(socket, (flushed.get(socket) ?? 0) + 1);
-      resolve();
-    }),
-  );
+  socket.send(data, TEXT_FRAME);
+  if (withinBound(socket, limits, stats)) return;
+  return new Promise<void>((resolve) => whenWritable(socket, limits, resolve));
 }
 
+/** False once the socket holds more unsent bytes than the bound; then it is watched. */
+function withinBound(socket: WebSocket, limits: Limits, stats: WsTransportStats): boolean {
+  if (socket.bufferedAmount <= limits.maxBufferedBytes) return true;
+  watchSlowConsumer(socket, limits, stats);
+  return false;
+}
+
+/** Calls back once the socket is back under its bound; never if it closes first. */
+function whenWritable(socket: WebSocket, limits: Limits, callback: () => void): void {
+  const check = () => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount <= limits.maxBufferedBytes) {
+      drained.set(socket, (drained.get(socket) ?? 0) + 1);
+      return callback();
+    }
+    const tcp = tcpSocketOf(socket);
+    // 'drain' comes only after a write that passed the stream's high-water mark.
+    if (tcp?.writableNeedDrain) tcp.once('drain', check);
+    else setTimeout(check, RECHECK_MS).unref();
+  };
+  check();
+}
+
+const RECHECK_MS = 20;
 const watched = new WeakSet<WebSocket>();
-/** Messages sent over the bound that reached the kernel: a socket that makes progress is slow, not stalled. */
-const flushed = new WeakMap<WebSocket, number>();
+/** Times a socket came back under its bound: one that makes progress is slow, not stalled. */
+const drained = new WeakMap<WebSocket, number>();
 
 function watchSlowConsumer(socket: WebSocket, limits: Limits, stats: WsTransportStats): void {
   if (watched.has(socket)) return;
   watched.add(socket);
-  const progressAtStart = flushed.get(socket) ?? 0;
+  const drainedAtStart = drained.get(socket) ?? 0;
+  const backlogAtStart = socket.bufferedAmount;
   setTimeout(() => {
     watched.delete(socket);
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount <= limits.maxBufferedBytes) return;
     // Still reading, only slowly: watch it for another period.
-    if ((flushed.get(socket) ?? 0) !== progressAtStart)
+    if ((drained.get(socket) ?? 0) !== drainedAtStart || socket.bufferedAmount < backlogAtStart)
       return watchSlowConsumer(socket, limits, stats);
     // It has not read what it was sent: a client that is merely slow reads the close frame and
     // resumes with its cursor; one that reads nothing is destroyed, which frees what it left.
@@ -216,18 +217,4 @@ async function relay(
     socket.close(CloseCode.InternalServerError, 'Internal error while handling a message');
     console.error('[ws] message handling failed:', error);
   }
-}
-
-/** Pings every `intervalMs`; a peer that has not answered by the next ping is terminated. */
-function keepAlive(socket: WebSocket, intervalMs: number): () => void {
-  if (!(intervalMs > 0 && Number.isFinite(intervalMs))) return () => undefined;
-  let answered = true;
-  socket.on('pong', () => (answered = true));
-  const timer = setInterval(() => {
-    if (socket.readyState !== socket.OPEN) return;
-    if (!answered) return socket.terminate();
-    answered = false;
-    socket.ping();
-  }, intervalMs);
-  return () => clearInterval(timer);
 }
