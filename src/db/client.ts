@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { preparedStatementNames } from './prepared-statements.js';
 
 export type { PrismaClient } from '../generated/prisma/client.js';
 export { Prisma } from '../generated/prisma/client.js';
@@ -33,6 +34,7 @@ const ERROR_FORMAT = 'minimal';
 export function createPrismaClient(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
   const adapter = new PrismaPg(
     options.pool ?? { connectionString: databaseUrl, max: options.poolSize ?? 10 },
+    { statementNameGenerator: preparedStatementNames() },
   );
   if (!options.onQuery)
     return new PrismaClient({ adapter, transactionOptions: WAITS, errorFormat: ERROR_FORMAT });

@@ -87,9 +87,18 @@ export async function lockScopedActions(
   sortedIds: readonly string[],
   scope: ActionLockScope,
 ): Promise<RemediationAction[]> {
+  return tx.$queryRaw<RemediationAction[]>(lockActionsInScope(tenantId, sortedIds, scope));
+}
+
+/** The one locking read of both functions above and below: ids, tenant, device and groups, in id order. */
+function lockActionsInScope(
+  tenantId: string,
+  sortedIds: readonly string[],
+  scope: ActionLockScope,
+): Prisma.Sql {
   const everyGroup = scope.groupNames === 'all';
   const names = everyGroup ? [] : [...scope.groupNames];
-  return tx.$queryRaw<RemediationAction[]>`
+  return Prisma.sql`
     SELECT a.* FROM remediation_actions a
     WHERE a."tenantId" = ${tenantId} AND a.id = ANY(${[...sortedIds]}::uuid[])
       AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
@@ -119,20 +128,10 @@ export async function lockScopedActionsWithDerivedRows(
   sortedIds: readonly string[],
   scope: ActionLockScope,
 ): Promise<ActionsWithDerivedRowLocks> {
-  const everyGroup = scope.groupNames === 'all';
-  const names = everyGroup ? [] : [...scope.groupNames];
   const rows = await tx.$queryRaw<
     (RemediationAction & { investigationIncidentId: string | null })[]
   >`
-    WITH locked AS MATERIALIZED (
-      SELECT a.* FROM remediation_actions a
-      WHERE a."tenantId" = ${tenantId} AND a.id = ANY(${[...sortedIds]}::uuid[])
-        AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
-        AND (${everyGroup} OR EXISTS (
-          SELECT 1 FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
-          WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
-            AND g.name = ANY(${names}::text[])))
-      ORDER BY a.id FOR UPDATE OF a
+    WITH locked AS MATERIALIZED (${lockActionsInScope(tenantId, sortedIds, scope)}
     ), locked_investigations AS MATERIALIZED (
       SELECT i.id, i."incidentId" FROM investigations i
       WHERE i.id IN (SELECT l."investigationId" FROM locked l)
