@@ -52,8 +52,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        await waitForSessionsToLeave(client, name);
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
+}
+
+/**
+ * Waits (up to ~2 s) until no session is connected to the database. A pool whose `end()` was not
+ * awaited still holds closing clients; FORCE terminating those raced their own goodbye and surfaced
+ * as an uncaught 57P01 ("terminating connection due to administrator command") in whichever file
+ * ran next, failing the run though every test passed. FORCE stays for what does not leave in time.
+ */
+async function waitForSessionsToLeave(client: pg.Client, database: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const { rows } = await client.query<{ sessions: number }>(
+      'SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
+    if (rows[0]?.sessions === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
