@@ -11,6 +11,18 @@ rm -rf /tmp/pb-reads && cp -r "$checkout/../shared/peerbench" /tmp/pb-reads && c
 # (whose statements the harness counts) a quell_app member that owns nothing. The peers have no
 # tenant scope of their own, so they read past Quell's row security (BYPASSRLS).
 perl -0pi -e 's/(    if \[ "\$SCHEMA" = quell \]; then\n)/$1      psql_su -d postgres -c "DO \\\$\\\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname=\x27pb_owner\x27) THEN CREATE ROLE pb_owner LOGIN; END IF; IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname=\x27quell_app\x27) THEN CREATE ROLE quell_app NOLOGIN; END IF; END\\\$\\\$" -c "GRANT quell_app TO pb_ours" -c "ALTER ROLE pb_raw BYPASSRLS" -c "ALTER ROLE pb_pgl BYPASSRLS"\n/; s/CREATE DATABASE \$PGDB OWNER pb_ours/CREATE DATABASE \$PGDB OWNER pb_owner/; s{DATABASE_URL="postgres://pb_ours\@127.0.0.1:\$PGPORT/\$PGDB" \\\n        node --import tsx "\$HERE/quell/migrate.mjs"}{DATABASE_URL="postgres://pb_owner\@127.0.0.1:\$PGPORT/\$PGDB" \\\n        node --import tsx "\$HERE/quell/migrate.mjs"}' db.sh
+# Quell's device links carry the tenant (composite foreign keys, migration 20261202130000). PostGraphile
+# names a relation after its key's columns, so smart comments give the composite ones the names its
+# queries use (`device`, `deviceGroup`): the same relations, named as before.
+cat >quell/pgl-names.sql <<'SQL'
+COMMENT ON CONSTRAINT "devices_deviceGroupId_fkey" ON devices IS E'@fieldName deviceGroup\n@foreignFieldName devices';
+COMMENT ON CONSTRAINT "evidence_deviceId_fkey" ON evidence IS E'@fieldName device\n@foreignFieldName evidences';
+COMMENT ON CONSTRAINT "alerts_deviceId_fkey" ON alerts IS E'@fieldName device\n@foreignFieldName alerts';
+COMMENT ON CONSTRAINT "remediation_actions_deviceId_fkey" ON remediation_actions IS E'@fieldName device\n@foreignFieldName remediationActions';
+COMMENT ON CONSTRAINT "remediation_actions_deviceGroupId_fkey" ON remediation_actions IS E'@fieldName deviceGroup\n@foreignFieldName remediationActions';
+SQL
+sed -i 's|^      psql_su -d "\$PGDB" -f "\$HERE/quell/seed.sql"$|&\n      psql_su -d "$PGDB" -f "$HERE/quell/pgl-names.sql"|' db.sh
+grep -q 'pgl-names.sql' db.sh || { echo "peerbench-reads: could not add the relation names to db.sh" >&2; exit 2; }
 grep -q 'pb_owner' db.sh || { echo "peerbench-reads: could not adapt db.sh for the owner role" >&2; exit 2; }
 sed -e 's/^        evidence {/        evidence(first: 5) {/' \
   -e 's/^        remediationActions {/        remediationActions(first: 5) {/' \

@@ -11,13 +11,31 @@ export function visibleGroups(identity: Identity): Prisma.DeviceGroupWhereInput 
   return { tenantId: identity.tenantId, ...byName };
 }
 
+/**
+ * What a row's device must satisfy beyond being in the caller's tenant, or null when the tenant
+ * alone decides. Every device is in its group's tenant and every alert, evidence and action in its
+ * device's tenant (composite foreign keys, migration 20261202130000), so an all-groups caller's
+ * reads need no join to devices or groups: only group names and a device's own token add one.
+ */
+function deviceCondition(identity: Identity): Prisma.DeviceWhereInput | null {
+  const terms: Prisma.DeviceWhereInput = {};
+  if (identity.groups !== 'all') terms.deviceGroup = { name: { in: [...identity.groups] } };
+  if (identity.deviceId && !identity.roles.has('viewer')) terms.id = identity.deviceId;
+  return Object.keys(terms).length > 0 ? terms : null;
+}
+
 export function visibleDevices(identity: Identity): Prisma.DeviceWhereInput {
-  const own = identity.deviceId && !identity.roles.has('viewer') ? { id: identity.deviceId } : {};
-  return { tenantId: identity.tenantId, deviceGroup: visibleGroups(identity), ...own };
+  return { tenantId: identity.tenantId, ...deviceCondition(identity) };
+}
+
+/** The terms for a row that carries its own tenant and device (alert, evidence, action). */
+function onVisibleDevice(identity: Identity) {
+  const device = deviceCondition(identity);
+  return { tenantId: identity.tenantId, ...(device ? { device } : {}) };
 }
 
 export function visibleActions(identity: Identity): Prisma.RemediationActionWhereInput {
-  return { tenantId: identity.tenantId, device: visibleDevices(identity) };
+  return onVisibleDevice(identity);
 }
 
 /** visibleActions as the plain terms of a raw locking read (the same rule: groups, own device). */
@@ -30,11 +48,11 @@ export function visibleActionTerms(identity: Identity): {
 }
 
 export function visibleEvidence(identity: Identity): Prisma.EvidenceWhereInput {
-  return { tenantId: identity.tenantId, device: visibleDevices(identity) };
+  return onVisibleDevice(identity);
 }
 
 export function visibleAlerts(identity: Identity): Prisma.AlertWhereInput {
-  return { tenantId: identity.tenantId, device: visibleDevices(identity) };
+  return onVisibleDevice(identity);
 }
 
 /** An incident is visible when any device it touches is. */

@@ -105,3 +105,29 @@ describe('the scoped client under tenant A', () => {
     expect(await serving.device.count()).toBe(0);
   });
 });
+
+describe("a row's device and group are in the row's own tenant", () => {
+  // Scoped reads of an all-groups caller test the row's own tenant column and join no device or
+  // group (src/auth/scope.ts): the composite foreign keys are what make that as strict as a join.
+  it("refuses, even to the superuser, a device in another tenant's group and evidence or an alert on another tenant's device", async () => {
+    const a = await tenantWithIncident();
+    const b = await tenantWithIncident();
+    const [groupOfB] = await server.prisma.$queryRaw<{ id: string }[]>`
+      SELECT "deviceGroupId"::text AS id FROM devices WHERE id = ${b.deviceId}::uuid`;
+    const attempts = {
+      deviceIntoGroupOfB: server.prisma.$executeRaw`
+        UPDATE devices SET "deviceGroupId" = ${groupOfB!.id}::uuid WHERE id = ${a.deviceId}::uuid`,
+      evidenceOnDeviceOfB: server.prisma.$executeRaw`
+        UPDATE evidence SET "deviceId" = ${b.deviceId}::uuid WHERE "tenantId" = ${a.t.tid}`,
+      alertOnDeviceOfB: server.prisma.$executeRaw`
+        UPDATE alerts SET "deviceId" = ${b.deviceId}::uuid WHERE "tenantId" = ${a.t.tid}`,
+    };
+    for (const [name, attempt] of Object.entries(attempts)) {
+      await expect(attempt, name).rejects.toThrow(/foreign key/i);
+    }
+    const [still] = await server.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM evidence e JOIN devices d ON d.id = e."deviceId"
+      WHERE e."tenantId" = ${a.t.tid} AND d."tenantId" = ${a.t.tid}`;
+    expect(still!.n).toBeGreaterThan(0);
+  });
+});
