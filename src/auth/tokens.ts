@@ -61,6 +61,14 @@ export class InvalidTokenError extends Error {}
 
 /** Verifies a bearer token and reads its claims; any flaw is an InvalidTokenError. */
 export async function verifyToken(token: string, settings: TokenSettings): Promise<Identity> {
+  return (await verifyTokenUntil(token, settings)).identity;
+}
+
+/** verifyToken, with the instant (ms) past which the token is refused: `exp` plus the skew. */
+export async function verifyTokenUntil(
+  token: string,
+  settings: TokenSettings,
+): Promise<{ identity: Identity; acceptedUntil: number }> {
   const lifetime = settings.lifetime ?? DEFAULT_TOKEN_LIFETIME;
   let payload: JWTPayload;
   try {
@@ -84,7 +92,14 @@ export async function verifyToken(token: string, settings: TokenSettings): Promi
     groups === '*' || (Array.isArray(groups) && groups.includes('*')) ? 'all' : groups;
   const deviceId = did === undefined ? null : deviceIdOfClaim(did);
   if (deviceId === undefined) throw new InvalidTokenError('claim did must be a device id');
-  return { subject: sub, tenantId: tid, roles: new Set(roles), groups: groupClaim, deviceId };
+  const identity: Identity = {
+    subject: sub,
+    tenantId: tid,
+    roles: new Set(roles),
+    groups: groupClaim,
+    deviceId,
+  };
+  return { identity, acceptedUntil: ((payload.exp ?? 0) + lifetime.clockSkewSeconds) * 1000 };
 }
 
 /**

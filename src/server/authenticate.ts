@@ -1,5 +1,6 @@
 import type { Identity } from '../auth/identity.js';
-import { InvalidTokenError, type TokenSettings, verifyToken } from '../auth/tokens.js';
+import { InvalidTokenError, type TokenSettings } from '../auth/tokens.js';
+import { verifyTokenRemembered } from '../auth/verified-tokens.js';
 
 /** Reads `Bearer <jwt>` from a header value; null when absent or not a bearer token. */
 export function bearerToken(header: unknown): string | null {
@@ -34,7 +35,7 @@ export async function authenticate(
       message: 'A bearer token is required (Authorization: Bearer <jwt>).',
     };
   try {
-    return { identity: await verifyToken(token, settings) };
+    return { identity: await verifyTokenRemembered(token, settings) };
   } catch (error) {
     if (error instanceof InvalidTokenError)
       return { error: 'invalid', message: `The bearer token was refused: ${error.message}` };

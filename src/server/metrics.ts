@@ -1,12 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { type GraphQLSchema, isEnumType, isInputObjectType, isObjectType } from 'graphql';
 import type pg from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { PrismaClient } from '../db/client.js';
 import { decisionTotals, pendingActionsByGroup } from '../db/store/operational-metrics.js';
 import { ALL_TENANTS, scopedClient } from '../db/tenant-scope.js';
 import type { StreamHub } from '../events/hub.js';
+import { schema } from '../graphql/schema.js';
 
 export interface MetricsSources {
   prisma: PrismaClient;
@@ -51,7 +53,7 @@ export const YOGA_METRICS = {
   graphql_envelop_deprecated_field: {
     type: 'counter',
     labels: [...OPERATION, 'fieldName', 'typeName'],
-    help: 'Deprecated fields requested',
+    help: 'Deprecated fields requested (counted while the schema deprecates any)',
   },
   graphql_envelop_schema_change: { type: 'counter', labels: [], help: 'Schema changes' },
   graphql_yoga_http_duration: {
@@ -89,9 +91,24 @@ export function createMetrics(sources: MetricsSources) {
     endpoint: false,
     // Full URLs (query strings of GET requests) would make a series per request.
     labels: { url: false },
-    metrics: { ...YOGA_METRICS_ON },
+    // envelop walks every document for deprecated fields (3 % of the hot reads' CPU); a schema
+    // that deprecates nothing can never count one, so the walk runs only when there is one.
+    metrics: { ...YOGA_METRICS_ON, graphql_envelop_deprecated_field: deprecatesAnything(schema) },
   });
   return { registry, plugin, countError: (code: string) => errors.inc({ code }) };
+}
+
+/** Whether any field, argument, input field or enum value of `served` is deprecated. */
+export function deprecatesAnything(served: GraphQLSchema): boolean {
+  return Object.values(served.getTypeMap()).some((type) => {
+    if (isEnumType(type)) return type.getValues().some((value) => value.deprecationReason);
+    if (isInputObjectType(type))
+      return Object.values(type.getFields()).some((field) => field.deprecationReason);
+    if (!isObjectType(type)) return false;
+    return Object.values(type.getFields()).some(
+      (field) => field.deprecationReason || field.args.some((arg) => arg.deprecationReason),
+    );
+  });
 }
 
 export interface MetricDescription {
