@@ -159,9 +159,7 @@ function pageRowsSql(
   }
   const skip = page.cursorId === null ? 0 : 1;
   // Each row's cursor only when an edge's cursor or pageInfo's start/end cursor is asked for.
-  const cursorText = wantsCursors(plan)
-    ? idBase64(model, alias, 'GPC:S:')
-    : Prisma.sql`NULL::text`;
+  const cursorText = wantsCursors(plan) ? idBase64(model, alias, 'GPC:S:') : Prisma.sql`NULL::text`;
   return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${skip}::int AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${page.size + 1}::int OFFSET ${skip}::int`;
 }
 
