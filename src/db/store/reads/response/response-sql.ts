@@ -61,8 +61,13 @@ function idBase64(model: ReadModel, alias: string, prefix: string): Sql {
 function nodeFieldSql(model: ReadModel, alias: string, field: NodeField, aliases: Aliases) {
   const known = (name: string) => (name in model.columns ? column(alias, name) : UNSUPPORTED);
   switch (field.kind) {
-    case 'value':
-      return known(field.column);
+    case 'value': {
+      // An enum as its label's text: JSON of text needs no per-value type lookup (6 % of the
+      // nested page's PostgreSQL time, pgbench); the JSON is the same.
+      const ref = known(field.column);
+      const isEnum = typeof model.columns[field.column] === 'object';
+      return ref === UNSUPPORTED || !isEnum ? ref : Prisma.sql`${ref}::text`;
+    }
     case 'instant': {
       const ref = known(field.column);
       return ref === UNSUPPORTED ? ref : Prisma.sql`to_char(${ref}, ${Prisma.raw(ISO_INSTANT)})`;
