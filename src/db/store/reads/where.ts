@@ -25,18 +25,41 @@ function sqlType(kind: ColumnKind): string {
   return { uuid: 'uuid', text: 'text', date: 'timestamp', bool: 'boolean', int: 'int' }[kind];
 }
 
+/** An enum label as GraphQL and Prisma spell them: nothing in it can end an SQL literal. */
+const ENUM_LABEL = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Enum values written into the statement rather than bound: a partial index (the Pending tab's,
+ * `status = 'PENDING_APPROVAL'`) is chosen by proving its predicate from the query's text, which
+ * a parameter never allows in a generic plan, so PostgreSQL re-planned the statement on every
+ * execution (0.9 ms for the Pending tab, 2–3 ms for the nested page, as planning time).
+ */
+function enumLiterals(kind: ColumnKind, values: readonly unknown[]): Prisma.Sql | null {
+  if (typeof kind !== 'object' || values.length === 0) return null;
+  if (!values.every((v): v is string => typeof v === 'string' && ENUM_LABEL.test(v))) return null;
+  const type = sqlType(kind);
+  return Prisma.raw(values.map((v) => `'${v}'::${type}`).join(', '));
+}
+
 function columnCondition(
   ref: Prisma.Sql,
   kind: ColumnKind,
   filter: unknown,
 ): Prisma.Sql | Unsupported {
   if (!isPlainObject(filter) || filter instanceof Date) {
+    const literal = enumLiterals(kind, [filter]);
+    if (literal) return Prisma.sql`${ref} = ${literal}`;
     const value = param(kind, filter);
     return value === UNSUPPORTED ? UNSUPPORTED : Prisma.sql`${ref} = ${value}`;
   }
   const parts: Prisma.Sql[] = [];
   for (const [operator, operand] of Object.entries(filter)) {
     if (operator === 'in' && Array.isArray(operand) && kind !== 'date') {
+      const literals = enumLiterals(kind, operand);
+      if (literals) {
+        parts.push(Prisma.sql`${ref} IN (${literals})`);
+        continue;
+      }
       parts.push(Prisma.sql`${ref} = ANY(${operand}::${Prisma.raw(sqlType(kind))}[])`);
       continue;
     }

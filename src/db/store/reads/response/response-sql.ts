@@ -44,6 +44,13 @@ function objectOf(pairs: readonly (readonly [string, Sql | Unsupported])[]): Sql
 const base64 = (text: Sql) =>
   Prisma.sql`translate(encode(convert_to(${text}, 'UTF8'), 'base64'), E'\\n', '')`;
 
+/**
+ * A page size or offset written into the statement: with every constant in its text, PostgreSQL's
+ * generic plan is the custom one and the prepared statement stops being re-planned per execution.
+ * connectionSql admits integer sizes only.
+ */
+const int = (value: number) => Prisma.raw(`${Math.trunc(value)}`);
+
 /** PostgreSQL breaks base64 lines after 57 bytes of input; a uuid is 36 bytes of text. */
 const ONE_BASE64_LINE = 57 - 36;
 
@@ -165,13 +172,13 @@ function pageRowsSql(
   const skip = page.cursorId === null ? 0 : 1;
   // Each row's cursor only when an edge's cursor or pageInfo's start/end cursor is asked for.
   const cursorText = wantsCursors(plan) ? idBase64(model, alias, 'GPC:S:') : Prisma.sql`NULL::text`;
-  return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${skip}::int AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${page.size + 1}::int OFFSET ${skip}::int`;
+  return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${int(skip)} AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${int(page.size + 1)} OFFSET ${int(skip)}`;
 }
 
 function pageInfoSql(plan: ConnectionPlan, fields: readonly PageInfoField[]) {
   const { page } = plan;
-  const full = Prisma.sql`(count(*) > ${page.size}::int)`;
-  const kept = Prisma.sql`FILTER (WHERE p.ord <= ${page.size}::int)`;
+  const full = Prisma.sql`(count(*) > ${int(page.size)})`;
+  const kept = Prisma.sql`FILTER (WHERE p.ord <= ${int(page.size)})`;
   const first = Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(page.backward ? 'DESC' : 'ASC')}) ${kept})[1]`;
   const last = Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(page.backward ? 'ASC' : 'DESC')}) ${kept})[1]`;
   const bool = (value: boolean) => Prisma.raw(value ? 'true' : 'false');
@@ -206,7 +213,7 @@ function edgesSql(plan: ConnectionPlan, fields: readonly EdgeField[]) {
   );
   if (edge === UNSUPPORTED) return UNSUPPORTED;
   const direction = Prisma.raw(plan.page.backward ? 'DESC' : 'ASC');
-  return Prisma.sql`COALESCE(json_agg(${edge} ORDER BY p.ord ${direction}) FILTER (WHERE p.ord <= ${plan.page.size}::int), '[]'::json)`;
+  return Prisma.sql`COALESCE(json_agg(${edge} ORDER BY p.ord ${direction}) FILTER (WHERE p.ord <= ${int(plan.page.size)}), '[]'::json)`;
 }
 
 function totalCountSql(
