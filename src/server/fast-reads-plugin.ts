@@ -1,3 +1,4 @@
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { hasRole } from '../auth/identity.js';
 import { responseSql } from '../db/store/reads/response/response-sql.js';
@@ -39,11 +40,28 @@ export function useFastReads(logger: Logger): Plugin {
           tenantScope(ctx.identity.tenantId),
           statement,
         );
-        if (typeof row?.result === 'string')
-          setResultAndStopExecution({ data: JSON.parse(row.result) });
+        if (typeof row?.result === 'string') setResultAndStopExecution(passedThrough(row.result));
       } catch (err) {
         logger.warn({ err }, 'the SQL read path failed; the normal path answers');
       }
     },
   };
+}
+
+/**
+ * A result whose HTTP body is PostgreSQL's JSON text as it came: yoga serialises a result with its
+ * own `stringify` when it has one, so the response is neither parsed nor stringified again (parse
+ * and stringify were 7 % of the page-10 profile). `data` is parsed only if something reads it (a
+ * WebSocket operation, a plugin); a plugin that builds another result gets the plain path.
+ */
+function passedThrough(json: string): ExecutionResult & { stringify(value: unknown): string } {
+  let parsed: ExecutionResult['data'];
+  const result = {
+    get data() {
+      parsed ??= JSON.parse(json) as ExecutionResult['data'];
+      return parsed;
+    },
+    stringify: (value: unknown) => (value === result ? `{"data":${json}}` : JSON.stringify(value)),
+  };
+  return result;
 }

@@ -171,6 +171,23 @@ describe('the SQL read path against the Prisma path', () => {
     }
   });
 
+  it('answers a query over graphql-ws from the same one statement, as over HTTP', async () => {
+    const overHttp = await sql.gqlData(NESTED, { first: 3 }, tokens.tenantA!);
+    recording = [];
+    const client = sql.wsClient({ authorization: `Bearer ${tokens.tenantA}` });
+    const overWs = await new Promise<unknown>((resolve, reject) => {
+      let last: unknown;
+      client.subscribe(
+        { query: NESTED, variables: { first: 3 } },
+        { next: (value) => (last = value), error: reject, complete: () => resolve(last) },
+      );
+    });
+    const statements = recording;
+    recording = null;
+    expect(overWs).toEqual({ data: overHttp });
+    expect(statements.filter(isWholeResponse)).toHaveLength(1);
+  });
+
   it('answers aliases, fragments, __typename, last/before and pageInfo the same', async () => {
     for (const token of [tokens.tenantA!, tokens.tenantB!, tokens.financeAnalyst!]) {
       const seen: string[] = [];
