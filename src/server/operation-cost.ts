@@ -16,25 +16,32 @@ export interface CostInput {
  * operation itself, and the rate limit charges it the minimum.
  */
 export function operationCost(input: CostInput): number | null {
-  const known = computed.get(input.context);
-  if (
-    known?.document === input.document &&
-    known.operationName === input.operationName &&
-    known.variables === input.variables
-  )
-    return known.cost;
+  let byDocument = computed.get(input.schema);
+  if (!byDocument) {
+    byDocument = new WeakMap();
+    computed.set(input.schema, byDocument);
+  }
+  let costs = byDocument.get(input.document);
+  if (!costs) {
+    costs = new Map();
+    byDocument.set(input.document, costs);
+  }
+  const key = `${input.operationName ?? ''}\u0000${JSON.stringify(input.variables ?? {})}`;
+  if (costs.has(key)) return costs.get(key) ?? null;
   const cost = computeCost(input);
-  computed.set(input.context, { ...input, cost });
+  if (costs.size >= COSTS_PER_DOCUMENT) costs.clear();
+  costs.set(key, cost);
   return cost;
 }
 
 /**
- * The last cost computed per request context: the rate limit charges it and the SQL read path
- * checks it against the limit, for the same operation (a fifth of the cost walk's share of the
- * page-10 profile went to the second walk). Keyed by the very document and variables objects, so
- * another operation on the same context is computed afresh.
+ * Costs already computed, per schema and parsed document (yoga reuses parsed documents), by
+ * operation name and variables' values: the cost is a function of those alone (fieldCost reads
+ * no context), and the walk was 5 % of the page-10 profile, asked by both the rate limit and
+ * the SQL read path. A document asked with ever new variables keeps a bounded set.
  */
-const computed = new WeakMap<object, CostInput & { cost: number | null }>();
+const computed = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number | null>>>();
+const COSTS_PER_DOCUMENT = 256;
 
 function computeCost(input: CostInput): number | null {
   try {
