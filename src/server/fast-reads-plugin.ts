@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { hasRole } from '../auth/identity.js';
+import type { Prisma } from '../db/client.js';
 import { responseSql } from '../db/store/reads/response/response-sql.js';
 import { queryInScope, tenantScope } from '../db/tenant-scope.js';
 import type { QuellContext } from '../graphql/context.js';
@@ -23,14 +24,13 @@ export function useFastReads(logger: Logger): Plugin {
       const ctx = args.contextValue as Partial<QuellContext>;
       if (!ctx.sqlReadPath || !ctx.identity || !ctx.prisma || !hasRole(ctx.identity, 'viewer'))
         return;
-      const plan = planOperation({
+      const statement = statementFor({
         schema: args.schema,
         document: args.document,
         operationName: args.operationName,
         variables: args.variableValues,
         identity: ctx.identity,
       });
-      const statement = plan && responseSql(plan);
       if (!statement) return;
       const cost = operationCost({ ...args, variables: args.variableValues, context: ctx });
       if (cost === null || cost > MAX_COST) return;
@@ -46,6 +46,39 @@ export function useFastReads(logger: Logger): Plugin {
       }
     },
   };
+}
+
+type PlanInput = Parameters<typeof planOperation>[0];
+
+/**
+ * Statements already built, per caller identity (a remembered token's identity object is the same
+ * on every request: src/auth/verified-tokens.ts), parsed document, operation name and variables:
+ * the plan is a function of those alone, and planning it and building its SQL was 8 % of the
+ * page-10 profile. Keying by the identity object, not by its fields, means a statement can never
+ * serve another caller's scope.
+ * (One schema per process: the document is parsed and validated against it.)
+ */
+const statements = new WeakMap<object, WeakMap<object, Map<string, Prisma.Sql | null>>>();
+const STATEMENTS_PER_DOCUMENT = 64;
+
+function statementFor(input: PlanInput): Prisma.Sql | null {
+  let byDocument = statements.get(input.identity);
+  if (!byDocument) {
+    byDocument = new WeakMap();
+    statements.set(input.identity, byDocument);
+  }
+  let built = byDocument.get(input.document);
+  if (!built) {
+    built = new Map();
+    byDocument.set(input.document, built);
+  }
+  const key = `${input.operationName ?? ''}\u0000${JSON.stringify(input.variables ?? {})}`;
+  if (built.has(key)) return built.get(key) ?? null;
+  const plan = planOperation(input);
+  const statement = plan ? responseSql(plan) : null;
+  if (built.size >= STATEMENTS_PER_DOCUMENT) built.clear();
+  built.set(key, statement);
+  return statement;
 }
 
 /**
