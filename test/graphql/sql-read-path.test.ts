@@ -171,6 +171,17 @@ describe('the SQL read path against the Prisma path', () => {
     }
   });
 
+  it('answers pages that ask for no pageInfo the same, forward and backward', async () => {
+    const NO_INFO = `query($first: Int, $last: Int) {
+      incidents(first: $first, last: $last) { edges { cursor node { id title
+        remediationActions(last: 1) { edges { node { id status } } } } } } }`;
+    for (const variables of [{ first: 2 }, { last: 2 }, { first: 12 }, { first: 40 }]) {
+      const { data, statements } = await bothAnswer(NO_INFO, variables, tokens.tenantA!);
+      expect(statements.filter(isWholeResponse)).toHaveLength(1);
+      expect(data.incidents.edges).toHaveLength(Math.min(13, variables.first ?? variables.last!));
+    }
+  });
+
   it('answers a query over graphql-ws from the same one statement, as over HTTP', async () => {
     const overHttp = await sql.gqlData(NESTED, { first: 3 }, tokens.tenantA!);
     recording = [];

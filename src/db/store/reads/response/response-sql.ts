@@ -172,7 +172,10 @@ function pageRowsSql(
   const skip = page.cursorId === null ? 0 : 1;
   // Each row's cursor only when an edge's cursor or pageInfo's start/end cursor is asked for.
   const cursorText = wantsCursors(plan) ? idBase64(model, alias, 'GPC:S:') : Prisma.sql`NULL::text`;
-  return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${int(skip)} AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${int(page.size + 1)} OFFSET ${int(skip)}`;
+  // The row past the page only tells pageInfo there is more: without pageInfo it is not read (its
+  // node, nested pages and all, was a tenth of a 10-incident page's PostgreSQL time).
+  const limit = page.size + (plan.fields.some((f) => f.kind === 'pageInfo') ? 1 : 0);
+  return Prisma.sql`SELECT ${node} AS node, ${cursorText} AS cursor, row_number() OVER (ORDER BY ${orderSql}) - ${int(skip)} AS ord FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where} AND ${cursor} ORDER BY ${orderSql} LIMIT ${int(limit)} OFFSET ${int(skip)}`;
 }
 
 function pageInfoSql(plan: ConnectionPlan, fields: readonly PageInfoField[]) {
