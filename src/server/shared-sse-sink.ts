@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { serializedResult } from './shared-execution.js';
 import type { ResultSink } from './shared-fanout.js';
@@ -28,6 +29,31 @@ export function sseNextChunk(result: ExecutionResult): Buffer {
   const chunk = Buffer.from(`event: next\ndata: ${json ?? withoutInternals(result)}\n\n`);
   if (json !== undefined) chunks.set(result, chunk);
   return chunk;
+}
+
+const framed = new WeakMap<object, Buffer>();
+
+/**
+ * The event as one HTTP/1.1 chunk (`<size>\r\n<event>\r\n`), built once for a shared result: one
+ * write of one buffer to the TCP socket per member, where the response's write() would make it
+ * four pieces in a writev and a corked socket released on the next tick.
+ */
+function chunkOf(result: ExecutionResult): Buffer {
+  const known = framed.get(result);
+  if (known) return known;
+  const event = sseNextChunk(result);
+  const head = Buffer.from(`${event.length.toString(16)}\r\n`);
+  const chunk = Buffer.allocUnsafe(head.length + event.length + 2);
+  chunk.set(head, 0);
+  chunk.set(event, head.length);
+  chunk.write('\r\n', head.length + event.length);
+  if (chunks.get(result) === event) framed.set(result, chunk);
+  return chunk;
+}
+
+/** One whole chunk onto the TCP socket (its typings predate Buffer's generic ArrayBuffer). */
+function writeChunk(tcp: Socket, chunk: Buffer): void {
+  (tcp as { write(chunk: Buffer): boolean }).write(chunk);
 }
 
 /** What yoga's SSE writer does to a result with errors: their `http` and `unexpected` extensions stay home. */
@@ -69,20 +95,29 @@ export function sseResultSink(
   stats: SseStats,
 ): ResultSink {
   let waiting: Buffer[] = [];
+  // Once the response has written something its head is on the socket, and a chunked body can
+  // take whole chunks written under it, next to the response's own (each written synchronously).
+  let opened = false;
   const flush = () => {
     for (const chunk of waiting) response.write(chunk);
+    if (waiting.length > 0) opened = true;
     waiting = [];
+  };
+  const write = (result: ExecutionResult) => {
+    const socket = response.socket;
+    if (opened && socket && response.chunkedEncoding) return writeChunk(socket, chunkOf(result));
+    response.write(sseNextChunk(result));
+    opened = true;
   };
   const watch = slowConsumerWatch(response, limits, stats);
   return {
     send(result) {
       if (gone(response)) return true; // it ends with the response
-      const chunk = sseNextChunk(result);
       if (!started(response)) {
-        waiting.push(chunk);
+        waiting.push(sseNextChunk(result));
         return false;
       }
-      response.write(chunk);
+      write(result);
       if (response.writableLength <= limits.maxBufferedBytes) return true;
       watch.start();
       return false;
