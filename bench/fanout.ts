@@ -1,14 +1,19 @@
 // Fan-out benchmark of the pending-action stream (issues 5 and 16):
 //   npx tsx bench/fanout.ts [--subscribers 1000] [--tenants 1] [--client-processes 2]
-//     [--transport ws|sse] [--instances 1] [--stalled 0] [--events 200] [--interval-ms 100]
-//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile]
+//     [--transport ws|sse] [--instances 1] [--stalled 0] [--stalled-subscriptions 1]
+//     [--events 200] [--interval-ms 100]
+//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot]
 // Quell servers run in their own processes (their CPU and memory are their own) on DATABASE_URL
 // or a throwaway embedded PostgreSQL; subscribers are spread over them round-robin and over the
 // tenants evenly, and are opened by several client processes. A writer here creates pending
 // actions at a steady pace, spread over the tenants, each in one transaction with its stream
 // event. Latency = from the writer's commit returning to a client receiving the message (one
-// machine, one wall clock). `--stalled N` adds N subscribers that never read their socket.
-// `--profile` starts the servers with --cpu-prof (profiles in bench/profiles).
+// machine, one wall clock). `--stalled N` adds N sockets that stop reading once subscribed, each
+// with `--stalled-subscriptions K` subscriptions (K times the bytes: enough to cross the bound);
+// once cut they reconnect and resume each subscription from its last cursor, reading, and the
+// bench waits for them to have every event (support/stalled-client.ts).
+// `--profile` starts the servers with --cpu-prof (profiles in bench/profiles). `--heap-snapshot`
+// writes the first server's heap there once every subscriber is live, before the measurement.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signToken, tokenSettingsFromEnv } from '../src/auth/tokens.js';
@@ -34,6 +39,7 @@ const settings = {
   clientProcesses: Math.max(1, option('client-processes', 2)),
   instances: Math.max(1, option('instances', 1)),
   stalled: option('stalled', 0),
+  stalledSubscriptions: Math.max(1, option('stalled-subscriptions', 1)),
   events: option('events', 200),
   intervalMs: option('interval-ms', 100),
   maxBufferedKb: option('max-buffered-kb', 0),
@@ -42,6 +48,7 @@ const settings = {
     ? process.argv[process.argv.indexOf('--transport') + 1]
     : 'ws') as 'ws' | 'sse',
   profile: process.argv.includes('--profile'),
+  heapSnapshot: process.argv.includes('--heap-snapshot'),
 };
 if (settings.transport !== 'ws' && settings.transport !== 'sse')
   throw new Error('--transport takes ws or sse');
@@ -141,18 +148,36 @@ async function openClients(tenants: Tenant[], urls: string[]): Promise<IpcChild[
     const plans = (
       await plansPerProcess(tenants, urls, settings.stalled, settings.subscribers)
     ).flat();
-    await stalled.request({ type: 'open', plans, transport: 'stalled' });
+    await stalled.request({
+      type: 'open',
+      plans,
+      transport: 'stalled',
+      panels: settings.stalledSubscriptions,
+    });
     result.push(stalled);
   }
   return result;
 }
 
-async function statuses(clients: IpcChild[]): Promise<{ received: number; warm: number }> {
+async function statuses(clients: IpcChild[]) {
   const all = await Promise.all(clients.map((c) => c.request<ClientStatus>({ type: 'status' })));
   return {
     received: all.reduce((sum, s) => sum + s.received, 0),
     warm: all.reduce((sum, s) => sum + s.subscribersWithWarmUp, 0),
+    stalledReceived: all.reduce((sum, s) => sum + s.stalledReceived, 0),
   };
+}
+
+/**
+ * The stalled sockets thaw once the fast ones have everything (the last client process holds
+ * them); then they see the cut, resume, and the bench waits for every panel to have every event.
+ */
+async function waitForStalled(clients: IpcChild[], events: number) {
+  await clients.at(-1)!.request({ type: 'thaw' });
+  const target = settings.stalled * settings.stalledSubscriptions * (events + 1);
+  const deadline = Date.now() + 30_000;
+  while ((await statuses(clients)).stalledReceived < target && Date.now() < deadline)
+    await sleep(100);
 }
 
 /** One event per tenant that every subscriber must receive: proves all are live before measuring. */
@@ -210,6 +235,8 @@ async function measure(
   const target = baseline + expected;
   const deadline = Date.now() + 15_000;
   while ((await statuses(clients)).received < target && Date.now() < deadline) await sleep(100);
+  // Stalled tenants' events: per tenant evenly, so the whole run's count per panel.
+  if (settings.stalled > 0) await waitForStalled(clients, settings.events / settings.tenants);
   const seconds = (performance.now() - started) / 1000;
   const share = (after: number[], was: number[]) =>
     after.map((a, i) => Math.round(((a - was[i]!) / seconds) * 100));
@@ -242,6 +269,8 @@ interface ServerStats {
   streamLogReads: number;
   streams: { subscribers: number; liveSubscribers: number };
   slowConsumersCut?: number;
+  largestCutBacklogBytes?: number;
+  memoryPeakMb?: Record<string, number>;
 }
 const serverStats = (servers: { child: IpcChild }[]) =>
   Promise.all(servers.map((s) => s.child.request<ServerStats>({ type: 'stats' })));
@@ -278,13 +307,24 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
       (result.serverSystemSeconds * 1e6) / latencies.length,
     ),
     serverRssMb: { end: result.pids.servers.map((pid) => rssMb(pid)), peak: peaks },
+    // Sampled in the server: heap, buffers outside it (frames, socket data), and the whole.
+    serverMemoryPeakMb: result.statsAfter.map((s) => s.memoryPeakMb ?? null),
     // SELECTs on stream_events per instance during the window, whatever the subscriber count.
     streamLogReadsPerInstance: reads,
     slowConsumersCut: cuts,
+    largestCutBacklogKb: result.statsAfter.map((s) =>
+      Math.round((s.largestCutBacklogBytes ?? 0) / 1024),
+    ),
+    stalledSockets: settings.stalled > 0 ? mergeStalled(result.reports) : null,
   };
   console.log(JSON.stringify(summary, null, 2));
   printRow(summary, result.expected, peaks);
   return latencies.length === result.expected && lost === 0 && errors === 0;
+}
+
+/** The stalled sockets' outcome, over the client processes (one holds them all). */
+function mergeStalled(reports: ClientReport[]) {
+  return reports.map((r) => r.stalled).find((s) => s.sockets > 0) ?? null;
 }
 
 function printRow(
@@ -340,6 +380,14 @@ try {
   );
   await warmUp(prisma, tenants, clients);
   const connectMs = Date.now() - connectStarted;
+  if (settings.heapSnapshot) {
+    const file = here(`./profiles/heap-${settings.subscribers}-${settings.transport}.heapsnapshot`);
+    const written = await servers[0]!.child.request<{ file: string }>({
+      type: 'heap-snapshot',
+      file,
+    });
+    console.log(`heap snapshot written to ${written.file}`);
+  }
   if (!print(await measure(prisma, servers, tenants, clients), connectMs)) process.exitCode = 1;
 } finally {
   await Promise.all(clients.map((c) => c.stop()));

@@ -5,6 +5,15 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { decodeCursor } from '../../src/events/cursor.js';
 import { openSse } from './sse-client.js';
+import {
+  closeStalled,
+  openStalled,
+  type StalledReport,
+  stalledReceived,
+  stalledReport,
+  thaw,
+  widePanelQuery,
+} from './stalled-client.js';
 
 export interface SubscriberPlan {
   url: string;
@@ -17,6 +26,8 @@ export interface ClientStatus {
   type: 'status';
   received: number;
   subscribersWithWarmUp: number;
+  /** Events the stalled sockets' panels received once resumed (not counted in `received`). */
+  stalledReceived: number;
 }
 export interface ClientReport {
   type: 'report';
@@ -25,6 +36,7 @@ export interface ClientReport {
   duplicatesOrErrors: number;
   /** What the first error said (a GraphQL error, a close code), so a failed run explains itself. */
   firstError: string | null;
+  stalled: StalledReport;
 }
 
 export const QUERY = `subscription($after: String) {
@@ -94,38 +106,11 @@ function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
   });
 }
 
-/** Subscribes over the raw protocol, then stops reading: the server's send buffer fills up. */
-function openStalled(plan: SubscriberPlan): Promise<void> {
-  const socket = new WebSocket(plan.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-  closers.push(() => socket.terminate());
-  return new Promise<void>((resolve) => {
-    socket.on('open', () =>
-      socket.send(
-        JSON.stringify({
-          type: 'connection_init',
-          payload: { authorization: `Bearer ${plan.token}` },
-        }),
-      ),
-    );
-    socket.once('message', () => {
-      socket.send(
-        JSON.stringify({
-          id: '1',
-          type: 'subscribe',
-          payload: { query: QUERY, variables: { after: plan.after } },
-        }),
-      );
-      socket.pause();
-      resolve();
-    });
-  });
-}
-
-async function open(plans: SubscriberPlan[], transport: Transport): Promise<void> {
+async function open(plans: SubscriberPlan[], transport: Transport, panels = 1): Promise<void> {
   for (let batch = 0; batch < plans.length; batch += 100) {
     await Promise.all(
       plans.slice(batch, batch + 100).map((plan) => {
-        if (transport === 'stalled') return openStalled(plan);
+        if (transport === 'stalled') return openStalled(plan, widePanelQuery(QUERY), panels);
         const subscriber: Subscriber = { tenant: plan.tenant, lastId: 0n, count: 0 };
         subscribers.push(subscriber);
         if (transport === 'ws') return openWs(plan, subscriber);
@@ -157,12 +142,19 @@ function report(commits: Record<string, number>, expectedByTenant: Record<string
     lost,
     duplicatesOrErrors: errors,
     firstError,
+    stalled: stalledReport(expectedByTenant),
   };
   return message;
 }
 
 type Request =
-  | { type: 'open'; plans: SubscriberPlan[]; transport: Transport }
+  | {
+      type: 'open';
+      plans: SubscriberPlan[];
+      transport: Transport;
+      panels?: number;
+    }
+  | { type: 'thaw' }
   | { type: 'status' }
   | {
       type: 'report';
@@ -172,12 +164,19 @@ type Request =
 
 process.on('message', (message: Request) => {
   if (message.type === 'open')
-    void open(message.plans, message.transport).then(() => process.send?.({ type: 'open' }));
+    void open(message.plans, message.transport, message.panels).then(() =>
+      process.send?.({ type: 'open' }),
+    );
+  if (message.type === 'thaw') {
+    thaw();
+    process.send?.({ type: 'thaw' });
+  }
   if (message.type === 'status') {
     const status: ClientStatus = {
       type: 'status',
       received,
       subscribersWithWarmUp: subscribers.filter((s) => s.count > 0).length,
+      stalledReceived: stalledReceived(),
     };
     process.send?.(status);
   }
@@ -185,5 +184,6 @@ process.on('message', (message: Request) => {
 });
 process.once('SIGTERM', () => {
   for (const close of closers) close();
+  closeStalled();
   setTimeout(() => process.exit(0), 200).unref();
 });

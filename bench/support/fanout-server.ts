@@ -1,6 +1,7 @@
 // One Quell instance for bench/fanout.ts, in its own process: `startQuell` on DATABASE_URL, with
 // every SQL statement counted so the bench can show how often the stream log is read.
 // Answers `{ type: 'listening' }` with its URL and `{ type: 'stats' }` with its counters over IPC.
+import { writeHeapSnapshot } from 'node:v8';
 import { startQuell } from '../../src/server/start.js';
 
 const optionalNumber = (text: string | undefined) => (text ? Number(text) : undefined);
@@ -21,15 +22,28 @@ const server = await startQuell({
   },
 });
 
-process.on('message', (message: { type: string }) => {
+/** The largest of each part of the server's memory, sampled: what makes up its RSS peak. */
+const memoryPeak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+setInterval(() => {
+  const now = process.memoryUsage();
+  for (const key of Object.keys(memoryPeak) as (keyof typeof memoryPeak)[])
+    memoryPeak[key] = Math.max(memoryPeak[key], Math.round(now[key] / 2 ** 20));
+}, 200).unref();
+
+process.on('message', (message: { type: string; file?: string }) => {
+  // The bench's --heap-snapshot: what the server holds per subscriber once all are live.
+  if (message.type === 'heap-snapshot')
+    process.send?.({ type: 'heap-snapshot', file: writeHeapSnapshot(message.file) });
   if (message.type === 'listening') process.send?.({ type: 'listening', url: server.graphqlUrl });
   if (message.type === 'stats')
     process.send?.({
       type: 'stats',
       ...counts,
       streams: server.streams.stats(),
+      memoryPeakMb: memoryPeak,
       // Optional: lets the bench run against servers that predate the counter (before/after runs).
       slowConsumersCut: server.wsStats?.slowConsumersCut ?? 0,
+      largestCutBacklogBytes: server.wsStats?.largestCutBacklogBytes ?? 0,
     });
 });
 process.once('SIGTERM', () => {

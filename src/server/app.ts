@@ -60,7 +60,7 @@ export function createApp(options: AppOptions) {
   const metrics = createMetrics({ ...options, openSubscriptions: () => ws.openOperations() });
   const maskError = createMaskError(logger);
   const subscribe = createStreamSubscribe(maskError);
-  const sseStreams = createSseStreams(subscribe);
+  const sseStreams = createSseStreams(subscribe, options.slowConsumers);
   const rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
   const charges = new RateCharges(createRateLimiter(options.prisma, rateLimits));
   const plugins = [

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SubscribeFunction } from '@envelop/core';
 import type { Plugin } from 'graphql-yoga';
+import { createSsePush, markEventStream, type StreamSubscribe } from './shared-sse-push.js';
 import { atExpiry, tokenExpiry } from './token-expiry.js';
+import type { SlowConsumerLimits } from './ws-transport.js';
 
 /**
  * The open GraphQL-over-SSE responses, and how their subscriptions run (`subscribe`). Ending one without an `event: complete` is the SSE way to
@@ -14,8 +15,12 @@ import { atExpiry, tokenExpiry } from './token-expiry.js';
  * by the response yoga produced (the plugin below), never by the request's Accept header: a stream
  * missed here would outlive its token and ignore shutdown.
  */
-export function createSseStreams(subscribe: SubscribeFunction) {
+export function createSseStreams(
+  subscribe: StreamSubscribe,
+  slowConsumers: SlowConsumerLimits = {},
+) {
   const open = new Set<ServerResponse>();
+  const pushed = createSsePush(subscribe, slowConsumers);
 
   /** Watches an event-stream response: it ends when its token expires or at shutdown. */
   function track(request: IncomingMessage, response: ServerResponse): void {
@@ -33,10 +38,10 @@ export function createSseStreams(subscribe: SubscribeFunction) {
     /** A yoga plugin that tracks every event-stream response yoga sends (Node servers only). */
     plugin(): Plugin {
       return {
-        // Each event is executed once per group of identical subscribers, and its result carries
-        // its JSON for yoga's SSE writer (shared-execution.ts), as over graphql-ws.
+        // Each event is executed once per group of identical subscribers (shared-execution.ts)
+        // and written to its members in one loop, as over graphql-ws.
         onSubscribe({ setSubscribeFn }) {
-          setSubscribeFn(subscribe);
+          setSubscribeFn(pushed.subscribe);
         },
         onResponse({ response, serverContext }) {
           if (
@@ -49,10 +54,14 @@ export function createSseStreams(subscribe: SubscribeFunction) {
             req?: IncomingMessage;
             res?: ServerResponse;
           };
-          if (req && res) track(req, res);
+          if (!req || !res) return;
+          markEventStream(res);
+          track(req, res);
         },
       };
     },
+    /** Slow consumers cut so far. */
+    stats: pushed.stats,
     get size(): number {
       return open.size;
     },

@@ -3,28 +3,29 @@ import type { WebSocket } from 'ws';
 import { serializedResult } from './shared-execution.js';
 
 /**
- * A server-to-client WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked) holding
- * `prefix` then `tail`, in one buffer: one write, one syscall, where ws's sender writes a header
- * and the payload as two buffers (writev) and allocates the header on its own.
+ * The start of a server-to-client WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked)
+ * whose payload is `prefix` then `tailLength` more bytes: the WebSocket header and `prefix`, the
+ * part of a `next` frame that is a subscriber's own. The rest, the same for a whole sharing group,
+ * is written after it from one shared buffer (writeFrame), so a delivery copies no payload and a
+ * frame waiting in a socket's buffer holds only these few bytes of its own.
  */
-export function textFrame(prefix: Buffer, tail: Buffer): Buffer {
-  const length = prefix.length + tail.length;
+export function frameHead(prefix: Buffer, tailLength: number): Buffer {
+  const length = prefix.length + tailLength;
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = 0x81;
+  const head = Buffer.allocUnsafe(header + prefix.length);
+  head[0] = 0x81;
   if (length < 126) {
-    frame[1] = length;
+    head[1] = length;
   } else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
+    head[1] = 126;
+    head.writeUInt16BE(length, 2);
   } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-    frame.writeUInt32BE(length >>> 0, 6);
+    head[1] = 127;
+    head.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    head.writeUInt32BE(length >>> 0, 6);
   }
-  frame.set(prefix, header);
-  frame.set(tail, header + prefix.length);
-  return frame;
+  head.set(prefix, header);
+  return head;
 }
 
 /**
@@ -36,9 +37,18 @@ export function tcpSocketOf(socket: WebSocket): Socket | null {
   return (socket as unknown as { _socket: Socket | null })._socket ?? null;
 }
 
-/** One whole frame onto the TCP socket (its typings predate Buffer's generic ArrayBuffer). */
-export function writeFrame(tcp: Socket, frame: Buffer): void {
-  (tcp as { write(chunk: Buffer): boolean }).write(frame);
+type Writer = { write(chunk: Buffer): boolean };
+
+/**
+ * One whole frame, its head and its shared tail, onto the TCP socket in one writev: corked, so
+ * the two buffers leave together (its typings predate Buffer's generic ArrayBuffer).
+ */
+export function writeFrame(tcp: Socket, head: Buffer, tail: Buffer): void {
+  const corked = tcp.writableCorked > 0;
+  if (!corked) tcp.cork();
+  (tcp as Writer).write(head);
+  (tcp as Writer).write(tail);
+  if (!corked) tcp.uncork();
 }
 
 const tails = new WeakMap<object, Buffer>();

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { type ResultSink, SharedResultStream } from './shared-execution.js';
-import { payloadTail, tcpSocketOf, textFrame, writeFrame } from './ws-frames.js';
+import { frameHead, payloadTail, tcpSocketOf, writeFrame } from './ws-frames.js';
 import { createKeepAlive } from './ws-keep-alive.js';
 
 /**
@@ -125,13 +125,21 @@ function nextFrames(
   stats: WsTransportStats,
 ): ResultSink {
   const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  // Consecutive events are often of the same length: their heads are the same bytes.
+  let head = frameHead(prefix, 0);
+  let headFor = 0;
   return {
     send(result) {
       if (socket.readyState !== socket.OPEN) return true; // it ends with the socket
       const tail = payloadTail(result);
       const tcp = tcpSocketOf(socket);
-      if (tail && tcp) writeFrame(tcp, textFrame(prefix, tail));
-      else socket.send(JSON.stringify({ id, type: 'next', payload: result }), TEXT_FRAME);
+      if (tail && tcp) {
+        if (tail.length !== headFor) {
+          head = frameHead(prefix, tail.length);
+          headFor = tail.length;
+        }
+        writeFrame(tcp, head, tail);
+      } else socket.send(JSON.stringify({ id, type: 'next', payload: result }), TEXT_FRAME);
       return withinBound(socket, limits, stats);
     },
     whenWritable: (callback) => whenWritable(socket, limits, callback),
