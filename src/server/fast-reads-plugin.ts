@@ -9,6 +9,7 @@ import { planOperation } from '../graphql/fast-reads/plan-operation.js';
 import { MAX_COST } from '../graphql/limits/index.js';
 import type { Logger } from './logger.js';
 import { operationCost } from './operation-cost.js';
+import { operationKey, Remembered } from './remembered.js';
 
 /**
  * The hot reads answered whole by PostgreSQL (issue 11): when the SQL read path covers every
@@ -58,27 +59,14 @@ type PlanInput = Parameters<typeof planOperation>[0];
  * serve another caller's scope.
  * (One schema per process: the document is parsed and validated against it.)
  */
-const statements = new WeakMap<object, WeakMap<object, Map<string, Prisma.Sql | null>>>();
-const STATEMENTS_PER_DOCUMENT = 64;
+const statements = new Remembered<Prisma.Sql | null>(64);
 
 function statementFor(input: PlanInput): Prisma.Sql | null {
-  let byDocument = statements.get(input.identity);
-  if (!byDocument) {
-    byDocument = new WeakMap();
-    statements.set(input.identity, byDocument);
-  }
-  let built = byDocument.get(input.document);
-  if (!built) {
-    built = new Map();
-    byDocument.set(input.document, built);
-  }
-  const key = `${input.operationName ?? ''}\u0000${JSON.stringify(input.variables ?? {})}`;
-  if (built.has(key)) return built.get(key) ?? null;
-  const plan = planOperation(input);
-  const statement = plan ? responseSql(plan) : null;
-  if (built.size >= STATEMENTS_PER_DOCUMENT) built.clear();
-  built.set(key, statement);
-  return statement;
+  const key = operationKey(input.operationName, input.variables);
+  return statements.get(input.identity, input.document, key, () => {
+    const plan = planOperation(input);
+    return plan ? responseSql(plan) : null;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { operationDocument } from '../graphql/limits/index.js';
+import { operationKey, Remembered } from './remembered.js';
 
 export interface CostInput {
   schema: GraphQLSchema;
@@ -16,32 +17,17 @@ export interface CostInput {
  * operation itself, and the rate limit charges it the minimum.
  */
 export function operationCost(input: CostInput): number | null {
-  let byDocument = computed.get(input.schema);
-  if (!byDocument) {
-    byDocument = new WeakMap();
-    computed.set(input.schema, byDocument);
-  }
-  let costs = byDocument.get(input.document);
-  if (!costs) {
-    costs = new Map();
-    byDocument.set(input.document, costs);
-  }
-  const key = `${input.operationName ?? ''}\u0000${JSON.stringify(input.variables ?? {})}`;
-  if (costs.has(key)) return costs.get(key) ?? null;
-  const cost = computeCost(input);
-  if (costs.size >= COSTS_PER_DOCUMENT) costs.clear();
-  costs.set(key, cost);
-  return cost;
+  const key = operationKey(input.operationName, input.variables);
+  return computed.get(input.schema, input.document, key, () => computeCost(input));
 }
 
 /**
  * Costs already computed, per schema and parsed document (yoga reuses parsed documents), by
  * operation name and variables' values: the cost is a function of those alone (fieldCost reads
  * no context), and the walk was 5 % of the page-10 profile, asked by both the rate limit and
- * the SQL read path. A document asked with ever new variables keeps a bounded set.
+ * the SQL read path.
  */
-const computed = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number | null>>>();
-const COSTS_PER_DOCUMENT = 256;
+const computed = new Remembered<number | null>(256);
 
 function computeCost(input: CostInput): number | null {
   try {
