@@ -1,8 +1,6 @@
 // A load-generating process for bench/fanout.ts: opens its share of the subscribers (graphql-ws,
 // SSE, or stalled raw WebSockets that never read), records when each event arrives, and reports
 // over IPC. Several of these run at once so that the clients are not the bottleneck.
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { decodeCursor } from '../../src/events/cursor.js';
 import { openSse } from './sse-client.js';
 import {
@@ -14,6 +12,7 @@ import {
   thaw,
   widePanelQuery,
 } from './stalled-client.js';
+import { benchWsClient } from './ws-client.js';
 
 export interface SubscriberPlan {
   url: string;
@@ -86,13 +85,7 @@ function onPayload(subscriber: Subscriber, data: Payload | undefined) {
 }
 
 function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
-  const client = createClient({
-    url: plan.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${plan.token}` },
-    retryAttempts: 0,
-  });
-  closers.push(() => void client.dispose());
+  const client = benchWsClient(plan.url, plan.token, closers);
   return new Promise<void>((resolve) => {
     client.on('connected', () => resolve());
     client.subscribe<Payload>(

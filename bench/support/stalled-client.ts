@@ -7,9 +7,9 @@
 // panel keeps the last cursor it got) and sees the cut, if the server cut it; then it does what a graphql-ws client does: reconnects and resubscribes each panel
 // from its last cursor, this time reading. Its report says how it was cut and
 // whether each panel then got every event once.
-import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { decodeCursor } from '../../src/events/cursor.js';
+import { benchWsClient } from './ws-client.js';
 
 interface Panel {
   cursor: string;
@@ -131,13 +131,7 @@ function received(state: StalledSocket, text: string) {
 
 /** After the cut: a reading graphql-ws client, each panel from its own last cursor. */
 function resume(plan: Plan, query: string, state: StalledSocket) {
-  const client = createClient({
-    url: plan.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${plan.token}` },
-    retryAttempts: 0,
-  });
-  closers.push(() => void client.dispose());
+  const client = benchWsClient(plan.url, plan.token, closers);
   for (const panel of state.panels)
     client.subscribe<NextPayload>(
       { query, variables: { after: panel.cursor } },

@@ -6,16 +6,20 @@
 
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendActionEvents } from '../../src/events/append.js';
 import { encodeCursor } from '../../src/events/cursor.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
+import {
+  type DeviceRef,
+  loggedIds,
+  streamWriter,
+  writeLargePendingActions,
+} from '../support/stream-writer.js';
 import { idsOf, sseSubscribe, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-slow-sse';
 // ~800 KB per event: a few fill the kernel's socket buffers of a client that does not read.
-const EXPLANATION = 'x'.repeat(32 * 1024);
+const EXPLANATION_BYTES = 32 * 1024;
 const FIELDS = Array.from({ length: 25 }, (_, i) => `e${i}: explanation`).join(' ');
 const QUERY = `subscription($after: String) { remediationActionUpdated(after: $after) { cursor action { id ${FIELDS} } } }`;
 type Event = { remediationActionUpdated: { cursor: string } };
@@ -34,37 +38,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** `count` pending actions with a large explanation, each committed with its event. */
-async function writeLargeEvents(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    await server.prisma.$transaction(async (tx) => {
-      const a = await tx.remediationAction.create({
-        data: {
-          tenantId: TENANT,
-          deviceId: device.id,
-          deviceGroupId: device.deviceGroupId,
-          type: 'QUARANTINE_FILE',
-          source: 'AUTOMATED_INVESTIGATION',
-          status: 'PENDING_APPROVAL',
-          decision: 'REQUIRE_APPROVAL',
-          explanation: EXPLANATION,
-          undoable: true,
-        },
-      });
-      await appendActionEvents(tx, [
-        {
-          tenantId: TENANT,
-          actionId: a.id,
-          deviceGroupId: a.deviceGroupId,
-          deviceId: a.deviceId,
-          incidentId: null,
-          actionType: a.type,
-          previousStatus: null,
-          status: a.status,
-        },
-      ]);
-    });
-  }
-}
+const writeLargeEvents = (count: number) =>
+  writeLargePendingActions(server.prisma, TENANT, device, count, EXPLANATION_BYTES);
 
 /**
  * An SSE subscription on node:http whose reading can be stopped: the cursors it has received,

@@ -14,13 +14,18 @@ import { encodeCursor } from '../../src/events/cursor.js';
 import { SLOW_CONSUMER } from '../../src/server/ws-transport.js';
 import { fixtures } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { type DeviceRef, loggedIds, streamWriter } from '../support/stream-writer.js';
+import {
+  type DeviceRef,
+  loggedIds,
+  streamWriter,
+  writeLargePendingActions,
+} from '../support/stream-writer.js';
 import { collect, idsOf, subscribers, waitFor } from '../support/subscriptions.js';
 
 const TENANT = 'tenant-slow-cut';
 const MAX_BUFFERED = 64 * 1024;
 // ~800 KB per event: a few fill the kernel's socket buffers of a client that does not read.
-const EXPLANATION = 'x'.repeat(32 * 1024);
+const EXPLANATION_BYTES = 32 * 1024;
 const FIELDS = Array.from({ length: 25 }, (_, i) => `e${i}: explanation`).join(' ');
 const QUERY = `subscription($after: String) { remediationActionUpdated(after: $after) { cursor action { id ${FIELDS} } } }`;
 type Event = { remediationActionUpdated: { cursor: string; action: { id: string } } };
@@ -69,37 +74,8 @@ async function client(closed?: (code: number) => void): Promise<Client> {
 }
 
 /** `count` pending actions with a large explanation, each committed with its event. */
-async function writeLargeEvents(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    await server.prisma.$transaction(async (tx) => {
-      const a = await tx.remediationAction.create({
-        data: {
-          tenantId: TENANT,
-          deviceId: device.id,
-          deviceGroupId: device.deviceGroupId,
-          type: 'QUARANTINE_FILE',
-          source: 'AUTOMATED_INVESTIGATION',
-          status: 'PENDING_APPROVAL',
-          decision: 'REQUIRE_APPROVAL',
-          explanation: EXPLANATION,
-          undoable: true,
-        },
-      });
-      await appendActionEvents(tx, [
-        {
-          tenantId: TENANT,
-          actionId: a.id,
-          deviceGroupId: a.deviceGroupId,
-          deviceId: a.deviceId,
-          incidentId: null,
-          actionType: a.type,
-          previousStatus: null,
-          status: a.status,
-        },
-      ]);
-    });
-  }
-}
+const writeLargeEvents = (count: number) =>
+  writeLargePendingActions(server.prisma, TENANT, device, count, EXPLANATION_BYTES);
 
 describe('a WebSocket subscriber that stops reading', () => {
   it('is cut after a bounded backlog while fast ones get everything, and resumes from its cursor with nothing lost', async () => {

@@ -94,3 +94,46 @@ export async function loggedIds(
   });
   return rows.map((r) => r.id);
 }
+
+/**
+ * `count` pending actions with an explanation of `explanationBytes` characters, each committed
+ * with its stream event: events large enough that a client which stops reading fills its socket.
+ */
+export async function writeLargePendingActions(
+  prisma: PrismaClient,
+  tenantId: string,
+  device: DeviceRef,
+  count: number,
+  explanationBytes = 32 * 1024,
+): Promise<void> {
+  const explanation = 'x'.repeat(explanationBytes);
+  for (let i = 0; i < count; i++) {
+    await prisma.$transaction(async (tx) => {
+      const a = await tx.remediationAction.create({
+        data: {
+          tenantId,
+          deviceId: device.id,
+          deviceGroupId: device.deviceGroupId,
+          type: 'QUARANTINE_FILE',
+          source: 'AUTOMATED_INVESTIGATION',
+          status: 'PENDING_APPROVAL',
+          decision: 'REQUIRE_APPROVAL',
+          explanation,
+          undoable: true,
+        },
+      });
+      await appendActionEvents(tx, [
+        {
+          tenantId,
+          actionId: a.id,
+          deviceGroupId: a.deviceGroupId,
+          deviceId: a.deviceId,
+          incidentId: null,
+          actionType: a.type,
+          previousStatus: null,
+          status: a.status,
+        },
+      ]);
+    });
+  }
+}
