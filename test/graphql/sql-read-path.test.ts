@@ -182,6 +182,29 @@ describe('the SQL read path against the Prisma path', () => {
     }
   });
 
+  it('sends the same bytes as the normal path: compact JSON, keys in selection order', async () => {
+    const body = async (server: TestServer, query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.tenantA}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.text();
+    };
+    for (const [query, variables] of [
+      [NESTED, { first: 4 }],
+      [PENDING, { first: 3 }],
+      [BACKWARD, { last: 3 }],
+    ] as const) {
+      recording = [];
+      const viaSql = await body(sql, query, variables);
+      const statements = recording;
+      recording = null;
+      expect(statements.filter(isWholeResponse)).toHaveLength(1);
+      expect(viaSql).toBe(await body(prisma, query, variables));
+    }
+  });
+
   it('answers a query over graphql-ws from the same one statement, as over HTTP', async () => {
     const overHttp = await sql.gqlData(NESTED, { first: 3 }, tokens.tenantA!);
     recording = [];

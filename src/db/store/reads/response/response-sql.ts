@@ -1,5 +1,5 @@
 import { Prisma } from '../../../client.js';
-import { type ReadModel, readModel } from '../models.js';
+import { type ColumnKind, type ReadModel, readModel } from '../models.js';
 import { Aliases, column, UNSUPPORTED, type Unsupported } from '../sql-parts.js';
 import { whereSql } from '../where.js';
 import type {
@@ -11,33 +11,59 @@ import type {
   ResponsePlan,
 } from './plan.js';
 
-// A response plan as one statement in which PostgreSQL builds the operation's whole `data` as
-// JSON text: global ids, cursors, DateTime text, pages with their pageInfo and totalCount, the way
-// PostGraphile and the raw peer do. Nothing of it is computed per field in JavaScript.
+// A response plan as one statement in which PostgreSQL writes the operation's whole `data` as
+// compact JSON text: global ids, cursors, DateTime text, pages with their pageInfo and totalCount.
+// Nothing of it is computed per field in JavaScript.
+//
+// The text is concatenated (`'{"key":' || value || '}'`) rather than built with json_build_object
+// and json_agg, which look up each argument's type output function on every call: the backend's
+// CPU for the peer harness's page-50 statement went from 11.2 to 9.5 ms (median of 6 interleaved
+// runs of 100, load ~7); the Pending tab's, bound by its count, stayed at 2.4–2.5 ms. Only text
+// columns go through to_json (for escaping),
+// and keys, enum labels, uuids, base64 and ISO instants are written as they are (none can hold
+// a character JSON escapes). The body is compact, as JSON.stringify writes it, where
+// json_build_object's `"key" : value` spacing made it 9 % larger.
 
 const ISO_INSTANT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-/** json_build_object takes at most 100 arguments: 50 keys. A larger selection goes the normal way. */
-const MAX_KEYS = 50;
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 type Sql = Prisma.Sql;
 
-/** A response key or typename as an SQL literal: GraphQL names only, so no quoting can break. */
-function literal(text: string): Sql | Unsupported {
-  return GRAPHQL_NAME.test(text) ? Prisma.raw(`'${text}'`) : UNSUPPORTED;
+/** A GraphQL name (response key, typename) written into the statement: nothing to quote or escape. */
+function isName(text: string): boolean {
+  return GRAPHQL_NAME.test(text);
 }
 
+/** An SQL literal of JSON text made of GraphQL names and punctuation only. */
+const jsonLiteral = (text: string) => Prisma.raw(`'${text}'`);
+
+/** A GraphQL name as a JSON string, as an SQL literal. */
+function nameString(text: string): Sql | Unsupported {
+  return isName(text) ? jsonLiteral(`"${text}"`) : UNSUPPORTED;
+}
+
+/** Text that needs no JSON escaping (labels, uuids, base64, ISO instants) as a JSON string; null stays null. */
+const quoted = (text: Sql) => Prisma.sql`('"' || ${text} || '"')`;
+
+/** A JSON value or `null` when the expression is (concatenating a null gives null). */
+const orNull = (json: Sql) => Prisma.sql`COALESCE(${json}, 'null')`;
+
 function objectOf(pairs: readonly (readonly [string, Sql | Unsupported])[]): Sql | Unsupported {
-  if (pairs.length > MAX_KEYS) return UNSUPPORTED;
+  if (pairs.length === 0) return jsonLiteral('{}');
   const parts: Sql[] = [];
-  for (const [key, value] of pairs) {
-    const name = literal(key);
-    if (name === UNSUPPORTED || value === UNSUPPORTED) return UNSUPPORTED;
-    parts.push(Prisma.sql`${name}, ${value}`);
+  for (const [index, [key, value]] of pairs.entries()) {
+    if (!isName(key) || value === UNSUPPORTED) return UNSUPPORTED;
+    parts.push(jsonLiteral(`${index === 0 ? '{' : ','}"${key}":`), value);
   }
-  return parts.length === 0
-    ? Prisma.sql`'{}'::json`
-    : Prisma.sql`json_build_object(${Prisma.join(parts)})`;
+  parts.push(jsonLiteral('}'));
+  return Prisma.sql`(${Prisma.join(parts, ' || ')})`;
+}
+
+/** A column's value as JSON text, by its SQL kind. */
+function columnJson(ref: Sql, kind: ColumnKind): Sql {
+  if (typeof kind === 'object' || kind === 'uuid') return orNull(quoted(Prisma.sql`${ref}::text`));
+  if (kind === 'bool' || kind === 'int') return orNull(Prisma.sql`${ref}::text`);
+  return orNull(Prisma.sql`to_json(${ref})::text`);
 }
 
 /** base64 without the line breaks PostgreSQL puts every 76 characters. */
@@ -75,27 +101,26 @@ function nodeFieldSql(
   const known = (name: string) => (name in model.columns ? column(alias, name) : UNSUPPORTED);
   switch (field.kind) {
     case 'value': {
-      // An enum as its label's text: JSON of text needs no per-value type lookup (6 % of the
-      // nested page's PostgreSQL time, pgbench); the JSON is the same.
       const ref = known(field.column);
-      const isEnum = typeof model.columns[field.column] === 'object';
-      return ref === UNSUPPORTED || !isEnum ? ref : Prisma.sql`${ref}::text`;
+      return ref === UNSUPPORTED ? ref : columnJson(ref, model.columns[field.column]!);
     }
     case 'instant': {
       const ref = known(field.column);
-      return ref === UNSUPPORTED ? ref : Prisma.sql`to_char(${ref}, ${Prisma.raw(ISO_INSTANT)})`;
+      return ref === UNSUPPORTED
+        ? ref
+        : orNull(quoted(Prisma.sql`to_char(${ref}, ${Prisma.raw(ISO_INSTANT)})`));
     }
     case 'text':
-      return literal(field.value);
-    case 'globalId': {
-      const prefix = literal(`${field.typename}`);
-      if (prefix === UNSUPPORTED) return prefix;
-      return idBase64(model, alias, `${field.typename}:`);
-    }
+      return nameString(field.value);
+    case 'globalId':
+      return isName(field.typename)
+        ? quoted(idBase64(model, alias, `${field.typename}:`))
+        : UNSUPPORTED;
     case 'valueIfIn': {
       const ref = known(field.column);
       if (ref === UNSUPPORTED) return ref;
-      return Prisma.sql`CASE WHEN ${ref}::text = ANY(${[...field.allowed]}::text[]) THEN ${ref} END`;
+      const value = columnJson(ref, model.columns[field.column]!);
+      return Prisma.sql`CASE WHEN ${ref}::text = ANY(${[...field.allowed]}::text[]) THEN ${value} ELSE 'null' END`;
     }
     case 'one':
       return toOneSql(model, alias, field, aliases, joins);
@@ -145,7 +170,7 @@ function toOneSql(
   );
   const object = nodeObjectSql(target, inner, field.fields, aliases, joins);
   if (object === UNSUPPORTED) return UNSUPPORTED;
-  return Prisma.sql`CASE WHEN ${column(inner, 'id')} IS NULL THEN NULL ELSE ${object} END`;
+  return Prisma.sql`CASE WHEN ${column(inner, 'id')} IS NULL THEN 'null' ELSE ${object} END`;
 }
 
 function wantsCursors(plan: ConnectionPlan): boolean {
@@ -199,17 +224,21 @@ function pageRowsSql(
 
 function pageInfoSql(plan: ConnectionPlan, fields: readonly PageInfoField[]) {
   const { page } = plan;
-  const full = Prisma.sql`(count(*) > ${int(page.size)})`;
+  const full = Prisma.sql`(count(*) > ${int(page.size)})::text`;
   const kept = Prisma.sql`FILTER (WHERE p.ord <= ${int(page.size)})`;
-  const first = Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(page.backward ? 'DESC' : 'ASC')}) ${kept})[1]`;
-  const last = Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(page.backward ? 'ASC' : 'DESC')}) ${kept})[1]`;
-  const bool = (value: boolean) => Prisma.raw(value ? 'true' : 'false');
+  const cursorAt = (order: 'ASC' | 'DESC') =>
+    orNull(
+      quoted(Prisma.sql`(array_agg(p.cursor ORDER BY p.ord ${Prisma.raw(order)}) ${kept})[1]`),
+    );
+  const first = cursorAt(page.backward ? 'DESC' : 'ASC');
+  const last = cursorAt(page.backward ? 'ASC' : 'DESC');
+  const bool = (value: boolean) => jsonLiteral(value ? 'true' : 'false');
   // plugin-prisma's pageInfo (wrapConnectionResult): a cursor on the side asked from means more.
   const next = page.hasBefore ? bool(true) : page.backward ? bool(false) : full;
   const previous = page.hasAfter ? bool(true) : page.backward ? full : bool(false);
   return objectOf(
     fields.map((f) => {
-      if (f.kind === 'text') return [f.key, literal(f.value)] as const;
+      if (f.kind === 'text') return [f.key, nameString(f.value)] as const;
       const value = {
         hasNextPage: next,
         hasPreviousPage: previous,
@@ -226,16 +255,16 @@ function edgesSql(plan: ConnectionPlan, fields: readonly EdgeField[]) {
     fields.map((f) => {
       const value =
         f.kind === 'text'
-          ? literal(f.value)
+          ? nameString(f.value)
           : f.kind === 'cursor'
-            ? Prisma.sql`p.cursor`
+            ? orNull(quoted(Prisma.sql`p.cursor`))
             : Prisma.sql`p.node`;
       return [f.key, value] as const;
     }),
   );
   if (edge === UNSUPPORTED) return UNSUPPORTED;
   const direction = Prisma.raw(plan.page.backward ? 'DESC' : 'ASC');
-  return Prisma.sql`COALESCE(json_agg(${edge} ORDER BY p.ord ${direction}) FILTER (WHERE p.ord <= ${int(plan.page.size)}), '[]'::json)`;
+  return Prisma.sql`('[' || COALESCE(string_agg(${edge}, ',' ORDER BY p.ord ${direction}) FILTER (WHERE p.ord <= ${int(plan.page.size)}), '') || ']')`;
 }
 
 function totalCountSql(
@@ -247,7 +276,7 @@ function totalCountSql(
   const alias = aliases.next();
   const where = whereSql(model, alias, plan.where, aliases);
   if (where === UNSUPPORTED) return UNSUPPORTED;
-  return Prisma.sql`(SELECT count(*)::int FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where})`;
+  return Prisma.sql`(SELECT count(*)::text FROM ${Prisma.raw(`"${model.table}"`)} AS ${Prisma.raw(alias)} WHERE ${link(alias)} AND ${where})`;
 }
 
 /** A connection's JSON: a scalar sub-select over its page (`link` ties it to its parent row). */
@@ -267,7 +296,7 @@ export function connectionSql(
   if (rows === UNSUPPORTED) return UNSUPPORTED;
   const object = objectOf(
     plan.fields.map((f: ConnectionField) => {
-      if (f.kind === 'text') return [f.key, literal(f.value)] as const;
+      if (f.kind === 'text') return [f.key, nameString(f.value)] as const;
       if (f.kind === 'totalCount')
         return [f.key, totalCountSql(model, plan, aliases, link)] as const;
       if (f.kind === 'pageInfo') return [f.key, pageInfoSql(plan, f.fields)] as const;
@@ -288,10 +317,10 @@ export function responseSql(plan: ResponsePlan): Sql | null {
   const aliases = new Aliases();
   const object = objectOf(
     plan.map((root) => {
-      if (root.text !== undefined) return [root.key, literal(root.text)] as const;
+      if (root.text !== undefined) return [root.key, nameString(root.text)] as const;
       if (!root.connection) return [root.key, UNSUPPORTED] as const;
       return [root.key, connectionSql(root.connection, aliases, () => Prisma.sql`TRUE`)] as const;
     }),
   );
-  return object === UNSUPPORTED ? null : Prisma.sql`SELECT (${object})::text AS body`;
+  return object === UNSUPPORTED ? null : Prisma.sql`SELECT ${object} AS body`;
 }
