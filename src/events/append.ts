@@ -46,10 +46,15 @@ export async function appendActionEvents(
 export function actionEventsInsert(changes: readonly ActionStatusChange[]): Prisma.Sql {
   // One array literal per column (sqlArray: Prisma's per-element cost).
   const col = (pick: (c: ActionStatusChange) => string | null) => sqlArray(changes.map(pick));
+  const tenants = sqlArray([...new Set(changes.map((c) => c.tenantId))]);
+  // Each tenant's largest id is read once (`last`, fenced by OFFSET 0 so the planner cannot pull
+  // it back into a sub-select per row). Per row, a log whose statistics are stale (it grew since
+  // the last ANALYZE) is planned as a bitmap scan of the tenant's whole log for every event
+  // written (the audit log's insert, of the same shape: 3,334 rows over 10,001 took 35 s as
+  // quell_app under EXPLAIN ANALYZE, 0.2 s once the table was analyzed).
   return Prisma.sql`
     INSERT INTO stream_events (id, "tenantId", "actionId", "deviceGroupId", "deviceId", "incidentId", "actionType", "previousStatus", "status")
-    SELECT (SELECT COALESCE(MAX(s.id), 0) FROM stream_events s WHERE s."tenantId" = t.tenant)
-             + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
+    SELECT last.id + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
            t.tenant, t.action::uuid, t.grp::uuid, t.device::uuid, t.incident::uuid, t.type::"RemediationActionType",
            t.prev::"RemediationActionStatus", t.status::"RemediationActionStatus"
     FROM unnest(${col((c) => c.tenantId)}::text[], ${col((c) => c.actionId)}::text[],
@@ -58,6 +63,10 @@ export function actionEventsInsert(changes: readonly ActionStatusChange[]): Pris
                 ${col((c) => c.actionType)}::text[], ${col((c) => c.previousStatus)}::text[],
                 ${col((c) => c.status)}::text[])
          WITH ORDINALITY AS t(tenant, action, grp, device, incident, type, prev, status, n)
+    JOIN (
+      SELECT l.tenant, (SELECT COALESCE(MAX(s.id), 0) FROM stream_events s WHERE s."tenantId" = l.tenant) AS id
+      FROM unnest(${tenants}::text[]) AS l(tenant) OFFSET 0
+    ) last ON last.tenant = t.tenant
     ORDER BY t.n`;
 }
 
