@@ -28,6 +28,10 @@ sed -e 's/^        evidence {/        evidence(first: 5) {/' \
   -e 's/^        remediationActions {/        remediationActions(first: 5) {/' \
   queries/ours.graphql >queries/ours-first5.graphql
 export QUELL_DIR=$checkout SCHEMA=quell PEERBENCH_TARGETS=raw,postgraphile,ours QUELL_RATE_LIMIT=off
+# Quell as `npm start` runs it (its esbuild bundle, scripts/run-cached.mjs), not under the tsx
+# loader the harness defaults to: tsx's keep-names transform adds a property dictionary to every
+# closure, which production does not carry.
+export OURS_START="cd '$checkout' && exec node scripts/run-cached.mjs src/main.ts"
 export ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-15} WARMUP=${WARMUP:-5} PGBENCH=0
 {
   for page in 50 10 100; do
