@@ -59,7 +59,8 @@ describe('the nested incidents read', () => {
     const { data, statements } = await recorded(NESTED);
     expect(statements).toHaveLength(1);
     const sql = statements[0]!;
-    for (const shown of ['"title"', "'path'", "'hostname'", "'name'", "'status'"])
+    // Each shown field's column, read by its table alias (`t3."path"`).
+    for (const shown of ['."title"', '."path"', '."hostname"', '."name"', '."status"'])
       expect(sql).toContain(shown);
     // Columns of the same tables nobody asked for.
     for (const unasked of [
