@@ -267,6 +267,7 @@ async function measure(
 interface ServerStats {
   statements: number;
   streamLogReads: number;
+  statementsByShape: Record<string, number>;
   streams: { subscribers: number; liveSubscribers: number };
   slowConsumersCut?: number;
   largestCutBacklogBytes?: number;
@@ -311,6 +312,7 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     serverMemoryPeakMb: result.statsAfter.map((s) => s.memoryPeakMb ?? null),
     // SELECTs on stream_events per instance during the window, whatever the subscriber count.
     streamLogReadsPerInstance: reads,
+    ...statementFigures(result.statsBefore, result.statsAfter),
     slowConsumersCut: cuts,
     largestCutBacklogKb: result.statsAfter.map((s) =>
       Math.round((s.largestCutBacklogBytes ?? 0) / 1024),
@@ -320,6 +322,31 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
   console.log(JSON.stringify(summary, null, 2));
   printRow(summary, result.expected, peaks);
   return latencies.length === result.expected && lost === 0 && errors === 0;
+}
+
+/**
+ * Per event written and per instance: every statement, the reads of the stream log, and the
+ * statements by shape (those run at least once per 20 events, on any instance): what one event
+ * costs PostgreSQL on each server, whatever the number of its subscribers.
+ */
+function statementFigures(before: ServerStats[], after: ServerStats[]) {
+  const perEvent = (n: number) => Math.round((n / settings.events) * 100) / 100;
+  const shapes = after.map((s, i) =>
+    Object.fromEntries(
+      Object.entries(s.statementsByShape)
+        .map(([shape, n]) => [shape, perEvent(n - (before[i]!.statementsByShape[shape] ?? 0))])
+        .filter(([, n]) => (n as number) >= 0.05),
+    ),
+  );
+  return {
+    statementsPerEventPerInstance: after.map((s, i) =>
+      perEvent(s.statements - before[i]!.statements),
+    ),
+    streamLogReadsPerEventPerInstance: after.map((s, i) =>
+      perEvent(s.streamLogReads - before[i]!.streamLogReads),
+    ),
+    statementShapesPerEvent: shapes,
+  };
 }
 
 /** The stalled sockets' outcome, over the client processes (one holds them all). */

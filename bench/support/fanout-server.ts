@@ -8,12 +8,21 @@ const optionalNumber = (text: string | undefined) => (text ? Number(text) : unde
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('DATABASE_URL is required');
 const counts = { statements: 0, streamLogReads: 0 };
+/** Statements by their shape (literals and parameters elided): which ones an event costs. */
+const byShape = new Map<string, number>();
+const shapeOf = (sql: string) =>
+  sql
+    .replace(/\$\d+|'[^']*'|\b\d+\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .slice(0, 140);
 const server = await startQuell({
   databaseUrl,
   port: 0,
   onQuery(sql) {
     counts.statements++;
     if (/^SELECT\b/i.test(sql) && sql.includes('"stream_events"')) counts.streamLogReads++;
+    const shape = shapeOf(sql);
+    byShape.set(shape, (byShape.get(shape) ?? 0) + 1);
   },
   // The bench's --max-buffered-kb and --slow-grace-ms (otherwise the server's defaults).
   slowConsumers: {
@@ -39,6 +48,7 @@ process.on('message', (message: { type: string; file?: string }) => {
     process.send?.({
       type: 'stats',
       ...counts,
+      statementsByShape: Object.fromEntries(byShape),
       streams: server.streams.stats(),
       memoryPeakMb: memoryPeak,
       // Optional: lets the bench run against servers that predate the counter (before/after runs).
