@@ -2,7 +2,7 @@
 //   npx tsx bench/fanout.ts [--subscribers 1000] [--tenants 1] [--client-processes 2]
 //     [--transport ws|sse] [--instances 1] [--stalled 0] [--stalled-subscriptions 1]
 //     [--events 200] [--interval-ms 100]
-//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot]
+//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot] [--graphql-ws-client]
 // Quell servers run in their own processes (their CPU and memory are their own) on DATABASE_URL
 // or a throwaway embedded PostgreSQL; subscribers are spread over them round-robin and over the
 // tenants evenly, and are opened by several client processes. A writer here creates pending
@@ -12,7 +12,9 @@
 // with `--stalled-subscriptions K` subscriptions (K times the bytes: enough to cross the bound);
 // once cut they reconnect and resume each subscription from its last cursor, reading, and the
 // bench waits for them to have every event (support/stalled-client.ts).
-// `--profile` starts the servers with --cpu-prof (profiles in bench/profiles). `--heap-snapshot`
+// The ws clients read only each frame's cursor and action id (support/ws-lean-client.ts);
+// `--graphql-ws-client` uses graphql-ws's client instead, which parses every payload in full.
+// `--profile` writes a CPU profile of each server over the measurement window (in bench/profiles). `--heap-snapshot`
 // writes the first server's heap there once every subscriber is live, before the measurement.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +49,8 @@ const settings = {
   transport: (process.argv.includes('--transport')
     ? process.argv[process.argv.indexOf('--transport') + 1]
     : 'ws') as 'ws' | 'sse',
+  /** graphql-ws's own client instead of the lean one (ws-lean-client.ts): what the clients cost. */
+  graphqlWsClient: process.argv.includes('--graphql-ws-client'),
   profile: process.argv.includes('--profile'),
   heapSnapshot: process.argv.includes('--heap-snapshot'),
 };
@@ -102,10 +106,9 @@ async function startServers(databaseUrl: string): Promise<{ child: IpcChild; url
   if (settings.maxBufferedKb > 0)
     env.QUELL_BENCH_MAX_BUFFERED = String(settings.maxBufferedKb * 1024);
   if (settings.slowGraceMs > 0) env.QUELL_BENCH_SLOW_GRACE_MS = String(settings.slowGraceMs);
-  const execArgv = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${here('./profiles')}`] : [];
   return Promise.all(
     Array.from({ length: settings.instances }, async () => {
-      const child = forkChild(here('./support/fanout-server.ts'), { env, execArgv });
+      const child = forkChild(here('./support/fanout-server.ts'), { env });
       const { url } = await child.request<{ url: string }>({ type: 'listening' });
       return { child, url };
     }),
@@ -139,7 +142,12 @@ async function openClients(tenants: Tenant[], urls: string[]): Promise<IpcChild[
   }));
   await Promise.all(
     clients.map(({ child, plans }) =>
-      child.request({ type: 'open', plans, transport: settings.transport }),
+      child.request({
+        type: 'open',
+        plans,
+        transport: settings.transport,
+        lean: !settings.graphqlWsClient,
+      }),
     ),
   );
   const result = clients.map((c) => c.child);
@@ -225,8 +233,13 @@ async function measure(
   const pids = { servers: servers.map((s) => s.child.pid), clients: clients.map((c) => c.pid) };
   const cpu = (list: number[]) => list.map(cpuSeconds);
   const before = { servers: cpu(pids.servers), clients: cpu(pids.clients) };
-  const systemBefore = pids.servers.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0);
+  const system = (list: number[]) =>
+    list.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0);
+  const systemBefore = system(pids.servers);
+  const clientSystemBefore = system(pids.clients);
   const statsBefore = await serverStats(servers);
+  if (settings.profile)
+    await Promise.all(servers.map((s) => s.child.request({ type: 'profile-start' })));
   const baseline = (await statuses(clients)).received;
   const started = performance.now();
   const loadBefore = loadavg()[0]!;
@@ -243,10 +256,13 @@ async function measure(
   const serverCpuAfter = cpu(pids.servers);
   const serverCpu = share(serverCpuAfter, before.servers);
   const serverCpuSeconds = serverCpuAfter.reduce((sum, c, i) => sum + c - before.servers[i]!, 0);
-  const serverSystemSeconds =
-    pids.servers.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0) - systemBefore;
-  const clientCpu = share(cpu(pids.clients), before.clients);
+  const serverSystemSeconds = system(pids.servers) - systemBefore;
+  const clientSystemSeconds = system(pids.clients) - clientSystemBefore;
+  const clientCpuAfter = cpu(pids.clients);
+  const clientCpu = share(clientCpuAfter, before.clients);
+  const clientCpuSeconds = clientCpuAfter.reduce((sum, c, i) => sum + c - before.clients[i]!, 0);
   const statsAfter = await serverStats(servers);
+  if (settings.profile) await writeProfiles(servers);
   const reports = await Promise.all(
     clients.map((c) => c.request<ClientReport>({ type: 'report', commits, expectedByTenant })),
   );
@@ -258,10 +274,21 @@ async function measure(
     serverCpu,
     clientCpu,
     serverCpuSeconds,
+    clientCpuSeconds,
     serverSystemSeconds,
+    clientSystemSeconds,
     load,
   };
   return { ...result, statsBefore, statsAfter, pids };
+}
+
+async function writeProfiles(servers: { child: IpcChild }[]) {
+  const name = `${settings.subscribers}-${settings.transport}-${settings.instances}i`;
+  for (const [i, s] of servers.entries()) {
+    const file = here(`./profiles/window-${name}-${i}.cpuprofile`);
+    const written = await s.child.request<{ file: string }>({ type: 'profile-stop', file });
+    console.log(`CPU profile of the window written to ${written.file}`);
+  }
 }
 
 interface ServerStats {
@@ -303,6 +330,11 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     cpu: { servers: result.serverCpu, clientProcesses: result.clientCpu },
     // Server CPU time (all instances) per delivered message: the figure least bent by a busy machine.
     serverCpuMicrosPerDelivery: Math.round((result.serverCpuSeconds * 1e6) / latencies.length),
+    // The load generator's CPU time (all client processes) per delivered message: it shares the cores.
+    clientCpuMicrosPerDelivery: Math.round((result.clientCpuSeconds * 1e6) / latencies.length),
+    clientSystemCpuMicrosPerDelivery: Math.round(
+      (result.clientSystemSeconds * 1e6) / latencies.length,
+    ),
     // Of which in the kernel (system time): on loopback mostly TCP send and the receiver's side.
     serverSystemCpuMicrosPerDelivery: Math.round(
       (result.serverSystemSeconds * 1e6) / latencies.length,

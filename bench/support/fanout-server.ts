@@ -3,6 +3,7 @@
 // Answers `{ type: 'listening' }` with its URL and `{ type: 'stats' }` with its counters over IPC.
 import { writeHeapSnapshot } from 'node:v8';
 import { startQuell } from '../../src/server/start.js';
+import { startCpuProfile } from './cpu-profile.js';
 
 const optionalNumber = (text: string | undefined) => (text ? Number(text) : undefined);
 const databaseUrl = process.env.DATABASE_URL;
@@ -39,7 +40,19 @@ setInterval(() => {
     memoryPeak[key] = Math.max(memoryPeak[key], Math.round(now[key] / 2 ** 20));
 }, 200).unref();
 
+/** The bench's --profile: a CPU profile of the measurement window only. */
+let stopProfile: ((file: string) => Promise<string>) | null = null;
+async function profile(message: { type: string; file?: string }) {
+  if (message.type === 'profile-start') {
+    stopProfile = await startCpuProfile();
+    process.send?.({ type: 'profile-start' });
+  }
+  if (message.type === 'profile-stop' && stopProfile && message.file)
+    process.send?.({ type: 'profile-stop', file: await stopProfile(message.file) });
+}
+
 process.on('message', (message: { type: string; file?: string }) => {
+  void profile(message);
   // The bench's --heap-snapshot: what the server holds per subscriber once all are live.
   if (message.type === 'heap-snapshot')
     process.send?.({ type: 'heap-snapshot', file: writeHeapSnapshot(message.file) });
