@@ -239,7 +239,11 @@ async function measure(
   const clientSystemBefore = system(pids.clients);
   const statsBefore = await serverStats(servers);
   if (settings.profile)
-    await Promise.all(servers.map((s) => s.child.request({ type: 'profile-start' })));
+    await Promise.all(
+      [...servers.map((s) => s.child), clients[0]!].map((c) =>
+        c.request({ type: 'profile-start' }),
+      ),
+    );
   const baseline = (await statuses(clients)).received;
   const started = performance.now();
   const loadBefore = loadavg()[0]!;
@@ -262,7 +266,7 @@ async function measure(
   const clientCpu = share(clientCpuAfter, before.clients);
   const clientCpuSeconds = clientCpuAfter.reduce((sum, c, i) => sum + c - before.clients[i]!, 0);
   const statsAfter = await serverStats(servers);
-  if (settings.profile) await writeProfiles(servers);
+  if (settings.profile) await writeProfiles([...servers, { child: clients[0]! }]);
   const reports = await Promise.all(
     clients.map((c) => c.request<ClientReport>({ type: 'report', commits, expectedByTenant })),
   );
@@ -282,10 +286,12 @@ async function measure(
   return { ...result, statsBefore, statsAfter, pids };
 }
 
-async function writeProfiles(servers: { child: IpcChild }[]) {
+/** The servers' window profiles, then (last) that of the first client process. */
+async function writeProfiles(processes: { child: IpcChild }[]) {
   const name = `${settings.subscribers}-${settings.transport}-${settings.instances}i`;
-  for (const [i, s] of servers.entries()) {
-    const file = here(`./profiles/window-${name}-${i}.cpuprofile`);
+  for (const [i, s] of processes.entries()) {
+    const which = i === processes.length - 1 ? 'client' : `server-${i}`;
+    const file = here(`./profiles/window-${name}-${which}.cpuprofile`);
     const written = await s.child.request<{ file: string }>({ type: 'profile-stop', file });
     console.log(`CPU profile of the window written to ${written.file}`);
   }

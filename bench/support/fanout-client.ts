@@ -2,6 +2,7 @@
 // SSE, or stalled raw WebSockets that never read), records when each event arrives, and reports
 // over IPC. Several of these run at once so that the clients are not the bottleneck.
 import { decodeCursor } from '../../src/events/cursor.js';
+import { startCpuProfile } from './cpu-profile.js';
 import { openSse } from './sse-client.js';
 import {
   closeStalled,
@@ -181,6 +182,8 @@ type Request =
       lean?: boolean;
     }
   | { type: 'thaw' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string }
   | { type: 'status' }
   | {
       type: 'report';
@@ -188,7 +191,19 @@ type Request =
       expectedByTenant: Record<string, number>;
     };
 
+/** The bench's --profile: where a load generator's CPU per message goes, over the window. */
+let stopProfile: ((file: string) => Promise<string>) | null = null;
+async function profile(message: Request) {
+  if (message.type === 'profile-start') {
+    stopProfile = await startCpuProfile();
+    process.send?.({ type: 'profile-start' });
+  }
+  if (message.type === 'profile-stop' && stopProfile)
+    process.send?.({ type: 'profile-stop', file: await stopProfile(message.file) });
+}
+
 process.on('message', (message: Request) => {
+  void profile(message);
   if (message.type === 'open')
     void open(message.plans, message.transport, message.panels, message.lean).then(() =>
       process.send?.({ type: 'open' }),
