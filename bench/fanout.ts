@@ -2,7 +2,7 @@
 //   npx tsx bench/fanout.ts [--subscribers 1000] [--tenants 1] [--client-processes 2]
 //     [--transport ws|sse] [--instances 1] [--stalled 0] [--stalled-subscriptions 1]
 //     [--events 200] [--interval-ms 100]
-//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot] [--graphql-ws-client]
+//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot] [--graphql-ws-client] [--tsx]
 // Quell servers run in their own processes (their CPU and memory are their own) on DATABASE_URL
 // or a throwaway embedded PostgreSQL; subscribers are spread over them round-robin and over the
 // tenants evenly, and are opened by several client processes. A writer here creates pending
@@ -14,6 +14,7 @@
 // bench waits for them to have every event (support/stalled-client.ts).
 // The ws clients read only each frame's cursor and action id (support/ws-lean-client.ts);
 // `--graphql-ws-client` uses graphql-ws's client instead, which parses every payload in full.
+// The servers run from the esbuild bundle `npm start` runs (`--tsx`: through tsx, as before).
 // `--profile` writes a CPU profile of each server over the measurement window (in bench/profiles). `--heap-snapshot`
 // writes the first server's heap there once every subscriber is live, before the measurement.
 import { loadavg } from 'node:os';
@@ -51,6 +52,8 @@ const settings = {
     : 'ws') as 'ws' | 'sse',
   /** graphql-ws's own client instead of the lean one (ws-lean-client.ts): what the clients cost. */
   graphqlWsClient: process.argv.includes('--graphql-ws-client'),
+  /** The servers through tsx rather than from the bundle `npm start` runs (support/processes.ts). */
+  tsx: process.argv.includes('--tsx'),
   profile: process.argv.includes('--profile'),
   heapSnapshot: process.argv.includes('--heap-snapshot'),
 };
@@ -108,7 +111,7 @@ async function startServers(databaseUrl: string): Promise<{ child: IpcChild; url
   if (settings.slowGraceMs > 0) env.QUELL_BENCH_SLOW_GRACE_MS = String(settings.slowGraceMs);
   return Promise.all(
     Array.from({ length: settings.instances }, async () => {
-      const child = forkChild(here('./support/fanout-server.ts'), { env });
+      const child = forkChild(here('./support/fanout-server.ts'), { env, bundled: !settings.tsx });
       const { url } = await child.request<{ url: string }>({ type: 'listening' });
       return { child, url };
     }),
