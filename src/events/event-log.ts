@@ -1,5 +1,5 @@
-import { Prisma, type PrismaClient } from '../db/client.js';
-import { ALL_TENANTS, queryInScope, scopedClient, tenantScope } from '../db/tenant-scope.js';
+import type { PrismaClient } from '../db/client.js';
+import { ALL_TENANTS, scopedClient, tenantScope } from '../db/tenant-scope.js';
 import type { StreamEvent } from '../generated/prisma/client.js';
 
 export type LoggedEvent = StreamEvent;
@@ -27,7 +27,12 @@ export function prismaEventLog(prisma: PrismaClient): EventLog {
   const forTenant = (tenantId: string) => scopedClient(prisma, tenantScope(tenantId));
   const allTenants = scopedClient(prisma, ALL_TENANTS);
   return {
-    readAfter: (tenantId, after, limit) => readPage(prisma, tenantId, after, limit),
+    readAfter: (tenantId, after, limit) =>
+      forTenant(tenantId).streamEvent.findMany({
+        where: { tenantId, id: { gt: after } },
+        orderBy: { id: 'asc' },
+        take: limit,
+      }),
 
     async end(tenantId) {
       // ORDER BY id DESC LIMIT 1 walks the (tenantId, id) index backwards: one row, whatever the log size.
@@ -48,55 +53,4 @@ export function prismaEventLog(prisma: PrismaClient): EventLog {
       return new Map(rows.map((r) => [r.tenantId, r.id ?? 0n]));
     },
   };
-}
-
-/** A row of readPage's JSON: the columns in StreamEvent's order, id as text (a bigint). */
-type PageRow = [
-  string,
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-  StreamEvent['actionType'],
-  StreamEvent['previousStatus'],
-  StreamEvent['status'],
-  number,
-];
-
-/**
- * The read every wake-up of every tenant feed (and every catch-up page) makes, in one round trip
- * with its scope (queryInScope) instead of a batch transaction's four (BEGIN, set_config, SELECT,
- * COMMIT): an event's latency waits on it, and with three instances on one PostgreSQL each makes
- * it. The page comes back as one JSON array; `occurredAt` (a timestamp without time zone, which
- * Prisma reads as UTC) as epoch milliseconds.
- */
-async function readPage(
-  prisma: PrismaClient,
-  tenantId: string,
-  after: bigint,
-  limit: number,
-): Promise<LoggedEvent[]> {
-  const row = await queryInScope<{ result: string | null }>(
-    prisma,
-    tenantScope(tenantId),
-    Prisma.sql`SELECT coalesce(json_agg(json_build_array(e.id::text, e."tenantId", e."actionId",
-        e."deviceGroupId", e."deviceId", e."incidentId", e."actionType", e."previousStatus",
-        e.status, extract(epoch FROM e."occurredAt") * 1000) ORDER BY e.id), '[]')::text
-      FROM (SELECT * FROM "stream_events" WHERE "tenantId" = ${tenantId} AND id > ${after}
-            ORDER BY id LIMIT ${limit}) e`,
-  );
-  const rows = JSON.parse(row?.result ?? '[]') as PageRow[];
-  return rows.map((r) => ({
-    id: BigInt(r[0]),
-    tenantId: r[1],
-    actionId: r[2],
-    deviceGroupId: r[3],
-    deviceId: r[4],
-    incidentId: r[5],
-    actionType: r[6],
-    previousStatus: r[7],
-    status: r[8],
-    occurredAt: new Date(Number(r[9])),
-  }));
 }
