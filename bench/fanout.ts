@@ -2,7 +2,7 @@
 //   npx tsx bench/fanout.ts [--subscribers 1000] [--tenants 1] [--client-processes 2]
 //     [--transport ws|sse] [--instances 1] [--stalled 0] [--stalled-subscriptions 1]
 //     [--events 200] [--interval-ms 100]
-//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot]
+//     [--max-buffered-kb N] [--slow-grace-ms N] [--profile] [--heap-snapshot] [--graphql-ws-client] [--tsx]
 // Quell servers run in their own processes (their CPU and memory are their own) on DATABASE_URL
 // or a throwaway embedded PostgreSQL; subscribers are spread over them round-robin and over the
 // tenants evenly, and are opened by several client processes. A writer here creates pending
@@ -12,7 +12,10 @@
 // with `--stalled-subscriptions K` subscriptions (K times the bytes: enough to cross the bound);
 // once cut they reconnect and resume each subscription from its last cursor, reading, and the
 // bench waits for them to have every event (support/stalled-client.ts).
-// `--profile` starts the servers with --cpu-prof (profiles in bench/profiles). `--heap-snapshot`
+// The ws clients read only each frame's cursor and action id (support/ws-lean-client.ts);
+// `--graphql-ws-client` uses graphql-ws's client instead, which parses every payload in full.
+// The servers run from the esbuild bundle `npm start` runs (`--tsx`: through tsx, as before).
+// `--profile` writes a CPU profile of each server over the measurement window (in bench/profiles). `--heap-snapshot`
 // writes the first server's heap there once every subscriber is live, before the measurement.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +50,10 @@ const settings = {
   transport: (process.argv.includes('--transport')
     ? process.argv[process.argv.indexOf('--transport') + 1]
     : 'ws') as 'ws' | 'sse',
+  /** graphql-ws's own client instead of the lean one (ws-lean-client.ts): what the clients cost. */
+  graphqlWsClient: process.argv.includes('--graphql-ws-client'),
+  /** The servers through tsx rather than from the bundle `npm start` runs (support/processes.ts). */
+  tsx: process.argv.includes('--tsx'),
   profile: process.argv.includes('--profile'),
   heapSnapshot: process.argv.includes('--heap-snapshot'),
 };
@@ -102,10 +109,9 @@ async function startServers(databaseUrl: string): Promise<{ child: IpcChild; url
   if (settings.maxBufferedKb > 0)
     env.QUELL_BENCH_MAX_BUFFERED = String(settings.maxBufferedKb * 1024);
   if (settings.slowGraceMs > 0) env.QUELL_BENCH_SLOW_GRACE_MS = String(settings.slowGraceMs);
-  const execArgv = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${here('./profiles')}`] : [];
   return Promise.all(
     Array.from({ length: settings.instances }, async () => {
-      const child = forkChild(here('./support/fanout-server.ts'), { env, execArgv });
+      const child = forkChild(here('./support/fanout-server.ts'), { env, bundled: !settings.tsx });
       const { url } = await child.request<{ url: string }>({ type: 'listening' });
       return { child, url };
     }),
@@ -139,7 +145,12 @@ async function openClients(tenants: Tenant[], urls: string[]): Promise<IpcChild[
   }));
   await Promise.all(
     clients.map(({ child, plans }) =>
-      child.request({ type: 'open', plans, transport: settings.transport }),
+      child.request({
+        type: 'open',
+        plans,
+        transport: settings.transport,
+        lean: !settings.graphqlWsClient,
+      }),
     ),
   );
   const result = clients.map((c) => c.child);
@@ -225,8 +236,17 @@ async function measure(
   const pids = { servers: servers.map((s) => s.child.pid), clients: clients.map((c) => c.pid) };
   const cpu = (list: number[]) => list.map(cpuSeconds);
   const before = { servers: cpu(pids.servers), clients: cpu(pids.clients) };
-  const systemBefore = pids.servers.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0);
+  const system = (list: number[]) =>
+    list.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0);
+  const systemBefore = system(pids.servers);
+  const clientSystemBefore = system(pids.clients);
   const statsBefore = await serverStats(servers);
+  if (settings.profile)
+    await Promise.all(
+      [...servers.map((s) => s.child), clients[0]!].map((c) =>
+        c.request({ type: 'profile-start' }),
+      ),
+    );
   const baseline = (await statuses(clients)).received;
   const started = performance.now();
   const loadBefore = loadavg()[0]!;
@@ -243,10 +263,13 @@ async function measure(
   const serverCpuAfter = cpu(pids.servers);
   const serverCpu = share(serverCpuAfter, before.servers);
   const serverCpuSeconds = serverCpuAfter.reduce((sum, c, i) => sum + c - before.servers[i]!, 0);
-  const serverSystemSeconds =
-    pids.servers.reduce((sum, pid) => sum + systemAndUserSeconds(pid)[1], 0) - systemBefore;
-  const clientCpu = share(cpu(pids.clients), before.clients);
+  const serverSystemSeconds = system(pids.servers) - systemBefore;
+  const clientSystemSeconds = system(pids.clients) - clientSystemBefore;
+  const clientCpuAfter = cpu(pids.clients);
+  const clientCpu = share(clientCpuAfter, before.clients);
+  const clientCpuSeconds = clientCpuAfter.reduce((sum, c, i) => sum + c - before.clients[i]!, 0);
   const statsAfter = await serverStats(servers);
+  if (settings.profile) await writeProfiles([...servers, { child: clients[0]! }]);
   const reports = await Promise.all(
     clients.map((c) => c.request<ClientReport>({ type: 'report', commits, expectedByTenant })),
   );
@@ -258,15 +281,29 @@ async function measure(
     serverCpu,
     clientCpu,
     serverCpuSeconds,
+    clientCpuSeconds,
     serverSystemSeconds,
+    clientSystemSeconds,
     load,
   };
   return { ...result, statsBefore, statsAfter, pids };
 }
 
+/** The servers' window profiles, then (last) that of the first client process. */
+async function writeProfiles(processes: { child: IpcChild }[]) {
+  const name = `${settings.subscribers}-${settings.transport}-${settings.instances}i`;
+  for (const [i, s] of processes.entries()) {
+    const which = i === processes.length - 1 ? 'client' : `server-${i}`;
+    const file = here(`./profiles/window-${name}-${which}.cpuprofile`);
+    const written = await s.child.request<{ file: string }>({ type: 'profile-stop', file });
+    console.log(`CPU profile of the window written to ${written.file}`);
+  }
+}
+
 interface ServerStats {
   statements: number;
   streamLogReads: number;
+  statementsByShape: Record<string, number>;
   streams: { subscribers: number; liveSubscribers: number };
   slowConsumersCut?: number;
   largestCutBacklogBytes?: number;
@@ -302,6 +339,11 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     cpu: { servers: result.serverCpu, clientProcesses: result.clientCpu },
     // Server CPU time (all instances) per delivered message: the figure least bent by a busy machine.
     serverCpuMicrosPerDelivery: Math.round((result.serverCpuSeconds * 1e6) / latencies.length),
+    // The load generator's CPU time (all client processes) per delivered message: it shares the cores.
+    clientCpuMicrosPerDelivery: Math.round((result.clientCpuSeconds * 1e6) / latencies.length),
+    clientSystemCpuMicrosPerDelivery: Math.round(
+      (result.clientSystemSeconds * 1e6) / latencies.length,
+    ),
     // Of which in the kernel (system time): on loopback mostly TCP send and the receiver's side.
     serverSystemCpuMicrosPerDelivery: Math.round(
       (result.serverSystemSeconds * 1e6) / latencies.length,
@@ -311,6 +353,7 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     serverMemoryPeakMb: result.statsAfter.map((s) => s.memoryPeakMb ?? null),
     // SELECTs on stream_events per instance during the window, whatever the subscriber count.
     streamLogReadsPerInstance: reads,
+    ...statementFigures(result.statsBefore, result.statsAfter),
     slowConsumersCut: cuts,
     largestCutBacklogKb: result.statsAfter.map((s) =>
       Math.round((s.largestCutBacklogBytes ?? 0) / 1024),
@@ -320,6 +363,31 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
   console.log(JSON.stringify(summary, null, 2));
   printRow(summary, result.expected, peaks);
   return latencies.length === result.expected && lost === 0 && errors === 0;
+}
+
+/**
+ * Per event written and per instance: every statement, the reads of the stream log, and the
+ * statements by shape (those run at least once per 20 events, on any instance): what one event
+ * costs PostgreSQL on each server, whatever the number of its subscribers.
+ */
+function statementFigures(before: ServerStats[], after: ServerStats[]) {
+  const perEvent = (n: number) => Math.round((n / settings.events) * 100) / 100;
+  const shapes = after.map((s, i) =>
+    Object.fromEntries(
+      Object.entries(s.statementsByShape)
+        .map(([shape, n]) => [shape, perEvent(n - (before[i]!.statementsByShape[shape] ?? 0))])
+        .filter(([, n]) => (n as number) >= 0.05),
+    ),
+  );
+  return {
+    statementsPerEventPerInstance: after.map((s, i) =>
+      perEvent(s.statements - before[i]!.statements),
+    ),
+    streamLogReadsPerEventPerInstance: after.map((s, i) =>
+      perEvent(s.streamLogReads - before[i]!.streamLogReads),
+    ),
+    statementShapesPerEvent: shapes,
+  };
 }
 
 /** The stalled sockets' outcome, over the client processes (one holds them all). */

@@ -29,3 +29,21 @@ export async function withCpuProfile<T>(file: string, body: () => Promise<T>): P
     console.log(`CPU profile written to ${file}`);
   }
 }
+
+/**
+ * The same as a start and a stop on either side of a window another process chooses (the fan-out
+ * bench's servers: their profile covers the measurement only, not the connections and warm-up).
+ */
+export async function startCpuProfile(): Promise<(file: string) => Promise<string>> {
+  const session = new Session();
+  session.connect();
+  await post(session, 'Profiler.enable');
+  await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
+  await post(session, 'Profiler.start');
+  return async (file) => {
+    const { profile } = await post<{ profile: Profiler.Profile }>(session, 'Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    return file;
+  };
+}

@@ -2,6 +2,7 @@
 // SSE, or stalled raw WebSockets that never read), records when each event arrives, and reports
 // over IPC. Several of these run at once so that the clients are not the bottleneck.
 import { decodeCursor } from '../../src/events/cursor.js';
+import { startCpuProfile } from './cpu-profile.js';
 import { openSse } from './sse-client.js';
 import {
   closeStalled,
@@ -13,6 +14,7 @@ import {
   widePanelQuery,
 } from './stalled-client.js';
 import { benchWsClient } from './ws-client.js';
+import { type LeanNext, openLeanWs } from './ws-lean-client.js';
 
 export interface SubscriberPlan {
   url: string;
@@ -71,17 +73,23 @@ const now = () => performance.timeOrigin + performance.now();
 
 function onPayload(subscriber: Subscriber, data: Payload | undefined) {
   const event = data?.pendingActionAdded;
-  const id = event ? decodeCursor(event.cursor) : null;
-  if (!event || id === null || id <= subscriber.lastId) {
+  if (!event) errors++;
+  else onNext(subscriber, { cursor: event.cursor, actionId: event.action.id });
+}
+
+function onNext(subscriber: Subscriber, event: LeanNext) {
+  const at = now();
+  const id = decodeCursor(event.cursor);
+  if (id === null || id <= subscriber.lastId) {
     errors++;
     return;
   }
   subscriber.lastId = id;
   subscriber.count++;
   received++;
-  const times = arrivals.get(event.action.id);
-  if (times) times.push(now());
-  else arrivals.set(event.action.id, [now()]);
+  const times = arrivals.get(event.actionId);
+  if (times) times.push(at);
+  else arrivals.set(event.actionId, [at]);
 }
 
 function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
@@ -99,19 +107,44 @@ function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
   });
 }
 
-async function open(plans: SubscriberPlan[], transport: Transport, panels = 1): Promise<void> {
+/**
+ * `lean`: the bench's own graphql-transport-ws client (ws-lean-client.ts), which reads only the
+ * cursor and action id of each frame; otherwise graphql-ws's client, which parses every payload.
+ */
+function openOne(
+  plan: SubscriberPlan,
+  subscriber: Subscriber,
+  transport: Transport,
+  lean: boolean,
+) {
+  if (transport === 'ws' && lean)
+    return openLeanWs(
+      plan,
+      QUERY,
+      { onNext: (next) => onNext(subscriber, next), onError: failed },
+      closers,
+    );
+  if (transport === 'ws') return openWs(plan, subscriber);
+  return openSse(plan, QUERY, {
+    onData: (data) => onPayload(subscriber, data as Payload),
+    onError: failed,
+    track: (close) => closers.push(close),
+  });
+}
+
+async function open(
+  plans: SubscriberPlan[],
+  transport: Transport,
+  panels = 1,
+  lean = true,
+): Promise<void> {
   for (let batch = 0; batch < plans.length; batch += 100) {
     await Promise.all(
       plans.slice(batch, batch + 100).map((plan) => {
         if (transport === 'stalled') return openStalled(plan, widePanelQuery(QUERY), panels);
         const subscriber: Subscriber = { tenant: plan.tenant, lastId: 0n, count: 0 };
         subscribers.push(subscriber);
-        if (transport === 'ws') return openWs(plan, subscriber);
-        return openSse(plan, QUERY, {
-          onData: (data) => onPayload(subscriber, data as Payload),
-          onError: failed,
-          track: (close) => closers.push(close),
-        });
+        return openOne(plan, subscriber, transport, lean);
       }),
     );
   }
@@ -146,8 +179,11 @@ type Request =
       plans: SubscriberPlan[];
       transport: Transport;
       panels?: number;
+      lean?: boolean;
     }
   | { type: 'thaw' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string }
   | { type: 'status' }
   | {
       type: 'report';
@@ -155,9 +191,21 @@ type Request =
       expectedByTenant: Record<string, number>;
     };
 
+/** The bench's --profile: where a load generator's CPU per message goes, over the window. */
+let stopProfile: ((file: string) => Promise<string>) | null = null;
+async function profile(message: Request) {
+  if (message.type === 'profile-start') {
+    stopProfile = await startCpuProfile();
+    process.send?.({ type: 'profile-start' });
+  }
+  if (message.type === 'profile-stop' && stopProfile)
+    process.send?.({ type: 'profile-stop', file: await stopProfile(message.file) });
+}
+
 process.on('message', (message: Request) => {
+  void profile(message);
   if (message.type === 'open')
-    void open(message.plans, message.transport, message.panels).then(() =>
+    void open(message.plans, message.transport, message.panels, message.lean).then(() =>
       process.send?.({ type: 'open' }),
     );
   if (message.type === 'thaw') {

@@ -207,23 +207,7 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
       this.group && this.source instanceof EventSubscription
         ? this.fanOut(this.source, this.group(), sink)
         : this.push(sink);
-    return {
-      next: async () => {
-        await pushed;
-        return { value: undefined, done: true };
-      },
-      return: async () => {
-        await this.close();
-        return { value: undefined, done: true };
-      },
-      throw: async (error: unknown) => {
-        await this.close();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return new PushedStream(pushed, this);
   }
 
   private fanOut(
@@ -248,8 +232,39 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
     }
   }
 
-  private async close(): Promise<void> {
+  async close(): Promise<void> {
     await this.source.return?.();
+  }
+}
+
+/**
+ * What pushTo hands its consumer: it yields nothing, ends when the pushing ends, and its
+ * return() ends the stream. A class rather than an object of four closures: one lives per
+ * subscription.
+ */
+class PushedStream implements AsyncIterableIterator<never> {
+  constructor(
+    private readonly pushed: Promise<void>,
+    private readonly stream: { close(): Promise<void> },
+  ) {}
+
+  async next(): Promise<IteratorResult<never, undefined>> {
+    await this.pushed;
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<never, undefined>> {
+    await this.stream.close();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<never, undefined>> {
+    await this.stream.close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { type ResultSink, SharedResultStream } from './shared-execution.js';
@@ -63,12 +64,12 @@ export function useWsTransport<
   };
   const server = makeServer<P, Extra & Partial<E>>({
     ...options,
-    // A subscription's results go straight to its socket as `next` frames (see nextFrames);
+    // A subscription's results go straight to its socket as `next` frames (see NextFrames);
     // graphql-ws keeps the rest: the subscribe and complete messages, errors, cancellation.
     onOperation: (ctx, id, payload, args, result) =>
       options.onOperation?.(ctx, id, payload, args, result) ??
       (result instanceof SharedResultStream
-        ? result.pushTo(nextFrames(ctx.extra.socket, id, limits, stats))
+        ? result.pushTo(new NextFrames(ctx.extra.socket, id, limits, stats))
         : undefined),
   });
   const keepAlive = createKeepAlive(transport.keepAliveMs);
@@ -116,36 +117,52 @@ const TEXT_FRAME = { binary: false } as const;
  * The `next` messages of one subscription, as graphql-ws would write them
  * (`{"id":…,"type":"next","payload":…}`). The bytes after the id are the same for every subscriber
  * of a sharing group, so they are built once per group and event (payloadTail), and each frame is
- * the subscriber's own prefix plus those bytes, written to the TCP socket in one piece.
+ * the subscriber's own head (the WebSocket header and its prefix) plus those bytes, written to the
+ * TCP socket in one piece. A class, not an object of closures: one of these lives per
+ * subscription, and what it keeps is its head and its id (see the memory figures in
+ * src/events/README.md).
  */
-function nextFrames(
-  socket: WebSocket,
-  id: string,
-  limits: Limits,
-  stats: WsTransportStats,
-): ResultSink {
-  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-  // Consecutive events are often of the same length: their heads are the same bytes.
-  let head = frameHead(prefix, 0);
-  let headFor = 0;
-  return {
-    send(result) {
-      if (socket.readyState !== socket.OPEN) return true; // it ends with the socket
-      const tail = payloadTail(result);
-      const tcp = tcpSocketOf(socket);
-      if (tail && tcp) {
-        if (tail.length !== headFor) {
-          head = frameHead(prefix, tail.length);
-          headFor = tail.length;
-        }
-        writeFrame(tcp, head, tail);
-      } else socket.send(JSON.stringify({ id, type: 'next', payload: result }), TEXT_FRAME);
-      return withinBound(socket, limits, stats);
-    },
-    whenWritable: (callback) => whenWritable(socket, limits, callback),
-    hold: () => tcpSocketOf(socket)?.cork(),
-    release: () => tcpSocketOf(socket)?.uncork(),
-  };
+class NextFrames implements ResultSink {
+  /** Consecutive events are often of the same length: their heads are the same bytes. */
+  private head: Buffer | null = null;
+  private headFor = -1;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly id: string,
+    private readonly limits: Limits,
+    private readonly stats: WsTransportStats,
+  ) {}
+
+  send(result: ExecutionResult): boolean {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN) return true; // it ends with the socket
+    const tail = payloadTail(result);
+    const tcp = tcpSocketOf(socket);
+    if (tail && tcp) {
+      if (this.head === null || tail.length !== this.headFor) {
+        this.head = frameHead(
+          `{"id":${JSON.stringify(this.id)},"type":"next","payload":`,
+          tail.length,
+        );
+        this.headFor = tail.length;
+      }
+      writeFrame(tcp, this.head, tail);
+    } else socket.send(JSON.stringify({ id: this.id, type: 'next', payload: result }), TEXT_FRAME);
+    return withinBound(socket, this.limits, this.stats);
+  }
+
+  whenWritable(callback: () => void): void {
+    whenWritable(this.socket, this.limits, callback);
+  }
+
+  hold(): void {
+    tcpSocketOf(this.socket)?.cork();
+  }
+
+  release(): void {
+    tcpSocketOf(this.socket)?.uncork();
+  }
 }
 
 /** Messages other than `next` (graphql-ws's own), with the same bound. */
