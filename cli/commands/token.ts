@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../src/config.js';
 
 /**
  * `quell token …` is `npm run token -- …` (src/auth/print-token.ts), run in this process: the
@@ -7,6 +6,9 @@ import { ConfigError, loadConfig } from '../../src/config.js';
  * it unchanged, and its output and exit code come back unchanged.
  */
 async function runTokenCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  // The configuration (zod and its schemas) loads here, not at start-up: the API commands and
+  // --help never read it, and it was a fifth of their start-up CPU.
+  const { ConfigError, loadConfig } = await import('../../src/config.js');
   let tokens: ReturnType<typeof loadConfig>['tokens'];
   try {
     tokens = loadConfig(env).tokens;

@@ -32,7 +32,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // Cloning needs the template to have no other session; concurrent clones can collide briefly.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE ${name} TEMPLATE quell_template OWNER ${OWNER_ROLE}`);
+        // FILE_COPY copies the template's few MB of files instead of writing every page through
+        // the WAL (PostgreSQL's default, WAL_LOG): 5 clones took 0.24-0.46 s instead of 0.54-0.60 s.
+        await admin.query(
+          `CREATE DATABASE ${name} TEMPLATE quell_template OWNER ${OWNER_ROLE} STRATEGY FILE_COPY`,
+        );
         break;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message))

@@ -41,11 +41,15 @@ export async function insertAuditEvents(
  */
 export function auditEventsInsert(rows: readonly AuditEventRow[]): Prisma.Sql {
   const col = (pick: (r: AuditEventRow) => ArrayElement) => sqlArray(rows.map(pick));
+  const tenants = sqlArray([...new Set(rows.map((e) => e.tenantId))]);
+  // Each tenant's largest id is read once (`last`, fenced by OFFSET 0 so the planner cannot pull
+  // it up into a subquery per row): under row-level security PostgreSQL does not turn MAX into an
+  // index probe, so a per-row MAX scanned the tenant's whole audit log once per inserted row —
+  // 27 s for the 3,334 audit rows of a 10,000-finding submission, 0.15 s read once.
   return Prisma.sql`
     INSERT INTO audit_events (id, "tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
                               "deviceGroupIds", before, after, comment, "requestId", outcome)
-    SELECT (SELECT COALESCE(MAX(a.id), 0) FROM audit_events a WHERE a."tenantId" = t.tenant)
-             + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
+    SELECT last.id + row_number() OVER (PARTITION BY t.tenant ORDER BY t.n),
            t.tenant, t.at, t.subject,
            ARRAY(SELECT jsonb_array_elements_text(t.roles::jsonb)),
            t.operation, t.target_type,
@@ -67,5 +71,9 @@ export function auditEventsInsert(rows: readonly AuditEventRow[]): Prisma.Sql {
       ${col((e) => e.requestId)}::text[],
       ${col((e) => e.outcome)}::text[]
     ) WITH ORDINALITY AS t(tenant, at, subject, roles, operation, target_type, targets, groups, before, after, comment, request, outcome, n)
+    JOIN (
+      SELECT l.tenant, (SELECT COALESCE(MAX(a.id), 0) FROM audit_events a WHERE a."tenantId" = l.tenant) AS id
+      FROM unnest(${tenants}::text[]) AS l(tenant) OFFSET 0
+    ) last ON last.tenant = t.tenant
     ORDER BY t.n`;
 }
