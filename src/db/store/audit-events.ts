@@ -43,9 +43,11 @@ export function auditEventsInsert(rows: readonly AuditEventRow[]): Prisma.Sql {
   const col = (pick: (r: AuditEventRow) => ArrayElement) => sqlArray(rows.map(pick));
   const tenants = sqlArray([...new Set(rows.map((e) => e.tenantId))]);
   // Each tenant's largest id is read once (`last`, fenced by OFFSET 0 so the planner cannot pull
-  // it up into a subquery per row): under row-level security PostgreSQL does not turn MAX into an
-  // index probe, so a per-row MAX scanned the tenant's whole audit log once per inserted row —
-  // 27 s for the 3,334 audit rows of a 10,000-finding submission, 0.15 s read once.
+  // it up into a subquery per row). A log whose statistics are stale (it grew since the last
+  // ANALYZE, as a test's or a busy tenant's does) gets the per-row MAX planned as a bitmap scan of
+  // the tenant's whole log, once per inserted row: 27 s for the 3,334 audit rows of a
+  // 10,000-finding submission, 0.15 s read once (EXPLAIN ANALYZE as quell_app; once analyzed, the
+  // per-row MAX is an index probe again, 0.2 s).
   return Prisma.sql`
     INSERT INTO audit_events (id, "tenantId", "occurredAt", subject, roles, operation, "targetType", "targetIds",
                               "deviceGroupIds", before, after, comment, "requestId", outcome)
