@@ -9,7 +9,6 @@ import type { Socket } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { appendActionEvents } from '../../src/events/append.js';
 import { encodeCursor } from '../../src/events/cursor.js';
 import { SLOW_CONSUMER } from '../../src/server/ws-transport.js';
 import { fixtures } from '../support/fixtures.js';
@@ -174,35 +173,7 @@ describe('a WebSocket subscriber that stops reading, with no byte bound (the que
 
     (socket as unknown as { _socket: Socket })._socket.pause(); // stops reading the TCP stream
     const count = 40;
-    for (let i = 0; i < count; i++) {
-      await server.prisma.$transaction(async (tx) => {
-        const a = await tx.remediationAction.create({
-          data: {
-            tenantId: tenant,
-            deviceId: device.id,
-            deviceGroupId: device.deviceGroupId,
-            type: 'QUARANTINE_FILE',
-            source: 'AUTOMATED_INVESTIGATION',
-            status: 'PENDING_APPROVAL',
-            decision: 'REQUIRE_APPROVAL',
-            explanation,
-            undoable: true,
-          },
-        });
-        await appendActionEvents(tx, [
-          {
-            tenantId: tenant,
-            actionId: a.id,
-            deviceGroupId: a.deviceGroupId,
-            deviceId: a.deviceId,
-            incidentId: null,
-            actionType: a.type,
-            previousStatus: null,
-            status: a.status,
-          },
-        ]);
-      });
-    }
+    await writeLargePendingActions(server.prisma, tenant, device, count, explanation.length);
     const expected = await loggedIds(server.prisma, tenant, start);
     expect(expected).toHaveLength(count);
     const fastEvents = await fast.untilCount(count, 30_000);
