@@ -1,7 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type pg from 'pg';
+import pg from 'pg';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { preparedStatementNames } from './prepared-statements.js';
+import type { SqlSource } from './raw-sql.js';
 
 export type { PrismaClient } from '../generated/prisma/client.js';
 export { Prisma } from '../generated/prisma/client.js';
@@ -32,19 +33,39 @@ const WAITS = { maxWait: 30_000, timeout: 60_000 };
 const ERROR_FORMAT = 'minimal';
 
 export function createPrismaClient(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg(
-    options.pool ?? { connectionString: databaseUrl, max: options.poolSize ?? 10 },
-    { statementNameGenerator: preparedStatementNames() },
-  );
-  if (!options.onQuery)
-    return new PrismaClient({ adapter, transactionOptions: WAITS, errorFormat: ERROR_FORMAT });
-  const client = new PrismaClient({
-    adapter,
-    transactionOptions: WAITS,
-    errorFormat: ERROR_FORMAT,
-    log: [{ emit: 'event', level: 'query' }],
+  // The pool is made here (not by the adapter) so that transactions sent through pg itself
+  // (src/db/pg-transaction.ts) draw from the same connections: one bound on them all.
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      allowExitOnIdle: true,
+    });
+  const adapter = new PrismaPg(pool, {
+    statementNameGenerator: preparedStatementNames(),
+    // A pool made here is the client's: $disconnect ends it, as it ended the adapter's own.
+    disposeExternalPool: !options.pool,
   });
+  const client = options.onQuery
+    ? new PrismaClient({
+        adapter,
+        transactionOptions: WAITS,
+        errorFormat: ERROR_FORMAT,
+        log: [{ emit: 'event', level: 'query' }],
+      })
+    : new PrismaClient({ adapter, transactionOptions: WAITS, errorFormat: ERROR_FORMAT });
   const onQuery = options.onQuery;
-  client.$on('query', (event) => onQuery(event.query));
+  if (onQuery) client.$on('query' as never, (event: { query: string }) => onQuery(event.query));
+  sources.set(client, { pool, onQuery });
   return client;
+}
+
+const sources = new WeakMap<PrismaClient, SqlSource>();
+
+/** The connections (and statement observer) of a client made by createPrismaClient. */
+export function sqlSourceOf(prisma: PrismaClient): SqlSource {
+  const source = sources.get(prisma);
+  if (!source) throw new Error('sqlSourceOf: this PrismaClient was not made by createPrismaClient');
+  return source;
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { visibleActions, visibleActionTerms } from '../auth/scope.js';
-import type { Transaction } from '../db/client.js';
+import { visibleActionTerms } from '../auth/scope.js';
+import type { RawSql } from '../db/raw-sql.js';
 import type { RemediationActionStatus } from '../generated/prisma/enums.js';
 import { canTransition, decisionRefusal, InvalidTransitionError } from '../policy/index.js';
 import type { Actor } from './kernel/actor.js';
 import { requireRole } from './kernel/roles.js';
-import { runMutation } from './kernel/run-mutation.js';
+import { runSqlMutation } from './kernel/run-mutation.js';
 import { commentSchema, idempotencyKeySchema, idSchema, parseInput } from './kernel/validation.js';
 import type { ServiceDeps } from './kernel/work.js';
 import {
@@ -17,7 +17,8 @@ import {
 import {
   type ActionRow,
   lockActions,
-  transitionActions,
+  moveActions,
+  type StatusWithoutEffects,
 } from './remediation/action-transitions.js';
 import { expireOverdue } from './remediation/expiry.js';
 
@@ -39,7 +40,7 @@ export interface BulkOutcomes {
   outcomes: ActionOutcomeResult[];
 }
 
-type Decision = { operation: string; to: RemediationActionStatus };
+type Decision = { operation: string; to: StatusWithoutEffects };
 const APPROVE: Decision = { operation: 'approveRemediationActions', to: 'IN_PROGRESS' };
 const REJECT: Decision = { operation: 'rejectRemediationActions', to: 'REJECTED' };
 const CANCEL: Decision = { operation: 'cancelRemediationActions', to: 'CANCELLED' };
@@ -53,9 +54,10 @@ async function decide(
   requireRole(actor, 'responder');
   const input = parseInput(decideSchema, raw);
   const { idempotencyKey, ...request } = input;
-  const rescope = (tx: Transaction, stored: BulkOutcomes) =>
-    rescopeOutcomes(tx, visibleActions(actor), input.ids.length, stored);
-  return runMutation(
+  const rescope = (tx: RawSql, stored: BulkOutcomes) =>
+    rescopeOutcomes(tx, actor, input.ids.length, stored);
+  // Every step is raw SQL: the transaction goes through pg itself (runSqlMutation).
+  return runSqlMutation(
     deps,
     actor,
     { operation: decision.operation, idempotencyKey, input: request, rescope },
@@ -76,7 +78,7 @@ async function decide(
               decisionComment: input.comment ?? null,
             }
           : {};
-      const moved = await transitionActions(work, movable, decision.to, {
+      const moved = await moveActions(work, movable, decision.to, {
         patch: patchDecision,
         comment: input.comment ?? null,
       });

@@ -1,4 +1,7 @@
-import type { Prisma, Transaction } from '../db/client.js';
+import { visibleActionTerms } from '../auth/scope.js';
+import type { RawSql } from '../db/raw-sql.js';
+import { actionIdsInScope } from '../db/store/index.js';
+import type { Actor } from './kernel/actor.js';
 import type { ActionRow } from './remediation/action-transitions.js';
 
 /** The per-id error codes of the contract's ActionErrorCode. */
@@ -55,22 +58,13 @@ export const notFoundOutcome = (id: string): ActionOutcomeResult => ({
  * outcomes), and is left out when the call added it (an undo's other instances).
  */
 export async function rescopeOutcomes(
-  tx: Transaction,
-  scope: Prisma.RemediationActionWhereInput,
+  tx: RawSql,
+  actor: Actor,
   requested: number,
   stored: { outcomes: ActionOutcomeResult[] },
 ): Promise<{ outcomes: ActionOutcomeResult[] }> {
   const ids = [...new Set(stored.outcomes.flatMap((o) => (o.actionId ? [o.actionId] : [])))];
-  const visible = ids.length
-    ? new Set(
-        (
-          await tx.remediationAction.findMany({
-            where: { AND: [{ id: { in: ids } }, scope] },
-            select: { id: true },
-          })
-        ).map((r) => r.id),
-      )
-    : new Set<string>();
+  const visible = await actionIdsInScope(tx, actor.tenantId, ids, visibleActionTerms(actor));
   const outcomes = stored.outcomes.flatMap((outcome, i) => {
     if (!outcome.actionId || visible.has(outcome.actionId)) return [outcome];
     return i < requested ? [notFoundOutcome(outcome.id)] : [];

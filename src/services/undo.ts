@@ -68,7 +68,7 @@ export async function undoRemediationActions(
   const scope = visibleActions(actor);
   const lockScope = visibleActionTerms(actor);
   const rescope = (tx: Transaction, stored: BulkOutcomes) =>
-    rescopeOutcomes(tx, scope, input.ids.length, stored);
+    rescopeOutcomes(tx, actor, input.ids.length, stored);
   return runMutation(
     deps,
     actor,

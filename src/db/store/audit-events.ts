@@ -1,4 +1,5 @@
-import { Prisma, type Transaction } from '../client.js';
+import { Prisma } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 import { type ArrayElement, sqlArray, utc } from './sql.js';
 import { lockTenantLog } from './tenant-log-lock.js';
 
@@ -25,10 +26,7 @@ export interface AuditEventRow {
  * Ids count per tenant (the tenant's largest id plus the row's place), drawn under the tenant's
  * log lock: an id or cursor tells a tenant nothing about other tenants' activity.
  */
-export async function insertAuditEvents(
-  tx: Transaction,
-  rows: readonly AuditEventRow[],
-): Promise<void> {
+export async function insertAuditEvents(tx: RawSql, rows: readonly AuditEventRow[]): Promise<void> {
   if (rows.length === 0) return;
   for (const tenantId of [...new Set(rows.map((e) => e.tenantId))].sort())
     await lockTenantLog(tx, tenantId);

@@ -1,9 +1,10 @@
-import { Prisma, type Transaction } from '../client.js';
+import { Prisma } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 import { utc } from './sql.js';
 import { TENANT_LOG_LOCK_PREFIX } from './tenant-log-lock.js';
 
 /** Locks incidents (in id order, FOR NO KEY UPDATE). */
-export async function lockIncidents(tx: Transaction, sortedIds: readonly string[]): Promise<void> {
+export async function lockIncidents(tx: RawSql, sortedIds: readonly string[]): Promise<void> {
   await tx.$queryRaw`SELECT id FROM incidents WHERE id = ANY(${[...sortedIds]}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
 }
 
@@ -31,7 +32,7 @@ export interface InvestigationFactsRow {
  * Returns the incidents locked, in id order.
  */
 export async function lockDerivedStateRows(
-  tx: Transaction,
+  tx: RawSql,
   sortedInvestigationIds: readonly string[],
   incidentIds: readonly string[],
 ): Promise<string[]> {
@@ -72,7 +73,7 @@ interface FactsRow extends InvestigationFactsRow, IncidentFactsByInvestigation {
  * of these rows waits for their locks before it recomputes, so it cannot commit in between.
  */
 export async function derivedStateFacts(
-  tx: Transaction,
+  tx: RawSql,
   investigationIds: readonly string[],
   incidentIds: readonly string[],
   logTenantIds: readonly string[] = [],

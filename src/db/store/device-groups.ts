@@ -1,4 +1,4 @@
-import type { Transaction } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 
 /** Ranks above this are only ever held inside a transaction that is moving groups. */
 export const PARKED_RANK = 1_000_000_000;
@@ -8,7 +8,7 @@ export const PARKED_RANK = 1_000_000_000;
  * range, so the unique (tenant, rank) index and the rank >= 1 check hold at every row.
  */
 export async function shiftGroupRanks(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   from: number,
   by: 1 | -1,

@@ -1,4 +1,4 @@
-import type { Transaction } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One evidence row to insert, its location already classified by the policy engine. */
@@ -24,7 +24,7 @@ export interface EvidenceRow {
 
 /** Inserts evidence set-based: one statement for any number of rows, in the given order. */
 export async function insertEvidenceRows(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   now: Date,
   rows: readonly EvidenceRow[],
@@ -53,7 +53,7 @@ export async function insertEvidenceRows(
  * evidence that belongs to no investigation yet joins `investigation` and its incident.
  */
 export async function recordEvidenceVerdicts(
-  tx: Transaction,
+  tx: RawSql,
   investigation: { id: string; incidentId: string },
   verdicts: readonly { evidenceId: string; verdict: string }[],
 ): Promise<void> {
@@ -69,7 +69,7 @@ export async function recordEvidenceVerdicts(
 
 /** Sets evidence remediation statuses (only where they change), in evidence id order. */
 export async function setEvidenceRemediationStatuses(
-  tx: Transaction,
+  tx: RawSql,
   statuses: readonly { evidenceId: string; status: string }[],
 ): Promise<void> {
   if (statuses.length === 0) return;
@@ -98,7 +98,7 @@ export interface EvidenceSighting {
  * leaving out `excludedEvidenceIds` (SPEC §3.3's "seen as evidence" elsewhere).
  */
 export async function newestEvidenceOfShas(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   shas: readonly string[],
   excludedEvidenceIds: readonly string[],

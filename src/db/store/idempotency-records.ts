@@ -1,4 +1,4 @@
-import type { PrismaClient, Transaction } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 import { utc } from './sql.js';
 
 export interface IdempotencyRecordKey {
@@ -13,7 +13,7 @@ export interface IdempotencyRecordKey {
  * transaction ends.
  */
 export async function insertOrTakeOverIdempotencyRecord(
-  tx: Transaction,
+  tx: RawSql,
   record: IdempotencyRecordKey & {
     operation: string;
     requestHash: string;
@@ -33,8 +33,21 @@ export async function insertOrTakeOverIdempotencyRecord(
   return inserted.length === 1;
 }
 
+/** The key's record as stored (its operation, request hash and response), if any. */
+export async function findIdempotencyRecord(
+  tx: RawSql,
+  record: IdempotencyRecordKey,
+): Promise<{ operation: string; requestHash: string; response: unknown } | undefined> {
+  const [found] = await tx.$queryRaw<
+    { operation: string; requestHash: string; response: unknown }[]
+  >`
+    SELECT operation, "requestHash", response FROM idempotency_records
+    WHERE "tenantId" = ${record.tenantId} AND subject = ${record.subject} AND key = ${record.key}`;
+  return found;
+}
+
 export async function storeIdempotencyResponse(
-  tx: Transaction,
+  tx: RawSql,
   record: IdempotencyRecordKey,
   responseJson: string,
 ): Promise<void> {
@@ -44,9 +57,6 @@ export async function storeIdempotencyResponse(
 }
 
 /** Deletes expired keys; returns how many. */
-export async function deleteExpiredIdempotencyRecords(
-  prisma: PrismaClient | Transaction,
-  now: Date,
-): Promise<number> {
+export async function deleteExpiredIdempotencyRecords(prisma: RawSql, now: Date): Promise<number> {
   return prisma.$executeRaw`DELETE FROM idempotency_records WHERE "expiresAt" <= ${utc(now)}::timestamp`;
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 
 /** A row of `indicatorsOfShas`. */
 export interface IndicatorRow {
@@ -15,7 +15,7 @@ export interface IndicatorRow {
  * batch, by the (tenantId, sha256) index.
  */
 export async function indicatorsOfShas(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   shas: readonly string[],
 ): Promise<IndicatorRow[]> {

@@ -1,9 +1,10 @@
 import type { AutomationLevel, OsPlatform, Plan } from '../../generated/prisma/enums.js';
-import { Prisma, type Transaction } from '../client.js';
+import { Prisma } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 import { utc } from './sql.js';
 
 /** Locks an investigation of the tenant (FOR NO KEY UPDATE), so submissions to it queue. */
-export async function lockInvestigation(tx: Transaction, tenantId: string, id: string) {
+export async function lockInvestigation(tx: RawSql, tenantId: string, id: string) {
   await tx.$queryRaw`SELECT id FROM investigations WHERE id = ${id}::uuid AND "tenantId" = ${tenantId} FOR NO KEY UPDATE`;
 }
 
@@ -13,7 +14,7 @@ export async function lockInvestigation(tx: Transaction, tenantId: string, id: s
  * lock and the write in one statement. A submission that fails rolls it back with the rest.
  */
 export async function lockInvestigationForFindings(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   id: string,
   now: Date,
@@ -25,7 +26,7 @@ export async function lockInvestigationForFindings(
 
 /** Links devices to an investigation and to its incident (both can grow); idempotent. */
 export async function joinInvestigationDevices(
-  tx: Transaction,
+  tx: RawSql,
   investigation: { id: string; incidentId: string },
   deviceIds: Iterable<string>,
   now: Date,
@@ -46,7 +47,7 @@ export async function joinInvestigationDevices(
 
 /** Links devices to an incident; idempotent. */
 export async function joinIncidentDevices(
-  tx: Transaction,
+  tx: RawSql,
   incidentId: string,
   deviceIds: readonly string[],
 ): Promise<void> {
@@ -59,7 +60,7 @@ export async function joinIncidentDevices(
 
 /** The device groups of every device an investigation covers. */
 export async function investigationDeviceGroups(
-  tx: Transaction,
+  tx: RawSql,
   investigationId: string,
 ): Promise<string[]> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
@@ -114,7 +115,7 @@ interface FindingsInvestigationResult
  * the tenant; no covered device in scope: the caller may not see it.
  */
 export async function readInvestigationForFindings(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   id: string,
   scope: DeviceScopeTerms,

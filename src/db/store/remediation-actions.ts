@@ -1,5 +1,6 @@
 import type { RemediationAction } from '../../generated/prisma/client.js';
-import { Prisma, type Transaction } from '../client.js';
+import { Prisma } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 import type { DerivedRowLocks } from './derived-states.js';
 import { type ArrayElement, sqlArray, utc } from './sql.js';
 
@@ -31,7 +32,7 @@ export interface ActionRow {
  * on the same evidence or a second open action on the same target. Returns the ids inserted.
  */
 export async function insertActionRows(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   now: Date,
   rows: readonly ActionRow[],
@@ -82,7 +83,7 @@ export const EVERY_ACTION_OF_TENANT: ActionLockScope = { groupNames: 'all', devi
  * scope) when its lock is granted, so one statement both locks and reads the current row.
  */
 export async function lockScopedActions(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   sortedIds: readonly string[],
   scope: ActionLockScope,
@@ -96,17 +97,38 @@ function lockActionsInScope(
   sortedIds: readonly string[],
   scope: ActionLockScope,
 ): Prisma.Sql {
+  return Prisma.sql`
+    SELECT a.* FROM remediation_actions a WHERE ${actionsInScope(tenantId, sortedIds, scope)}
+    ORDER BY a.id FOR UPDATE OF a`;
+}
+
+/** The actions `a` among `ids` that the scope sees: the tenant's, on its device, in its groups. */
+function actionsInScope(
+  tenantId: string,
+  ids: readonly string[],
+  scope: ActionLockScope,
+): Prisma.Sql {
   const everyGroup = scope.groupNames === 'all';
   const names = everyGroup ? [] : [...scope.groupNames];
-  return Prisma.sql`
-    SELECT a.* FROM remediation_actions a
-    WHERE a."tenantId" = ${tenantId} AND a.id = ANY(${[...sortedIds]}::uuid[])
+  return Prisma.sql`a."tenantId" = ${tenantId} AND a.id = ANY(${[...ids]}::uuid[])
       AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
       AND (${everyGroup} OR EXISTS (
         SELECT 1 FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
         WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
-          AND g.name = ANY(${names}::text[])))
-    ORDER BY a.id FOR UPDATE OF a`;
+          AND g.name = ANY(${names}::text[])))`;
+}
+
+/** Which of these actions the scope sees now: the locking read's rule, without its lock. */
+export async function actionIdsInScope(
+  tx: RawSql,
+  tenantId: string,
+  ids: readonly string[],
+  scope: ActionLockScope,
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT a.id FROM remediation_actions a WHERE ${actionsInScope(tenantId, ids, scope)}`;
+  return new Set(rows.map((row) => row.id));
 }
 
 /** lockScopedActions' rows, and the derived-state rows it locked after them. */
@@ -123,7 +145,7 @@ export interface ActionsWithDerivedRowLocks {
  * that locks nothing else afterwards (a row locked after these would break the order).
  */
 export async function lockScopedActionsWithDerivedRows(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
   sortedIds: readonly string[],
   scope: ActionLockScope,
@@ -216,7 +238,7 @@ export interface ActionStatusMove {
  * status kept in step. Returns the actions as updated, in id order.
  */
 export async function moveActionStatus(
-  tx: Transaction,
+  tx: RawSql,
   move: ActionStatusMove,
 ): Promise<RemediationAction[]> {
   const sets = [

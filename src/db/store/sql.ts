@@ -1,4 +1,5 @@
-import { Prisma, type Transaction } from '../client.js';
+import { Prisma } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 
 /**
  * Helpers for set-based raw SQL. Timestamps columns are `timestamp(3)` holding UTC (as Prisma
@@ -44,7 +45,7 @@ export function sqlArray(values: readonly ArrayElement[]): string {
  * SELECT `tail` (default `SELECT 1`): one round trip, one snapshot. They must not depend on each other's rows.
  */
 export async function runAsOneStatement(
-  tx: Transaction,
+  tx: RawSql,
   writes: readonly Prisma.Sql[],
   tail: Prisma.Sql | null = null,
 ): Promise<void> {

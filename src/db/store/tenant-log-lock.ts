@@ -1,4 +1,4 @@
-import type { Transaction } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 
 /** The lock's key is this prefix and the tenant's id, hashed. */
 export const TENANT_LOG_LOCK_PREFIX = 'quell-stream:';
@@ -9,6 +9,6 @@ export const TENANT_LOG_LOCK_PREFIX = 'quell-stream:';
  * Taking it again in the same transaction is free. Take it last in a transaction: it is held until
  * commit, and every other writer of the tenant's logs waits for it.
  */
-export async function lockTenantLog(tx: Transaction, tenantId: string): Promise<void> {
+export async function lockTenantLog(tx: RawSql, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${TENANT_LOG_LOCK_PREFIX}${tenantId}`}, 0))`;
 }

@@ -1,7 +1,7 @@
-import type { Transaction } from '../client.js';
+import type { RawSql } from '../raw-sql.js';
 
 /** Inserts the tenant on plan PLAN_2 unless it exists; true when this call created it. */
-export async function insertTenantIfAbsent(tx: Transaction, tenantId: string): Promise<boolean> {
+export async function insertTenantIfAbsent(tx: RawSql, tenantId: string): Promise<boolean> {
   const inserted = await tx.$executeRaw`
     INSERT INTO tenants (id, name, plan) VALUES (${tenantId}, ${tenantId}, 'PLAN_2')
     ON CONFLICT (id) DO NOTHING`;
@@ -10,7 +10,7 @@ export async function insertTenantIfAbsent(tx: Transaction, tenantId: string): P
 
 /** Locks the tenant row (FOR UPDATE) and returns its plan, or null when there is no such tenant. */
 export async function lockTenant(
-  tx: Transaction,
+  tx: RawSql,
   tenantId: string,
 ): Promise<{ plan: 'PLAN_1' | 'PLAN_2' | 'BUSINESS' } | null> {
   const [tenant] = await tx.$queryRaw<{ plan: 'PLAN_1' | 'PLAN_2' | 'BUSINESS' }[]>`

@@ -1,8 +1,8 @@
-import type { Transaction } from '../../db/client.js';
+import type { RawSql } from '../../db/raw-sql.js';
 import { type AuditEventRow, insertAuditEvents } from '../../db/store/index.js';
 import { actorRoles } from './actor.js';
 import type { AuditEntry } from './audit-entry.js';
-import type { Work } from './work.js';
+import type { SqlWork } from './work.js';
 
 export type { AuditEntry } from './audit-entry.js';
 
@@ -13,10 +13,7 @@ const json = (value: unknown) =>
  * Appends audit events in the caller's transaction, as one set-based INSERT however many there
  * are (a 10,000-finding submission writes 10,000 of them).
  */
-export async function writeAuditEvents(
-  tx: Transaction,
-  entries: readonly AuditEntry[],
-): Promise<void> {
+export async function writeAuditEvents(tx: RawSql, entries: readonly AuditEntry[]): Promise<void> {
   await insertAuditEvents(tx, auditRowsOf(entries));
 }
 
@@ -49,7 +46,7 @@ export type AuditInput = Omit<
 };
 
 /** Records an audit event of this work, by its actor, in its transaction. */
-export function audit(work: Work, entry: AuditInput): void {
+export function audit(work: SqlWork, entry: AuditInput): void {
   work.audit.push({
     tenantId: work.actor.tenantId,
     subject: work.actor.subject,

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { PrismaClient, Transaction } from '../../db/client.js';
+import type { PrismaClient } from '../../db/client.js';
+import type { RawSql } from '../../db/raw-sql.js';
 import {
   deleteExpiredIdempotencyRecords,
+  findIdempotencyRecord,
   insertOrTakeOverIdempotencyRecord,
   storeIdempotencyResponse,
 } from '../../db/store/index.js';
@@ -73,18 +75,14 @@ export type ClaimResult = { claimed: true } | { claimed: false; response: unknow
  * request (operation or input) is IDEMPOTENCY_KEY_REUSED.
  */
 export async function claimIdempotencyKey(
-  tx: Transaction,
+  tx: RawSql,
   claim: IdempotencyClaim,
 ): Promise<ClaimResult> {
   const expiresAt = new Date(claim.now.getTime() + claim.ttlMs);
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimed = await insertOrTakeOverIdempotencyRecord(tx, { ...claim, expiresAt });
     if (claimed) return { claimed: true };
-    const existing = await tx.idempotencyRecord.findUnique({
-      where: {
-        tenantId_subject_key: { tenantId: claim.tenantId, subject: claim.subject, key: claim.key },
-      },
-    });
+    const existing = await findIdempotencyRecord(tx, claim);
     if (!existing) continue; // purged between the two statements: claim again
     if (existing.operation !== claim.operation || existing.requestHash !== claim.requestHash) {
       throw new DomainError(
@@ -99,7 +97,7 @@ export async function claimIdempotencyKey(
 }
 
 export async function storeIdempotentResponse(
-  tx: Transaction,
+  tx: RawSql,
   claim: IdempotencyClaim,
   response: unknown,
 ): Promise<void> {
@@ -108,7 +106,7 @@ export async function storeIdempotentResponse(
 
 /** Deletes expired keys; called now and then (and by the background sweeper). Returns how many. */
 export async function purgeExpiredIdempotencyKeys(
-  prisma: PrismaClient | Transaction,
+  prisma: PrismaClient | RawSql,
   now: Date,
 ): Promise<number> {
   return deleteExpiredIdempotencyRecords(prisma, now);

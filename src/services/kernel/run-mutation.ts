@@ -1,6 +1,7 @@
 import type { Transaction } from '../../db/client.js';
+import type { RawSql } from '../../db/raw-sql.js';
 import { auditEventsInsert, derivedStateWrites, runAsOneStatement } from '../../db/store/index.js';
-import { ALL_TENANTS, scopedClient, tenantScope } from '../../db/tenant-scope.js';
+import { ALL_TENANTS, scopedClient, type TenantScope, tenantScope } from '../../db/tenant-scope.js';
 import { actionEventsInsert, notifyTenants } from '../../events/append.js';
 import { deriveStates } from '../remediation/derived-states.js';
 import type { Actor } from './actor.js';
@@ -13,8 +14,14 @@ import {
   requestHash,
   storeIdempotentResponse,
 } from './idempotency.js';
-import { runTransaction } from './transaction.js';
-import { createWork, type DispatchedAction, type ServiceDeps, type Work } from './work.js';
+import { runSqlTransaction, runTransaction, type TransactionOptions } from './transaction.js';
+import {
+  createWork,
+  type DispatchedAction,
+  type ServiceDeps,
+  type SqlWork,
+  type Work,
+} from './work.js';
 
 /**
  * The closing steps of a transaction, in order, in at most three statements: lock what the
@@ -23,7 +30,7 @@ import { createWork, type DispatchedAction, type ServiceDeps, type Work } from '
  * NOTIFY as one statement — last, under the log lock, so the ids it draws are the next ones and a
  * tenant's events commit in id order.
  */
-export async function finishWork(work: Work): Promise<void> {
+export async function finishWork(work: SqlWork): Promise<void> {
   const { tx } = work;
   const eventTenants = [...new Set(work.events.map((event) => event.tenantId))];
   const logTenantIds = [
@@ -49,7 +56,7 @@ export async function finishWork(work: Work): Promise<void> {
     );
 }
 
-export interface MutationSpec<R = unknown> {
+export interface MutationSpec<R = unknown, Tx extends RawSql = Transaction> {
   operation: string;
   idempotencyKey?: string | null;
   /** The normalized input (ids decoded); its hash tells a retry from a reuse of the key. */
@@ -60,10 +67,10 @@ export interface MutationSpec<R = unknown> {
    * same subject may retry with a narrower scope, and what it may no longer see must read as
    * "does not exist" (drop it, answer NOT_FOUND, or throw the NOT_FOUND a new call would get).
    */
-  rescope?: (tx: Transaction, stored: R) => Promise<R>;
+  rescope?: (tx: Tx, stored: R) => Promise<R>;
 }
 
-const dispatchedOf = (work: Work): DispatchedAction[] =>
+const dispatchedOf = (work: SqlWork): DispatchedAction[] =>
   [...work.dispatch].map(([id, type]) => ({ id, type }));
 
 let mutationsSincePurge = 0;
@@ -74,15 +81,48 @@ let mutationsSincePurge = 0;
  * dispatched actions to the executor (awaited, so a simulated executor's completion shows in the
  * response). A replay returns the stored result and does nothing else.
  */
-export async function runMutation<R>(
+export function runMutation<R>(
   deps: ServiceDeps,
   actor: Actor,
   spec: MutationSpec<R>,
   body: (work: Work) => Promise<R>,
 ): Promise<R> {
+  return mutate(deps, actor, spec, body, (scope, work, options) =>
+    runTransaction(deps.prisma, scope, work, options),
+  );
+}
+
+/**
+ * runMutation for work that sends raw SQL only (its idempotency and rescope included): in a
+ * transaction sent through pg itself (runSqlTransaction), with the same steps and guarantees.
+ */
+export function runSqlMutation<R>(
+  deps: ServiceDeps,
+  actor: Actor,
+  spec: MutationSpec<R, RawSql>,
+  body: (work: SqlWork) => Promise<R>,
+): Promise<R> {
+  return mutate(deps, actor, spec, body, (scope, work, options) =>
+    runSqlTransaction(deps.prisma, scope, work, options),
+  );
+}
+
+/** How a mutation opens its transaction: Prisma's interactive one, or one through pg. */
+type OpenTransaction<Tx extends RawSql> = <T>(
+  scope: TenantScope,
+  work: (tx: Tx) => Promise<T>,
+  options: TransactionOptions,
+) => Promise<T>;
+
+async function mutate<R, Tx extends RawSql>(
+  deps: ServiceDeps,
+  actor: Actor,
+  spec: MutationSpec<R, Tx>,
+  body: (work: Work<Tx>) => Promise<R>,
+  open: OpenTransaction<Tx>,
+): Promise<R> {
   const key = checkIdempotencyKey(spec.idempotencyKey);
-  const outcome = await runTransaction(
-    deps.prisma,
+  const outcome = await open(
     tenantScope(actor.tenantId),
     async (tx) => {
       let claim: IdempotencyClaim | null = null;

@@ -1,4 +1,6 @@
-import type { PrismaClient, Transaction } from '../../db/client.js';
+import { type PrismaClient, sqlSourceOf, type Transaction } from '../../db/client.js';
+import { runPgTransaction } from '../../db/pg-transaction.js';
+import type { PgTransaction } from '../../db/raw-sql.js';
 import { applyTenantScope, type TenantScope, unscopedClient } from '../../db/tenant-scope.js';
 
 export interface TransactionOptions {
@@ -48,30 +50,58 @@ export function isRetryableConflict(error: unknown): boolean {
  * back, and the idempotency row is part of the same transaction, so a retry is safe).
  * Its first statement sets the tenant scope the database's row-level security checks.
  */
-export async function runTransaction<T>(
+export function runTransaction<T>(
   prisma: PrismaClient,
   scope: TenantScope,
   work: (tx: Transaction) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
+  return retryingConflicts(options, () =>
+    unscopedClient(prisma).$transaction(
+      async (tx) => {
+        await applyTenantScope(tx, scope);
+        return work(tx);
+      },
+      { timeout: timeoutOf(options), maxWait: maxWaitOf(options) },
+    ),
+  );
+}
+
+/**
+ * runTransaction for work that sends raw SQL only (a decision): on one of the same pool's
+ * connections through pg itself, without Prisma's machinery per statement; the same isolation,
+ * scope, timeouts and retries.
+ */
+export function runSqlTransaction<T>(
+  prisma: PrismaClient,
+  scope: TenantScope,
+  work: (tx: PgTransaction) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const source = sqlSourceOf(unscopedClient(prisma));
+  return retryingConflicts(options, () =>
+    runPgTransaction(source, scope, work, {
+      timeoutMs: timeoutOf(options),
+      maxWaitMs: maxWaitOf(options),
+    }),
+  );
+}
+
+const timeoutOf = (options: TransactionOptions) => options.timeoutMs ?? 60_000;
+const maxWaitOf = (options: TransactionOptions) => options.maxWaitMs ?? 30_000;
+
+/** Runs `attempt` again after a deadlock or serialization failure, up to `options.attempts` times. */
+async function retryingConflicts<T>(
+  options: TransactionOptions,
+  attempt: () => Promise<T>,
+): Promise<T> {
   const attempts = options.attempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
+  for (let tried = 1; ; tried++) {
     try {
-      return await unscopedClient(prisma).$transaction(
-        async (tx) => {
-          await applyTenantScope(tx, scope);
-          return work(tx);
-        },
-        {
-          timeout: options.timeoutMs ?? 60_000,
-          maxWait: options.maxWaitMs ?? 30_000,
-        },
-      );
+      return await attempt();
     } catch (error) {
-      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
-      await new Promise((resolve) =>
-        setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt),
-      );
+      if (tried >= attempts || !isRetryableConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * tried + Math.random() * 20 * tried));
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient, Transaction } from '../../db/client.js';
+import type { RawSql } from '../../db/raw-sql.js';
 import type { DerivedRowLocks } from '../../db/store/index.js';
 import type { ActionStatusChange } from '../../events/append.js';
 import type { RemediationActionType } from '../../generated/prisma/enums.js';
@@ -35,10 +36,11 @@ export interface ServiceDeps {
 /**
  * One transaction's changes, collected so the closing steps run once, in a fixed order, at the
  * end (finishWork): derived states, audit events, then the stream events — last, because
- * appending takes the tenant's stream lock.
+ * appending takes the tenant's stream lock. `Tx` is what its statements run on: Prisma's interactive
+ * transaction, or (SqlWork) any transaction of raw SQL, such as one sent through pg itself.
  */
-export interface Work {
-  tx: Transaction;
+export interface Work<Tx extends RawSql = Transaction> {
+  tx: Tx;
   actor: Actor;
   deps: ServiceDeps;
   /** The instant of this change (the injected clock), used for every timestamp it writes. */
@@ -54,12 +56,15 @@ export interface Work {
   dispatch: Map<string, RemediationActionType>;
 }
 
-export function createWork(
-  tx: Transaction,
+/** Work whose steps send raw SQL only: it runs in either kind of transaction. */
+export type SqlWork = Work<RawSql>;
+
+export function createWork<Tx extends RawSql>(
+  tx: Tx,
   actor: Actor,
   deps: ServiceDeps,
   operation: string,
-): Work {
+): Work<Tx> {
   return {
     tx,
     actor,

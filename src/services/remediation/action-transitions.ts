@@ -15,7 +15,7 @@ import {
   isOpenStatus,
 } from '../../policy/index.js';
 import { audit } from '../kernel/audit.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork, Work } from '../kernel/work.js';
 import { statusChangeOf } from './action-events.js';
 import { applyCompletionEffects, applyUndoEffects } from './effects.js';
 
@@ -30,7 +30,7 @@ export type ActionRow = RemediationAction;
  * for a use case that locks nothing else after the actions.
  */
 export async function lockActions(
-  work: Work,
+  work: SqlWork,
   ids: readonly string[],
   scope: ActionLockScope = EVERY_ACTION_OF_TENANT,
   options: { lockDerivedRows?: boolean } = {},
@@ -82,6 +82,37 @@ export async function transitionActions(
   to: RemediationActionStatus,
   options: TransitionOptions = {},
 ): Promise<Transitioned[]> {
+  const result = await updateStatuses(work, rows, to, options);
+  const completed = result
+    .filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED')
+    .map(({ after }) => after);
+  const undone = result.filter(() => to === 'UNDONE').map(({ after }) => after);
+  if (completed.length > 0) await applyCompletionEffects(work, completed);
+  if (undone.length > 0) await applyUndoEffects(work, undone);
+  return result;
+}
+
+/** The statuses whose moves apply no effect of a completion or an undo. */
+export type StatusWithoutEffects = Exclude<RemediationActionStatus, 'COMPLETED' | 'UNDONE'>;
+
+/**
+ * transitionActions to a status without effects (a decision, an expiry): all of it raw SQL, so it
+ * also runs in a transaction sent through pg itself (SqlWork).
+ */
+export const moveActions = (
+  work: SqlWork,
+  rows: readonly ActionRow[],
+  to: StatusWithoutEffects,
+  options: TransitionOptions = {},
+): Promise<Transitioned[]> => updateStatuses(work, rows, to, options);
+
+/** transitionActions up to its effects: the conditional updates and what they record. */
+async function updateStatuses(
+  work: SqlWork,
+  rows: readonly ActionRow[],
+  to: RemediationActionStatus,
+  options: TransitionOptions,
+): Promise<Transitioned[]> {
   if (rows.length === 0) return [];
   const byFrom = new Map<RemediationActionStatus, ActionRow[]>();
   for (const row of rows) {
@@ -107,18 +138,12 @@ export async function transitionActions(
   result.sort((a, b) => (a.after.id < b.after.id ? -1 : 1));
 
   for (const { before, after } of result) recordTransition(work, before, after, options);
-  const completed = result
-    .filter(({ before }) => before.status === 'IN_PROGRESS' && to === 'COMPLETED')
-    .map(({ after }) => after);
-  const undone = result.filter(() => to === 'UNDONE').map(({ after }) => after);
-  if (completed.length > 0) await applyCompletionEffects(work, completed);
-  if (undone.length > 0) await applyUndoEffects(work, undone);
   return result;
 }
 
 /** The stream event, audit event, derived states to recompute and dispatch of one change. */
 function recordTransition(
-  work: Work,
+  work: SqlWork,
   before: ActionRow,
   after: ActionRow,
   options: TransitionOptions,

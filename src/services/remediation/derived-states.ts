@@ -1,4 +1,4 @@
-import type { Transaction } from '../../db/client.js';
+import type { RawSql } from '../../db/raw-sql.js';
 import {
   type DerivedRowLocks,
   type DerivedStateChanges,
@@ -44,7 +44,7 @@ type IncidentChange = DerivedStateChanges['incidents'][number];
  * stored state can never be computed from a stale view.
  */
 export async function deriveStates(
-  tx: Transaction,
+  tx: RawSql,
   targets: DerivedStateTargets,
 ): Promise<DerivedStateChanges> {
   const investigationIds = [...new Set(targets.investigationIds)].sort();

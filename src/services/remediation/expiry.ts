@@ -1,17 +1,20 @@
 import { isExpired } from '../../policy/index.js';
-import type { Work } from '../kernel/work.js';
-import { type ActionRow, transitionActions } from './action-transitions.js';
+import type { SqlWork } from '../kernel/work.js';
+import { type ActionRow, moveActions } from './action-transitions.js';
 
 /**
  * Pending actions past their expiry are expired (EXPIRED counts as rejected, SPEC §3.4) in the
  * work that finds them, whatever it came to do. Returns the rows as they are afterwards.
  */
-export async function expireOverdue(work: Work, rows: readonly ActionRow[]): Promise<ActionRow[]> {
+export async function expireOverdue(
+  work: SqlWork,
+  rows: readonly ActionRow[],
+): Promise<ActionRow[]> {
   const overdue = rows.filter(
     (row) => row.status === 'PENDING_APPROVAL' && isExpired(row.expiresAt, work.now),
   );
   if (overdue.length === 0) return [...rows];
-  const moved = await transitionActions(work, overdue, 'EXPIRED', {
+  const moved = await moveActions(work, overdue, 'EXPIRED', {
     operation: 'expireRemediationActions',
     patch: () => ({ decidedAt: work.now }),
     auditAfter: (row) => ({ expiresAt: row.expiresAt?.toISOString() ?? null }),
