@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { visibleActionTerms } from '../auth/scope.js';
+import type { RawSql } from '../db/raw-sql.js';
 import {
-  visibleActions,
-  visibleActionTerms,
-  visibleEvidence,
-  visibleInvestigations,
-} from '../auth/scope.js';
-import type { Transaction } from '../db/client.js';
-import {
+  actionIdsInScope,
   type FindingsDeviceRow,
   investigationDeviceGroups,
+  investigationInScope,
+  knownEvidenceInScope,
   lockInvestigationForFindings,
+  markFindingsComplete,
   readInvestigationForFindings,
 } from '../db/store/index.js';
 import type { Plan } from '../generated/prisma/enums.js';
@@ -19,9 +18,9 @@ import type { Actor } from './kernel/actor.js';
 import { audit } from './kernel/audit.js';
 import { DomainError } from './kernel/errors.js';
 import { requireRole } from './kernel/roles.js';
-import { runMutation } from './kernel/run-mutation.js';
+import { runSqlMutation } from './kernel/run-mutation.js';
 import { idempotencyKeySchema, idSchema, missing, parseInput } from './kernel/validation.js';
-import type { ServiceDeps, Work } from './kernel/work.js';
+import type { ServiceDeps, SqlWork } from './kernel/work.js';
 import { evidenceInputSchema } from './remediation/evidence-input.js';
 import type { FindingTarget, InvestigationRef } from './remediation/finding-target.js';
 import { actOnFindings, type Findings } from './remediation/findings-pipeline.js';
@@ -97,9 +96,10 @@ export async function submitInvestigationFindings(
   requireRole(actor, 'ingest');
   const input = parseInput(submitSchema, raw);
   const { idempotencyKey, ...request } = input;
-  const rescope = (tx: Transaction, stored: SubmitFindingsResult) =>
+  const rescope = (tx: RawSql, stored: SubmitFindingsResult) =>
     rescopeSubmission(tx, actor, stored);
-  return runMutation(
+  // Every step is raw SQL: the transaction goes through pg itself (runSqlMutation).
+  return runSqlMutation(
     deps,
     actor,
     {
@@ -125,7 +125,7 @@ export async function submitInvestigationFindings(
       }
       const { planned, created } = await actOnFindings(work, sorted.findings);
       // (lastFindingsAt was set when the investigation was locked.)
-      if (input.complete) await closeFindings(work.tx, investigation.id);
+      if (input.complete) await markFindingsComplete(work.tx, investigation.id);
       work.investigationIds.add(investigation.id);
       work.incidentIds.add(investigation.incidentId);
       const actionIds = created.map((action) => action.id);
@@ -152,30 +152,16 @@ export async function submitInvestigationFindings(
  * NOT_FOUND; the actions it created are shown only where the caller may still see them.
  */
 async function rescopeSubmission(
-  tx: Transaction,
+  tx: RawSql,
   actor: Actor,
   stored: SubmitFindingsResult,
 ): Promise<SubmitFindingsResult> {
-  const visible = await tx.investigation.findFirst({
-    where: { AND: [{ id: stored.investigationId }, visibleInvestigations(actor)] },
-    select: { id: true },
-  });
-  if (!visible) throw missing('Investigation', 'investigationId');
+  const terms = visibleActionTerms(actor);
+  if (!(await investigationInScope(tx, actor.tenantId, stored.investigationId, terms)))
+    throw missing('Investigation', 'investigationId');
   if (stored.actionIds.length === 0) return stored;
-  const actions = await tx.remediationAction.findMany({
-    where: { AND: [{ id: { in: stored.actionIds } }, visibleActions(actor)] },
-    select: { id: true },
-  });
-  const shown = new Set(actions.map((a) => a.id));
+  const shown = await actionIdsInScope(tx, actor.tenantId, stored.actionIds, terms);
   return { ...stored, actionIds: stored.actionIds.filter((id) => shown.has(id)) };
-}
-
-/** `complete`: the investigation takes no more findings. */
-async function closeFindings(tx: Transaction, investigationId: string): Promise<void> {
-  await tx.investigation.update({
-    where: { id: investigationId },
-    data: { findingsComplete: true },
-  });
 }
 
 /**
@@ -183,7 +169,7 @@ async function closeFindings(tx: Transaction, investigationId: string): Promise<
  * devices of new evidence (default: the first device it covers that the caller may see), in scope.
  */
 async function openInvestigation(
-  work: Work,
+  work: SqlWork,
   investigationId: string,
   findings: readonly Finding[],
 ) {
@@ -213,29 +199,11 @@ async function openInvestigation(
   return investigation;
 }
 
-const DEVICE_FACTS = {
-  osPlatform: true,
-  deviceGroupId: true,
-  deviceGroup: { select: { automationLevel: true } },
-} as const;
-
 /** The existing evidence the findings name, in the caller's scope, by id. */
-async function readKnownEvidence(work: Work, findings: readonly Finding[]) {
+async function readKnownEvidence(work: SqlWork, findings: readonly Finding[]) {
   const ids = [...new Set(findings.flatMap((f) => (f.evidenceId ? [f.evidenceId] : [])))];
-  const rows = ids.length
-    ? await work.tx.evidence.findMany({
-        where: { AND: [{ id: { in: ids } }, visibleEvidence(work.actor)] },
-        select: {
-          id: true,
-          deviceId: true,
-          kind: true,
-          path: true,
-          sha256: true,
-          investigationId: true,
-          device: { select: DEVICE_FACTS },
-        },
-      })
-    : [];
+  const terms = visibleActionTerms(work.actor);
+  const rows = await knownEvidenceInScope(work.tx, work.actor.tenantId, ids, terms);
   return new Map(rows.map((e) => [e.id, e]));
 }
 
@@ -378,7 +346,7 @@ function countVerdicts(findings: readonly Finding[]): Record<string, number> {
  * the investigation covers.
  */
 async function groupsTouched(
-  work: Work,
+  work: SqlWork,
   investigationId: string,
   groupIds: readonly string[],
 ): Promise<string[]> {

@@ -1,4 +1,7 @@
+import type { EvidenceKind } from '../../generated/prisma/enums.js';
+import { Prisma } from '../client.js';
 import type { RawSql } from '../raw-sql.js';
+import { type DeviceScopeTerms, deviceInScope, type FindingsDeviceRow } from './investigations.js';
 import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One evidence row to insert, its location already classified by the policy engine. */
@@ -114,4 +117,52 @@ export async function newestEvidenceOfShas(
       AND e.id <> ALL(${[...excludedEvidenceIds]}::uuid[])
       AND NOT EXISTS (SELECT 1 FROM remediation_actions a WHERE a."evidenceId" = e.id)
     ORDER BY e."deviceId", e.sha256, e."createdAt" DESC, e.id DESC`;
+}
+
+/** Evidence a finding names, with what the findings' policy reads of its device. */
+export interface KnownEvidenceRow {
+  id: string;
+  deviceId: string;
+  kind: EvidenceKind;
+  path: string | null;
+  sha256: string | null;
+  investigationId: string | null;
+  device: Omit<FindingsDeviceRow, 'id'>;
+}
+
+/** The tenant's evidence among `ids` on devices in the caller's scope. */
+export async function knownEvidenceInScope(
+  tx: RawSql,
+  tenantId: string,
+  ids: readonly string[],
+  scope: DeviceScopeTerms,
+): Promise<KnownEvidenceRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<
+    (Omit<KnownEvidenceRow, 'device'> &
+      Omit<FindingsDeviceRow, 'id' | 'deviceGroup'> & {
+        automationLevel: FindingsDeviceRow['deviceGroup']['automationLevel'];
+      })[]
+  >`
+    SELECT e.id::text, e."deviceId"::text AS "deviceId", e.kind::text AS kind, e.path, e.sha256,
+           e."investigationId"::text AS "investigationId", d."osPlatform"::text AS "osPlatform",
+           d."deviceGroupId"::text AS "deviceGroupId", g."automationLevel"::text AS "automationLevel"
+    FROM evidence e JOIN devices d ON d.id = e."deviceId" JOIN device_groups g ON g.id = d."deviceGroupId"
+    WHERE e.id = ANY(${sqlArray(ids)}::uuid[]) AND e."tenantId" = ${tenantId}
+      AND ${deviceInScope(tenantId, scope)}`;
+  return rows.map(({ osPlatform, deviceGroupId, automationLevel, ...evidence }) => ({
+    ...evidence,
+    device: { osPlatform, deviceGroupId, deviceGroup: { automationLevel } },
+  }));
+}
+
+/** These evidence rows show no remediation (an action planned for them was not created). */
+export async function clearEvidenceRemediationStatus(
+  tx: RawSql,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$executeRaw(
+    Prisma.sql`UPDATE evidence SET "remediationStatus" = 'NONE' WHERE id = ANY(${sqlArray(ids)}::uuid[])`,
+  );
 }

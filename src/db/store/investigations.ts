@@ -75,6 +75,36 @@ export interface DeviceScopeTerms {
   deviceId: string | null;
 }
 
+/** Device `d` of group `g` is the tenant's and in the caller's scope. */
+export function deviceInScope(tenantId: string, scope: DeviceScopeTerms): Prisma.Sql {
+  const everyGroup = scope.groupNames === 'all';
+  const names = everyGroup ? [] : [...scope.groupNames];
+  return Prisma.sql`d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
+    AND (${everyGroup} OR g.name = ANY(${names}::text[]))
+    AND (${scope.deviceId}::uuid IS NULL OR d.id = ${scope.deviceId}::uuid)`;
+}
+
+/** The tenant's investigation covers a device in the caller's scope (so the caller may see it). */
+export async function investigationInScope(
+  tx: RawSql,
+  tenantId: string,
+  id: string,
+  scope: DeviceScopeTerms,
+): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ visible: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM investigations i JOIN investigation_devices v ON v."investigationId" = i.id
+      JOIN devices d ON d.id = v."deviceId" JOIN device_groups g ON g.id = d."deviceGroupId"
+      WHERE i.id = ${id}::uuid AND i."tenantId" = ${tenantId} AND ${deviceInScope(tenantId, scope)}
+    ) AS visible`;
+  return row?.visible === true;
+}
+
+/** `complete`: the investigation takes no more findings. */
+export async function markFindingsComplete(tx: RawSql, id: string): Promise<void> {
+  await tx.$executeRaw`UPDATE investigations SET "findingsComplete" = true WHERE id = ${id}::uuid`;
+}
+
 /** A device of new evidence, with what the findings' policy reads of it. */
 export interface FindingsDeviceRow {
   id: string;
@@ -121,11 +151,7 @@ export async function readInvestigationForFindings(
   scope: DeviceScopeTerms,
   evidenceDevices: { deviceIds: readonly string[]; withDefaultDevice: boolean },
 ): Promise<FindingsInvestigationRow | null> {
-  const everyGroup = scope.groupNames === 'all';
-  const names = everyGroup ? [] : [...scope.groupNames];
-  const inScope = Prisma.sql`d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
-    AND (${everyGroup} OR g.name = ANY(${names}::text[]))
-    AND (${scope.deviceId}::uuid IS NULL OR d.id = ${scope.deviceId}::uuid)`;
+  const inScope = deviceInScope(tenantId, scope);
   const [row] = await tx.$queryRaw<FindingsInvestigationResult[]>`
     WITH covered AS MATERIALIZED (
       SELECT v."deviceId" AS id, v."joinedAt" FROM investigation_devices v

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { insertActionRows, setEvidenceRemediationStatuses } from '../../db/store/index.js';
+import {
+  clearEvidenceRemediationStatus,
+  insertActionRows,
+  setEvidenceRemediationStatuses,
+} from '../../db/store/index.js';
 import type {
   ActionSource,
   PolicyDecision,
@@ -7,7 +11,7 @@ import type {
 } from '../../generated/prisma/enums.js';
 import { evidenceRemediationStatusFor, openTargetKey } from '../../policy/index.js';
 import { audit } from '../kernel/audit.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork } from '../kernel/work.js';
 import { statusChangeOf } from './action-events.js';
 
 export interface NewAction {
@@ -53,7 +57,7 @@ export interface CreateOptions {
  * ones taken at once. Returns the actions actually created.
  */
 export async function createActions(
-  work: Work,
+  work: SqlWork,
   actions: readonly NewAction[],
   options: CreateOptions = {},
 ): Promise<CreatedAction[]> {
@@ -85,12 +89,7 @@ export async function createActions(
   const skipped = rows.flatMap((row) =>
     !createdIds.has(row.id) && row.evidenceId && preset.has(row.evidenceId) ? [row.evidenceId] : [],
   );
-  if (skipped.length > 0) {
-    await work.tx.evidence.updateMany({
-      where: { id: { in: skipped } },
-      data: { remediationStatus: 'NONE' },
-    });
-  }
+  await clearEvidenceRemediationStatus(work.tx, skipped);
   return created;
 }
 
@@ -112,7 +111,7 @@ function toRow(action: CreatedAction) {
 }
 
 /** The stream event, audit event, derived states to recompute and dispatch of a new action. */
-function recordCreation(work: Work, action: CreatedAction): void {
+function recordCreation(work: SqlWork, action: CreatedAction): void {
   work.events.push(statusChangeOf(work.actor.tenantId, action, null, action.status));
   if (action.investigationId) work.investigationIds.add(action.investigationId);
   if (action.incidentId) work.incidentIds.add(action.incidentId);

@@ -5,7 +5,7 @@ import {
   pendingExpiresAt,
   tenantPendingTtlMs,
 } from '../../policy/index.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork } from '../kernel/work.js';
 import type { NewAction } from './create-actions.js';
 import type { FindingTarget, InvestigationRef } from './finding-target.js';
 
@@ -16,7 +16,7 @@ import type { FindingTarget, InvestigationRef } from './finding-target.js';
  * Verdicts that decide no action (clean, informational evidence) yield none.
  */
 export function decideFindings(
-  work: Work,
+  work: SqlWork,
   investigation: InvestigationRef,
   targets: readonly FindingTarget[],
   indicators: LiveIndicators,

@@ -1,6 +1,6 @@
 import { joinInvestigationDevices, recordEvidenceVerdicts } from '../../db/store/index.js';
 import type { Plan } from '../../generated/prisma/enums.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork } from '../kernel/work.js';
 import { type CreatedAction, createActions, type NewAction } from './create-actions.js';
 import { decideFindings } from './decide-findings.js';
 import type { FindingTarget, InvestigationRef } from './finding-target.js';
@@ -43,7 +43,7 @@ export interface FindingsOutcome {
  *    with an open action, gets none).
  * Targets must not include devices under NO_AUTOMATED_RESPONSE.
  */
-export async function actOnFindings(work: Work, findings: Findings): Promise<FindingsOutcome> {
+export async function actOnFindings(work: SqlWork, findings: Findings): Promise<FindingsOutcome> {
   const { investigation } = findings;
   const targets = [...findings.verdicts, ...findings.newTargets];
   const indicators = await loadLiveIndicators(work, targets);
@@ -89,7 +89,7 @@ export async function actOnFindings(work: Work, findings: Findings): Promise<Fin
 }
 
 async function recordVerdicts(
-  work: Work,
+  work: SqlWork,
   investigation: InvestigationRef,
   targets: readonly FindingTarget[],
 ): Promise<void> {

@@ -6,7 +6,7 @@ import {
   liveIndicators,
   verdictUnderIndicator,
 } from '../../policy/index.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork } from '../kernel/work.js';
 import type { FindingTarget } from './finding-target.js';
 
 /**
@@ -15,7 +15,7 @@ import type { FindingTarget } from './finding-target.js';
  * serves its targets too.
  */
 export async function loadLiveIndicators(
-  work: Work,
+  work: SqlWork,
   targets: readonly FindingTarget[],
 ): Promise<LiveIndicators> {
   const shas = new Set<string>();

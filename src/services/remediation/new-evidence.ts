@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { insertEvidenceRows } from '../../db/store/index.js';
 import type { OsPlatform, RemediationActionStatus, Verdict } from '../../generated/prisma/enums.js';
 import { evidenceRemediationStatusFor } from '../../policy/index.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork } from '../kernel/work.js';
 import { type EvidenceInput, evidenceLocation } from './evidence-input.js';
 
 export interface NewEvidence {
@@ -20,7 +20,10 @@ export interface NewEvidence {
 }
 
 /** Inserts evidence set-based (one statement for any number); returns the new ids in input order. */
-export async function insertEvidence(work: Work, rows: readonly NewEvidence[]): Promise<string[]> {
+export async function insertEvidence(
+  work: SqlWork,
+  rows: readonly NewEvidence[],
+): Promise<string[]> {
   const ids = rows.map((row) => row.id ?? randomUUID());
   await insertEvidenceRows(
     work.tx,

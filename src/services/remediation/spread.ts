@@ -14,7 +14,7 @@ import {
   spreadsToOtherDevices,
   strongerVerdict,
 } from '../../policy/index.js';
-import type { Work } from '../kernel/work.js';
+import type { SqlWork } from '../kernel/work.js';
 import type { FindingTarget, InvestigationRef } from './finding-target.js';
 
 /**
@@ -26,7 +26,7 @@ import type { FindingTarget, InvestigationRef } from './finding-target.js';
  * investigations the evidence belonged to before are marked for recomputation. Writes nothing.
  */
 export async function findSpreadTargets(
-  work: Work,
+  work: SqlWork,
   batch: {
     investigation: InvestigationRef;
     plan: Plan;
