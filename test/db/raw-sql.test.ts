@@ -2,9 +2,14 @@
 // returns for the same statement, value for value: every column of every table after a
 // workflow that fills them, and a row of each type a statement can return. The use cases that
 // run on them (decisions) then read the same rows whichever transaction they are in.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma, sqlSourceOf } from '../../src/db/client.js';
-import { runPgTransaction, type SqlSource } from '../../src/db/pg-transaction.js';
+import {
+  ConnectionWaitError,
+  runPgTransaction,
+  type SqlSource,
+} from '../../src/db/pg-transaction.js';
 import { TransactionExpiredError } from '../../src/db/raw-sql.js';
 import { ALL_TENANTS, tenantScope } from '../../src/db/tenant-scope.js';
 import { serviceWorld } from '../services/support.js';
@@ -155,5 +160,38 @@ describe('a transaction through pg', () => {
       ),
     ).rejects.toBeInstanceOf(TransactionExpiredError);
     expect(await world.prisma.tenant.findUnique({ where: { id: name } })).toBeNull();
+  });
+
+  it('gives up waiting for a connection after maxWait, and the busy one still commits', async () => {
+    const pool = new pg.Pool({ connectionString: source.pool.options.connectionString, max: 1 });
+    const single = { pool };
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const first = runPgTransaction(
+      single,
+      ALL_TENANTS,
+      async (tx) => {
+        started();
+        await held;
+        return tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one`;
+      },
+      WAITS,
+    );
+    await running;
+    await expect(
+      runPgTransaction(single, ALL_TENANTS, (tx) => tx.$executeRaw`SELECT 1`, {
+        timeoutMs: 1_000,
+        maxWaitMs: 50,
+      }),
+    ).rejects.toBeInstanceOf(ConnectionWaitError);
+    release();
+    expect(await first).toEqual([{ one: 1 }]);
+    await pool.end();
   });
 });
