@@ -40,6 +40,8 @@ export function createPrismaClient(databaseUrl: string, options: PrismaOptions =
     new pg.Pool({
       connectionString: databaseUrl,
       max: options.poolSize ?? 10,
+      // $disconnect ends it only once Prisma itself connected: idle connections of a client
+      // used only for pg transactions must not keep a script's process alive either.
       allowExitOnIdle: true,
     });
   const adapter = new PrismaPg(pool, {
@@ -47,16 +49,23 @@ export function createPrismaClient(databaseUrl: string, options: PrismaOptions =
     // A pool made here is the client's: $disconnect ends it, as it ended the adapter's own.
     disposeExternalPool: !options.pool,
   });
-  const client = options.onQuery
-    ? new PrismaClient({
-        adapter,
-        transactionOptions: WAITS,
-        errorFormat: ERROR_FORMAT,
-        log: [{ emit: 'event', level: 'query' }],
-      })
-    : new PrismaClient({ adapter, transactionOptions: WAITS, errorFormat: ERROR_FORMAT });
+  if (!options.onQuery) {
+    const plain = new PrismaClient({
+      adapter,
+      transactionOptions: WAITS,
+      errorFormat: ERROR_FORMAT,
+    });
+    sources.set(plain, { pool });
+    return plain;
+  }
+  const client = new PrismaClient({
+    adapter,
+    transactionOptions: WAITS,
+    errorFormat: ERROR_FORMAT,
+    log: [{ emit: 'event', level: 'query' }],
+  });
   const onQuery = options.onQuery;
-  if (onQuery) client.$on('query' as never, (event: { query: string }) => onQuery(event.query));
+  client.$on('query', (event) => onQuery(event.query));
   sources.set(client, { pool, onQuery });
   return client;
 }
