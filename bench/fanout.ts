@@ -12,7 +12,8 @@
 // with `--stalled-subscriptions K` subscriptions (K times the bytes: enough to cross the bound);
 // once cut they reconnect and resume each subscription from its last cursor, reading, and the
 // bench waits for them to have every event (support/stalled-client.ts).
-// The ws clients read only each frame's cursor and action id (support/ws-lean-client.ts);
+// The ws clients speak the protocol on bare TCP sockets and read only each frame's cursor and
+// action id (support/ws-lean-client.ts);
 // `--graphql-ws-client` uses graphql-ws's client instead, which parses every payload in full.
 // The servers run from the esbuild bundle `npm start` runs (`--tsx`: through tsx, as before).
 // `--profile` writes a CPU profile of each server over the measurement window (in bench/profiles). `--heap-snapshot`
