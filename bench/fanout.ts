@@ -12,7 +12,8 @@
 // with `--stalled-subscriptions K` subscriptions (K times the bytes: enough to cross the bound);
 // once cut they reconnect and resume each subscription from its last cursor, reading, and the
 // bench waits for them to have every event (support/stalled-client.ts).
-// The ws clients read only each frame's cursor and action id (support/ws-lean-client.ts);
+// The ws clients speak the protocol on bare TCP sockets and read only each frame's cursor and
+// action id (support/ws-lean-client.ts);
 // `--graphql-ws-client` uses graphql-ws's client instead, which parses every payload in full.
 // The servers run from the esbuild bundle `npm start` runs (`--tsx`: through tsx, as before).
 // `--profile` writes a CPU profile of each server over the measurement window (in bench/profiles). `--heap-snapshot`
@@ -32,6 +33,7 @@ import {
   cpuSeconds,
   forkChild,
   type IpcChild,
+  machineTicks,
   rssMb,
   systemAndUserSeconds,
 } from './support/processes.js';
@@ -250,6 +252,7 @@ async function measure(
   const baseline = (await statuses(clients)).received;
   const started = performance.now();
   const loadBefore = loadavg()[0]!;
+  const machineBefore = machineTicks();
   const { commits, expectedByTenant } = await writeEvents(prisma, tenants);
   const expected = expectedDeliveries(tenants, expectedByTenant);
   const target = baseline + expected;
@@ -275,6 +278,11 @@ async function measure(
   );
   // The machine's 1-minute load average around the window: figures from a busy machine say so.
   const load = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10);
+  // How busy every core was (PostgreSQL, the writer and anything else on the machine included).
+  const machine = machineTicks();
+  const machineBusy = Math.round(
+    ((machine[0] - machineBefore[0]) / (machine[1] - machineBefore[1])) * 100,
+  );
   const result = {
     expected,
     reports,
@@ -285,6 +293,7 @@ async function measure(
     serverSystemSeconds,
     clientSystemSeconds,
     load,
+    machineBusy,
   };
   return { ...result, statsBefore, statsAfter, pids };
 }
@@ -335,6 +344,8 @@ function print(result: Awaited<ReturnType<typeof measure>>, connectMs: number) {
     },
     connectAndWarmUpMs: connectMs,
     loadAverage: result.load,
+    // Percent of all the machine's cores busy over the window, whatever the process.
+    machineBusyPercent: result.machineBusy,
     // Percent of one core over the writing and delivery window, per process.
     cpu: { servers: result.serverCpu, clientProcesses: result.clientCpu },
     // Server CPU time (all instances) per delivered message: the figure least bent by a busy machine.
@@ -401,7 +412,9 @@ function printRow(
     latencyMs: { median: number; p99: number };
     cpu: { servers: number[]; clientProcesses: number[] };
     serverCpuMicrosPerDelivery: number;
+    clientCpuMicrosPerDelivery: number;
     loadAverage: number[];
+    machineBusyPercent: number;
     slowConsumersCut: number[];
   },
   expected: number,
@@ -409,9 +422,9 @@ function printRow(
 ) {
   const percents = (list: number[]) => list.map((c) => `${c} %`).join(', ');
   console.log(
-    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | server RSS peak | slow consumers cut | load |',
+    '| subscribers | tenants | transport | instances | stalled | delivered / expected | median | p99 | server CPU | µs server CPU / delivery | client CPU | µs client CPU / delivery | machine busy | server RSS peak | slow consumers cut | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const { subscribers, tenants, transport, instances, stalled } = settings;
   const cells = [
     subscribers,
@@ -425,6 +438,8 @@ function printRow(
     percents(summary.cpu.servers),
     summary.serverCpuMicrosPerDelivery,
     percents(summary.cpu.clientProcesses),
+    summary.clientCpuMicrosPerDelivery,
+    `${summary.machineBusyPercent} %`,
     peaks.map((p) => `${p} MB`).join(', '),
     summary.slowConsumersCut.join(', '),
     summary.loadAverage.join(' → '),

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { type Profiler, Session } from 'node:inspector';
+import { dirname } from 'node:path';
 
 /** One inspector command, as a promise (the callback API: @types/node 20.9 has no promises one). */
 function post<T = void>(session: Session, method: string, params?: object): Promise<T> {
@@ -42,6 +43,8 @@ export async function startCpuProfile(): Promise<(file: string) => Promise<strin
   await post(session, 'Profiler.start');
   return async (file) => {
     const { profile } = await post<{ profile: Profiler.Profile }>(session, 'Profiler.stop');
+    // bench/profiles is ignored by git, so a fresh checkout has no such folder.
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
     return file;

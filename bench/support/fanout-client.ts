@@ -14,7 +14,7 @@ import {
   widePanelQuery,
 } from './stalled-client.js';
 import { benchWsClient } from './ws-client.js';
-import { type LeanNext, openLeanWs } from './ws-lean-client.js';
+import { openLeanWs } from './ws-lean-client.js';
 
 export interface SubscriberPlan {
   url: string;
@@ -46,7 +46,7 @@ export const QUERY = `subscription($after: String) {
 
 interface Subscriber {
   tenant: string;
-  lastId: bigint;
+  lastId: number;
   count: number;
 }
 type Payload = { pendingActionAdded?: { cursor: string; action: { id: string } } };
@@ -74,22 +74,21 @@ const now = () => performance.timeOrigin + performance.now();
 function onPayload(subscriber: Subscriber, data: Payload | undefined) {
   const event = data?.pendingActionAdded;
   if (!event) errors++;
-  else onNext(subscriber, { cursor: event.cursor, actionId: event.action.id });
+  else onNext(subscriber, Number(decodeCursor(event.cursor) ?? -1), event.action.id, now());
 }
 
-function onNext(subscriber: Subscriber, event: LeanNext) {
-  const at = now();
-  const id = decodeCursor(event.cursor);
-  if (id === null || id <= subscriber.lastId) {
+/** Each subscriber's events must come once each and in log order: strictly increasing ids. */
+function onNext(subscriber: Subscriber, id: number, actionId: string, at: number) {
+  if (id < 0 || id <= subscriber.lastId) {
     errors++;
     return;
   }
   subscriber.lastId = id;
   subscriber.count++;
   received++;
-  const times = arrivals.get(event.actionId);
+  const times = arrivals.get(actionId);
   if (times) times.push(at);
-  else arrivals.set(event.actionId, [at]);
+  else arrivals.set(actionId, [at]);
 }
 
 function openWs(plan: SubscriberPlan, subscriber: Subscriber): Promise<void> {
@@ -121,7 +120,7 @@ function openOne(
     return openLeanWs(
       plan,
       QUERY,
-      { onNext: (next) => onNext(subscriber, next), onError: failed },
+      { onNext: (id, actionId, at) => onNext(subscriber, id, actionId, at), onError: failed },
       closers,
     );
   if (transport === 'ws') return openWs(plan, subscriber);
@@ -142,7 +141,7 @@ async function open(
     await Promise.all(
       plans.slice(batch, batch + 100).map((plan) => {
         if (transport === 'stalled') return openStalled(plan, widePanelQuery(QUERY), panels);
-        const subscriber: Subscriber = { tenant: plan.tenant, lastId: 0n, count: 0 };
+        const subscriber: Subscriber = { tenant: plan.tenant, lastId: 0, count: 0 };
         subscribers.push(subscriber);
         return openOne(plan, subscriber, transport, lean);
       }),

@@ -13,6 +13,18 @@ export function systemAndUserSeconds(pid: number): [number, number] {
   return [Number(fields[11]) / 100, Number(fields[12]) / 100];
 }
 
+/** The whole machine's CPU time so far, [busy, all] in clock ticks (every process, every core). */
+export function machineTicks(): [number, number] {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const all = fields.slice(0, 8).reduce((sum, n) => sum + n, 0);
+  // idle and iowait are the time no process wanted the core.
+  return [all - fields[3]! - fields[4]!, all];
+}
+
 /** Resident memory of a process in MB; `VmHWM` is its peak. */
 export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')

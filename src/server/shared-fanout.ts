@@ -77,7 +77,10 @@ export class FanoutGroup {
 
   take(member: FanoutMember, event: LoggedEvent): void {
     member.pending++;
-    const known = this.byEvent.get(event.id);
+    // The feed hands one page, the same event objects, to every member in turn: the newest
+    // entry is nearly always the one to join, without hashing a bigint per member and event.
+    const last = this.queue[this.queue.length - 1];
+    const known = last?.event === event ? last : this.byEvent.get(event.id);
     if (known && known.seq > member.lastSeq) {
       known.members.push(member);
       member.lastSeq = known.seq;

@@ -3,7 +3,7 @@ import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { type ResultSink, SharedResultStream } from './shared-execution.js';
-import { frameHead, payloadTail, tcpSocketOf, writeFrame } from './ws-frames.js';
+import { frameHead, HeldFrames, payloadTail, tcpSocketOf, writeFrame } from './ws-frames.js';
 import { createKeepAlive } from './ws-keep-alive.js';
 
 /**
@@ -126,6 +126,8 @@ class NextFrames implements ResultSink {
   /** Consecutive events are often of the same length: their heads are the same bytes. */
   private head: Buffer | null = null;
   private headFor = -1;
+  /** Set while the group's pass holds this subscription's writes (hold() to release()). */
+  private held: HeldFrames | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -147,8 +149,17 @@ class NextFrames implements ResultSink {
         );
         this.headFor = tail.length;
       }
-      writeFrame(tcp, this.head, tail);
-    } else socket.send(JSON.stringify({ id: this.id, type: 'next', payload: result }), TEXT_FRAME);
+      if (this.held) this.held.add(this.head, tail);
+      else writeFrame(tcp, this.head, tail);
+      // ws's bufferedAmount is this plus what its sender queues while it compresses or reads a
+      // blob, which it never does here (deflate off, strings only); read directly, it spares a
+      // look at one more object per delivery.
+      const held = this.held?.bytes ?? 0;
+      if (tcp.writableLength + held <= this.limits.maxBufferedBytes) return true;
+      return withinBound(socket, this.limits, this.stats, held);
+    }
+    this.flush(); // what is held goes first: this subscription's frames stay in order
+    socket.send(JSON.stringify({ id: this.id, type: 'next', payload: result }), TEXT_FRAME);
     return withinBound(socket, this.limits, this.stats);
   }
 
@@ -157,12 +168,38 @@ class NextFrames implements ResultSink {
   }
 
   hold(): void {
-    tcpSocketOf(this.socket)?.cork();
+    this.held = new HeldFrames();
+    holdersOf(this.socket).add(this);
   }
 
   release(): void {
-    tcpSocketOf(this.socket)?.uncork();
+    this.flush();
+    this.held = null;
+    holders.get(this.socket)?.delete(this);
   }
+
+  /** Writes what is held now: at the end of the pass, or before another message of its socket. */
+  flush(): void {
+    const { held, socket } = this;
+    if (!held) return;
+    const tcp = tcpSocketOf(socket);
+    if (tcp && socket.readyState === socket.OPEN) held.flush(tcp);
+    else held.drop();
+  }
+}
+
+/**
+ * The subscriptions of a socket whose `next` frames are held in a pass. graphql-ws's own messages
+ * on that socket (a `complete` or `error` after a subscription's last `next`) flush them first, so
+ * no message overtakes the frames held before it.
+ */
+const holders = new WeakMap<WebSocket, Set<NextFrames>>();
+function holdersOf(socket: WebSocket): Set<NextFrames> {
+  const known = holders.get(socket);
+  if (known) return known;
+  const set = new Set<NextFrames>();
+  holders.set(socket, set);
+  return set;
 }
 
 /** Messages other than `next` (graphql-ws's own), with the same bound. */
@@ -173,14 +210,21 @@ function sendBounded(
   stats: WsTransportStats,
 ): Promise<void> | undefined {
   if (socket.readyState !== socket.OPEN) return;
+  const held = holders.get(socket);
+  if (held) for (const frames of held) frames.flush();
   socket.send(data, TEXT_FRAME);
   if (withinBound(socket, limits, stats)) return;
   return new Promise<void>((resolve) => whenWritable(socket, limits, resolve));
 }
 
 /** False once the socket holds more unsent bytes than the bound; then it is watched. */
-function withinBound(socket: WebSocket, limits: Limits, stats: WsTransportStats): boolean {
-  if (socket.bufferedAmount <= limits.maxBufferedBytes) return true;
+function withinBound(
+  socket: WebSocket,
+  limits: Limits,
+  stats: WsTransportStats,
+  held = 0,
+): boolean {
+  if (socket.bufferedAmount + held <= limits.maxBufferedBytes) return true;
   watchSlowConsumer(socket, limits, stats);
   return false;
 }
