@@ -1,7 +1,8 @@
 import type { EvidenceKind } from '../../generated/prisma/enums.js';
 import { Prisma } from '../client.js';
 import type { RawSql } from '../raw-sql.js';
-import { type DeviceScopeTerms, deviceInScope, type FindingsDeviceRow } from './investigations.js';
+import { type DeviceScopeTerms, deviceInScope } from './device-scope.js';
+import type { FindingsDeviceRow } from './investigations.js';
 import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One evidence row to insert, its location already classified by the policy engine. */

@@ -7,6 +7,7 @@ export * from './automation.js';
 export * from './collection-contents.js';
 export * from './derived-states.js';
 export * from './device-groups.js';
+export * from './device-scope.js';
 export * from './devices.js';
 export * from './evidence.js';
 export * from './idempotency-records.js';

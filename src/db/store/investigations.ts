@@ -1,6 +1,6 @@
 import type { AutomationLevel, OsPlatform, Plan } from '../../generated/prisma/enums.js';
-import { Prisma } from '../client.js';
 import type { RawSql } from '../raw-sql.js';
+import { type DeviceScopeTerms, deviceInScope } from './device-scope.js';
 import { utc } from './sql.js';
 
 /** Locks an investigation of the tenant (FOR NO KEY UPDATE), so submissions to it queue. */
@@ -67,21 +67,6 @@ export async function investigationDeviceGroups(
     SELECT DISTINCT d."deviceGroupId"::text AS id FROM investigation_devices i JOIN devices d ON d.id = i."deviceId"
     WHERE i."investigationId" = ${investigationId}::uuid`;
   return rows.map((row) => row.id);
-}
-
-/** Which devices a caller may see: those of the named groups ('all': every group), or one device. */
-export interface DeviceScopeTerms {
-  groupNames: 'all' | readonly string[];
-  deviceId: string | null;
-}
-
-/** Device `d` of group `g` is the tenant's and in the caller's scope. */
-export function deviceInScope(tenantId: string, scope: DeviceScopeTerms): Prisma.Sql {
-  const everyGroup = scope.groupNames === 'all';
-  const names = everyGroup ? [] : [...scope.groupNames];
-  return Prisma.sql`d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
-    AND (${everyGroup} OR g.name = ANY(${names}::text[]))
-    AND (${scope.deviceId}::uuid IS NULL OR d.id = ${scope.deviceId}::uuid)`;
 }
 
 /** The tenant's investigation covers a device in the caller's scope (so the caller may see it). */

@@ -2,6 +2,7 @@ import type { RemediationAction } from '../../generated/prisma/client.js';
 import { Prisma } from '../client.js';
 import type { RawSql } from '../raw-sql.js';
 import type { DerivedRowLocks } from './derived-states.js';
+import { type DeviceScopeTerms, deviceInScope } from './device-scope.js';
 import { type ArrayElement, sqlArray, utc } from './sql.js';
 
 /** One remediation action to insert in its entry status. */
@@ -69,10 +70,7 @@ export async function insertActionRows(
  * Which of a tenant's actions a locking read may return: those whose device is in one of the
  * named groups ('all': every group), and only the one device's when `deviceId` is set.
  */
-export interface ActionLockScope {
-  groupNames: 'all' | readonly string[];
-  deviceId: string | null;
-}
+export type ActionLockScope = DeviceScopeTerms;
 
 export const EVERY_ACTION_OF_TENANT: ActionLockScope = { groupNames: 'all', deviceId: null };
 
@@ -108,14 +106,13 @@ function actionsInScope(
   ids: readonly string[],
   scope: ActionLockScope,
 ): Prisma.Sql {
+  // Every group: the action's own tenant and device decide, without a join per action.
   const everyGroup = scope.groupNames === 'all';
-  const names = everyGroup ? [] : [...scope.groupNames];
   return Prisma.sql`a."tenantId" = ${tenantId} AND a.id = ANY(${[...ids]}::uuid[])
       AND (${scope.deviceId}::uuid IS NULL OR a."deviceId" = ${scope.deviceId}::uuid)
       AND (${everyGroup} OR EXISTS (
         SELECT 1 FROM devices d JOIN device_groups g ON g.id = d."deviceGroupId"
-        WHERE d.id = a."deviceId" AND d."tenantId" = ${tenantId} AND g."tenantId" = ${tenantId}
-          AND g.name = ANY(${names}::text[])))`;
+        WHERE d.id = a."deviceId" AND ${deviceInScope(tenantId, scope)}))`;
 }
 
 /** Which of these actions the scope sees now: the locking read's rule, without its lock. */
